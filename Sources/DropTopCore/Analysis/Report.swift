@@ -1,0 +1,183 @@
+import OrderedCollections
+
+/// Per-second rates of counters between two readings.
+public enum Rate {
+    /// A counter that went down is a 32-bit wrap when the old value fits in 32 bits and the
+    /// wrapped difference is plausible (under 2^31); otherwise it was reset and the rate is
+    /// unknown for this interval. Never negative.
+    public static func perSecond(from old: UInt64, to new: UInt64, seconds: Double) -> Double? {
+        guard seconds > 0 else { return nil }
+        if new >= old { return Double(new - old) / seconds }
+        if old <= UInt64(UInt32.max), new <= UInt64(UInt32.max) {
+            let wrapped = (UInt64(UInt32.max) - old) + new + 1
+            if wrapped < 1 << 31 { return Double(wrapped) / seconds }
+        }
+        return nil
+    }
+
+    public static func perSecond(from old: UInt64?, to new: UInt64?, seconds: Double?) -> Double? {
+        guard let old, let new, let seconds else { return nil }
+        return perSecond(from: old, to: new, seconds: seconds)
+    }
+}
+
+/// What every front end shows: the current sample plus everything derived from it and the
+/// previous one. Built once per interval; the TUI, JSON, text and Prometheus read only this.
+public struct Report: Sendable {
+    public var sample: Sample
+    /// Seconds between the two samples; nil for a single sample (every rate is then nil).
+    public var intervalSeconds: Double?
+    public var interfaces: [InterfaceReport]
+    public var cpus: [CPUReport]
+    public var irqs: [IRQReport]
+    /// Change of each TCP state count since the previous sample.
+    public var tcpStateChanges: OrderedDictionary<String, Int64>?
+    public var protocolRates: OrderedDictionary<String, OrderedDictionary<String, Double?>>
+    /// RetransSegs / OutSegs over the interval, in percent (sar's %retrans).
+    public var retransPercent: Double?
+    /// Drops per second of each busy UDP socket, by inode.
+    public var udpDropRates: [UInt64: Double]
+
+    public init(previous: Sample?, current: Sample) {
+        sample = current
+        var seconds: Double?
+        if let previous, current.monotonicSeconds > previous.monotonicSeconds {
+            seconds = current.monotonicSeconds - previous.monotonicSeconds
+        }
+        intervalSeconds = seconds
+
+        let oldInterfaces = Dictionary(previous?.interfaces.map { ($0.name, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        interfaces = current.interfaces.map { InterfaceReport(current: $0, previous: oldInterfaces[$0.name], seconds: seconds) }
+
+        cpus = Self.cpuReports(previous: previous, current: current, seconds: seconds)
+        let cpuOrder = cpus.map(\.cpu)
+        let oldIRQs = Dictionary(previous?.networkIRQs?.map { ($0.irq + "\u{0}" + $0.interface, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        irqs = (current.networkIRQs ?? []).map { irq in
+            let old = oldIRQs[irq.irq + "\u{0}" + irq.interface]
+            let perCPU = cpuOrder.map { cpu in Rate.perSecond(from: old?.counts[cpu], to: irq.counts[cpu], seconds: seconds) }
+            let known = perCPU.compactMap { $0 }
+            let total: Double? = old == nil || seconds == nil ? nil : known.reduce(0, +)
+            return IRQReport(irq: irq.irq, device: irq.device, interface: irq.interface, perCPUPerSecond: perCPU, totalPerSecond: total)
+        }
+        // Per-CPU network IRQ totals come from the mapped IRQs.
+        if seconds != nil && previous?.networkIRQs != nil {
+            for index in cpus.indices {
+                cpus[index].netIRQsPerSecond = irqs.reduce(0.0) { $0 + ($1.perCPUPerSecond[index] ?? 0) }
+            }
+        }
+
+        if let now = current.tcp?.states, let before = previous?.tcp?.states {
+            var changes = OrderedDictionary<String, Int64>()
+            for (name, value) in now {
+                let old = before[name] ?? 0
+                changes[name] = value >= old ? Int64(clamping: value - old) : -Int64(clamping: old - value)
+            }
+            tcpStateChanges = changes
+        }
+
+        protocolRates = [:]
+        for (section, values) in current.protocols ?? [:] {
+            let old = previous?.protocols?[section]
+            var rates = OrderedDictionary<String, Double?>()
+            for (name, value) in values.counters {
+                rates[name] = Rate.perSecond(from: old?.counters[name], to: value, seconds: seconds)
+            }
+            protocolRates[section] = rates
+        }
+        if let retrans = protocolRates["Tcp"]?["RetransSegs"] ?? nil,
+           let out = protocolRates["Tcp"]?["OutSegs"] ?? nil, out > 0 {
+            retransPercent = min(100, retrans / out * 100)
+        }
+
+        let oldUDP = Dictionary(previous?.udp?.busySockets.map { ($0.inode, $0.drops) } ?? [], uniquingKeysWith: { a, _ in a })
+        udpDropRates = [:]
+        for socket in current.udp?.busySockets ?? [] {
+            if let rate = Rate.perSecond(from: oldUDP[socket.inode], to: socket.drops, seconds: seconds) {
+                udpDropRates[socket.inode] = rate
+            }
+        }
+    }
+
+    public func rate(_ section: String, _ counter: String) -> Double? { protocolRates[section]?[counter] ?? nil }
+
+    private static func cpuReports(previous: Sample?, current: Sample, seconds: Double?) -> [CPUReport] {
+        func softirqByCPU(_ s: Sample?) -> [Int: (UInt64, UInt64)] {
+            guard let s = s?.softirqs else { return [:] }
+            var map: [Int: (UInt64, UInt64)] = [:]
+            for (i, cpu) in s.cpuIDs.enumerated() where i < s.netRX.count && i < s.netTX.count {
+                map[cpu] = (s.netRX[i], s.netTX[i])
+            }
+            return map
+        }
+        let newSoftirq = softirqByCPU(current), oldSoftirq = softirqByCPU(previous)
+        let newSoftnet = Dictionary(current.softnet?.map { ($0.cpu, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        let oldSoftnet = Dictionary(previous?.softnet?.map { ($0.cpu, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        return current.cpuIDs.map { cpu in
+            let softnet = newSoftnet[cpu]
+            var softnetRates = OrderedDictionary<String, Double?>()
+            if let softnet {
+                for name in SoftnetRow.counterNames where softnet.counter(name) != nil {
+                    softnetRates[name] = Rate.perSecond(from: oldSoftnet[cpu]?.counter(name), to: softnet.counter(name), seconds: seconds)
+                }
+            }
+            return CPUReport(
+                cpu: cpu, netIRQsPerSecond: nil,
+                netRXPerSecond: Rate.perSecond(from: oldSoftirq[cpu]?.0, to: newSoftirq[cpu]?.0, seconds: seconds),
+                netTXPerSecond: Rate.perSecond(from: oldSoftirq[cpu]?.1, to: newSoftirq[cpu]?.1, seconds: seconds),
+                softnet: softnet, softnetRates: softnetRates)
+        }
+    }
+}
+
+public struct InterfaceReport: Sendable {
+    public var sample: InterfaceSample
+    /// Per-second rates in NetDevCounters.names order; nil when unknown for this interval.
+    public var rates: [Double?]
+    /// sar's %ifutil: the larger of rx and tx bits/s over the link speed (full duplex).
+    public var utilPercent: Double?
+    public var statisticRates: OrderedDictionary<String, Double?>
+
+    init(current: InterfaceSample, previous: InterfaceSample?, seconds: Double?) {
+        sample = current
+        rates = (0..<16).map { i in Rate.perSecond(from: previous?.counters.values[i], to: current.counters.values[i], seconds: seconds) }
+        statisticRates = [:]
+        for (name, value) in current.statistics ?? [:] {
+            // A statistic absent last time was zero then (it is read only once drops appear).
+            let old: UInt64? = previous == nil ? nil : (previous?.statistics?[name] ?? 0)
+            statisticRates[name] = Rate.perSecond(from: old, to: value, seconds: seconds)
+        }
+        if let speed = current.speedMbps, speed > 0,
+           let rx = rates[NetDevCounters.Field.rxBytes.rawValue], let tx = rates[NetDevCounters.Field.txBytes.rawValue] {
+            utilPercent = min(100, max(rx, tx) * 8 / (Double(speed) * 1_000_000) * 100)
+        }
+    }
+
+    public var name: String { sample.name }
+    public func rate(_ field: NetDevCounters.Field) -> Double? { rates[field.rawValue] }
+
+    /// "up", "down", "NO-CARRIER" or the kernel's operstate.
+    public var linkState: String {
+        if sample.carrier == 0 { return "NO-CARRIER" }
+        // Loopback and many virtual links report "unknown" while passing traffic, as `ip link` shows.
+        if sample.operstate == "unknown" && sample.carrier == 1 { return "up" }
+        return sample.operstate ?? "unknown"
+    }
+}
+
+public struct CPUReport: Sendable {
+    public var cpu: Int
+    public var netIRQsPerSecond: Double?
+    public var netRXPerSecond: Double?
+    public var netTXPerSecond: Double?
+    public var softnet: SoftnetRow?
+    public var softnetRates: OrderedDictionary<String, Double?>
+}
+
+public struct IRQReport: Sendable {
+    public var irq: String
+    public var device: String
+    public var interface: String
+    /// Aligned with Report.cpus.
+    public var perCPUPerSecond: [Double?]
+    public var totalPerSecond: Double?
+}

@@ -1,0 +1,155 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import OrderedCollections
+
+/// The `droptop.snapshot/1` document (docs/json.md), used by `--once` and the JSON Lines stream.
+public enum JSONReport {
+    public static let schemaName = "droptop.snapshot/1"
+
+    public static func document(_ report: Report, findings: [JSONValue] = []) -> JSONValue {
+        let s = report.sample
+        let doc: [(String, JSONValue)] = [
+            ("schema", .string(schemaName)),
+            ("time", .string(isoTime(s.wallSeconds))),
+            ("interval_seconds", .number(report.intervalSeconds)),
+            ("host", .object([
+                ("hostname", .string(s.host.hostname)),
+                ("kernel", .string(s.host.kernel)),
+                ("cpus", .int(Int64(s.cpuIDs.count))),
+            ])),
+            ("interfaces", .array(report.interfaces.map(interface))),
+            ("cpus", .array(report.cpus.map(cpu))),
+            ("irqs", .array(report.irqs.map(irq))),
+            ("tcp", s.tcp.map { tcp($0, changes: report.tcpStateChanges) } ?? .null),
+            ("udp", s.udp.map { udp($0, rates: report.udpDropRates) } ?? .null),
+            ("sockstat", s.sockstat.map(sockstat) ?? .null),
+            ("protocols", s.protocols == nil ? .null : protocols(report)),
+            ("derived", .object([("tcp_retrans_percent", .number(report.retransPercent))])),
+            ("sysctl", .object(s.sysctl.map { ($0.key, .string($0.value)) })),
+            ("findings", .array(findings)),
+            ("errors", .array(s.errors.map { .object([("source", .string($0.source)), ("message", .string($0.message))]) })),
+        ]
+        return .object(doc)
+    }
+
+    static func optionalInt(_ v: Int?) -> JSONValue { v.map { .int(Int64($0)) } ?? .null }
+
+    static func interface(_ i: InterfaceReport) -> JSONValue {
+        let names = NetDevCounters.names
+        var members: [(String, JSONValue)] = [
+            ("name", .string(i.sample.name)),
+            ("operstate", i.sample.operstate.map(JSONValue.string) ?? .null),
+            ("carrier", optionalInt(i.sample.carrier)),
+            ("link_state", .string(i.linkState)),
+            ("speed_mbps", optionalInt(i.sample.speedMbps)),
+            ("mtu", optionalInt(i.sample.mtu)),
+            ("tx_queue_len", optionalInt(i.sample.txQueueLen)),
+            ("counters", .object(zip(names, i.sample.counters.values).map { ($0, .uint($1)) })),
+            ("rates", .object(zip(names, i.rates).map { ($0, .number($1)) })),
+            ("util_percent", .number(i.utilPercent)),
+        ]
+        if let stats = i.sample.statistics {
+            members.append(("statistics", .object([
+                ("counters", .object(stats.map { ($0.key, .uint($0.value)) })),
+                ("rates", .object(i.statisticRates.map { ($0.key, .number($0.value)) })),
+            ])))
+        }
+        return .object(members)
+    }
+
+    static func cpu(_ c: CPUReport) -> JSONValue {
+        var softnet: JSONValue = .null
+        if let row = c.softnet {
+            let counters: [(String, JSONValue)] = SoftnetRow.counterNames.compactMap { name in
+                row.counter(name).map { (name, .uint($0)) }
+            }
+            softnet = .object([
+                ("counters", .object(counters)),
+                ("rates", .object(c.softnetRates.map { ($0.key, .number($0.value)) })),
+                ("backlog", row.backlog.map(JSONValue.uint) ?? .null),
+            ])
+        }
+        return .object([
+            ("cpu", .int(Int64(c.cpu))),
+            ("net_irqs_per_s", .number(c.netIRQsPerSecond)),
+            ("net_rx_softirqs_per_s", .number(c.netRXPerSecond)),
+            ("net_tx_softirqs_per_s", .number(c.netTXPerSecond)),
+            ("softnet", softnet),
+        ])
+    }
+
+    static func irq(_ r: IRQReport) -> JSONValue {
+        .object([
+            ("irq", .string(r.irq)),
+            ("device", .string(r.device)),
+            ("interface", .string(r.interface)),
+            ("per_cpu_per_s", .array(r.perCPUPerSecond.map(JSONValue.number))),
+            ("total_per_s", .number(r.totalPerSecond)),
+        ])
+    }
+
+    static func tcp(_ t: TCPSummary, changes: OrderedDictionary<String, Int64>?) -> JSONValue {
+        func peers(_ list: [PeerCount]) -> JSONValue {
+            .array(list.map { .object([
+                ("address", .string($0.address)), ("connections", .uint($0.connections)),
+                ("retransmitting", .uint($0.retransmitting)), ("time_wait", .uint($0.timeWait)),
+            ]) })
+        }
+        return .object([
+            ("states", .object(t.states.map { ($0.key, .uint($0.value)) })),
+            ("state_changes", changes.map { .object($0.map { ($0.key, .int($0.value)) }) } ?? .null),
+            ("sockets", .uint(t.sockets)),
+            ("retransmitting_sockets", .uint(t.retransmittingSockets)),
+            ("listeners", .array(t.listeners.map { .object([
+                ("address", .string($0.address)), ("port", .int(Int64($0.port))), ("accept_queue", .uint($0.acceptQueue)),
+            ]) })),
+            ("peers", peers(t.peers)),
+            ("retransmitting_peers", peers(t.retransmittingPeers)),
+            ("time_wait_peers", peers(t.timeWaitPeers)),
+            ("close_wait_ports", .array(t.closeWaitPorts.map { .object([("port", .int(Int64($0.port))), ("count", .uint($0.count))]) })),
+        ])
+    }
+
+    static func udp(_ u: UDPSummary, rates: [UInt64: Double]) -> JSONValue {
+        .object([
+            ("sockets", .uint(u.sockets)),
+            ("busy_sockets", .array(u.busySockets.map { .object([
+                ("address", .string($0.address)), ("port", .int(Int64($0.port))), ("rx_queue", .uint($0.rxQueue)),
+                ("drops", .uint($0.drops)), ("drops_per_s", .number(rates[$0.inode])), ("inode", .uint($0.inode)),
+            ]) })),
+        ])
+    }
+
+    static func sockstat(_ s: SockStat) -> JSONValue {
+        .object(s.map { proto, values in (proto, .object(values.map { ($0.key, .uint($0.value)) })) })
+    }
+
+    static func protocols(_ report: Report) -> JSONValue {
+        .object((report.sample.protocols ?? [:]).map { section, values in
+            let rates = report.protocolRates[section] ?? [:]
+            var members: [(String, JSONValue)] = [
+                ("counters", .object(values.counters.map { ($0.key, .uint($0.value)) })),
+                ("rates", .object(values.counters.keys.map { ($0, .number(rates[$0] ?? nil)) })),
+            ]
+            if !values.gauges.isEmpty { members.append(("gauges", .object(values.gauges.map { ($0.key, .int($0.value)) }))) }
+            return (section, .object(members))
+        })
+    }
+
+    /// ISO-8601 UTC with milliseconds: 2026-11-24T20:52:40.123Z.
+    public static func isoTime(_ seconds: Double) -> String {
+        var t = time_t(seconds.rounded(.down))
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        let millis = Int((seconds - seconds.rounded(.down)) * 1000)
+        func pad(_ v: Int32, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+    }
+}

@@ -1,0 +1,166 @@
+/// An IPv4 or IPv6 address as the kernel stores it (network byte order), hashable without Strings.
+public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var high: UInt64
+    public var low: UInt64
+    public var isV4: Bool
+
+    public init(v4 networkOrderBytes: (UInt8, UInt8, UInt8, UInt8)) {
+        let (a, b, c, d) = networkOrderBytes
+        high = 0
+        low = UInt64(a) << 24 | UInt64(b) << 16 | UInt64(c) << 8 | UInt64(d)
+        isV4 = true
+    }
+
+    public init(v6 bytes: [UInt8]) {
+        var h: UInt64 = 0, l: UInt64 = 0
+        for i in 0..<8 { h = h << 8 | UInt64(bytes[i]) }
+        for i in 8..<16 { l = l << 8 | UInt64(bytes[i]) }
+        high = h; low = l; isV4 = false
+    }
+
+    public var isUnspecified: Bool { high == 0 && low == 0 }
+
+    /// An IPv4-mapped IPv6 address (::ffff:a.b.c.d) shown as the IPv4 address it carries.
+    var unmappedV4: IPAddress? {
+        guard !isV4, high == 0, low >> 32 == 0xFFFF else { return nil }
+        let v = UInt32(truncatingIfNeeded: low)
+        return IPAddress(v4: (UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)))
+    }
+
+    public var description: String {
+        if isV4 {
+            return "\(low >> 24 & 0xFF).\(low >> 16 & 0xFF).\(low >> 8 & 0xFF).\(low & 0xFF)"
+        }
+        if let v4 = unmappedV4 { return "::ffff:" + v4.description }
+        var groups: [UInt16] = []
+        for shift in stride(from: 48, through: 0, by: -16) { groups.append(UInt16(truncatingIfNeeded: high >> UInt64(shift))) }
+        for shift in stride(from: 48, through: 0, by: -16) { groups.append(UInt16(truncatingIfNeeded: low >> UInt64(shift))) }
+        // Compress the longest run of two or more zero groups (RFC 5952).
+        var bestStart = -1, bestLength = 0, i = 0
+        while i < 8 {
+            if groups[i] == 0 {
+                var j = i
+                while j < 8 && groups[j] == 0 { j += 1 }
+                if j - i > bestLength && j - i >= 2 { bestStart = i; bestLength = j - i }
+                i = j
+            } else { i += 1 }
+        }
+        func hex(_ range: Range<Int>) -> String { groups[range].map { String($0, radix: 16) }.joined(separator: ":") }
+        if bestStart < 0 { return hex(0..<8) }
+        return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
+    }
+
+    public static func < (a: IPAddress, b: IPAddress) -> Bool {
+        (a.isV4 ? 0 : 1, a.high, a.low) < (b.isV4 ? 0 : 1, b.high, b.low)
+    }
+}
+
+/// One row of /proc/net/{tcp,tcp6,udp,udp6}, the fields droptop uses.
+public struct SocketRow: Sendable {
+    public var localAddress: IPAddress
+    public var localPort: UInt16
+    public var remoteAddress: IPAddress
+    public var remotePort: UInt16
+    public var state: UInt8
+    public var txQueue: UInt64
+    public var rxQueue: UInt64
+    public var retransmits: UInt64
+    public var uid: UInt64
+    public var inode: UInt64
+    /// Only in the udp files: datagrams dropped by this socket since it was created.
+    public var drops: UInt64?
+}
+
+/// Streams the rows of a socket table to a visitor, without a String per line.
+/// Rows that cannot be read are counted and skipped, not fatal: the file changes while it is read.
+public enum SocketTableParser {
+    public struct Result: Sendable { public var rows: Int; public var badRows: Int; public var firstProblem: String? }
+
+    public static func forEachRow(_ bytes: UnsafeBufferPointer<UInt8>, hasDrops: Bool,
+                                  _ visit: (SocketRow) -> Void) throws(ParseError) -> Result {
+        var cursor = ByteCursor(bytes)
+        guard let header = cursor.line() else { throw ParseError("empty file") }
+        var headerFields = ByteCursor(header)
+        guard let first = headerFields.token(), first.equals("sl") else { throw ParseError("no 'sl local_address' header") }
+        var result = Result(rows: 0, badRows: 0, firstProblem: nil)
+        var lineNumber = 1
+        while !cursor.isAtEnd {
+            lineNumber += 1
+            do throws(ParseError) {
+                if cursor.atEndOfLine() { cursor.skipLine(); continue }
+                let row = try parseRow(&cursor, hasDrops: hasDrops)
+                result.rows += 1
+                visit(row)
+            } catch {
+                result.badRows += 1
+                if result.firstProblem == nil { result.firstProblem = "line \(lineNumber): \(error.message)" }
+            }
+            cursor.skipLine()
+        }
+        return result
+    }
+
+    @inline(__always)
+    static func parseRow(_ c: inout ByteCursor, hasDrops: Bool) throws(ParseError) -> SocketRow {
+        _ = try c.decimal()                       // sl
+        guard c.consume(0x3A) else { throw ParseError("expected 'sl:'") }
+        let (local, localPort) = try endpoint(&c)
+        let (remote, remotePort) = try endpoint(&c)
+        let state = try c.hex(maxDigits: 2)
+        let tx = try c.hex()
+        guard c.consume(0x3A) else { throw ParseError("expected tx_queue:rx_queue") }
+        let rx = try c.hex()
+        _ = try c.hex()                           // timer active
+        guard c.consume(0x3A) else { throw ParseError("expected tr:tm->when") }
+        _ = try c.hex()                           // jiffies until timer
+        let retransmits = try c.hex()
+        let uid = try c.decimal()
+        _ = try c.decimal()                       // timeout
+        let inode = try c.decimal()
+        var drops: UInt64?
+        if hasDrops {
+            _ = try c.decimal()                   // ref
+            _ = try c.hex()                       // pointer
+            drops = try c.decimal()
+        }
+        return SocketRow(localAddress: local, localPort: localPort, remoteAddress: remote, remotePort: remotePort,
+                         state: UInt8(truncatingIfNeeded: state), txQueue: tx, rxQueue: rx, retransmits: retransmits,
+                         uid: uid, inode: inode, drops: drops)
+    }
+
+    /// "0100007F:1F90" (IPv4: one 32-bit word in host byte order) or 32 hex digits (IPv6: four words).
+    @inline(__always)
+    static func endpoint(_ c: inout ByteCursor) throws(ParseError) -> (IPAddress, UInt16) {
+        c.skipBlanks()
+        let start = c.position
+        var digits = 0
+        while let b = c.peek(), ByteCursor.hexValue(b) != nil { digits += 1; c.skip(1) }
+        c.rewind(to: start)
+        let address: IPAddress
+        switch digits {
+        case 8:
+            let word = UInt32(truncatingIfNeeded: try c.hexDigits(8))
+            address = IPAddress(v4: hostWordBytes(word))
+        case 32:
+            var bytes = [UInt8](repeating: 0, count: 16)
+            for w in 0..<4 {
+                let (a, b, cc, d) = hostWordBytes(UInt32(truncatingIfNeeded: try c.hexDigits(8)))
+                bytes[w * 4] = a; bytes[w * 4 + 1] = b; bytes[w * 4 + 2] = cc; bytes[w * 4 + 3] = d
+            }
+            address = IPAddress(v6: bytes)
+        default:
+            throw ParseError("address with \(digits) hex digits (expected 8 or 32)")
+        }
+        guard c.consume(0x3A) else { throw ParseError("expected ':' between address and port") }
+        let port = try c.hexDigits(4)
+        return (address, UInt16(truncatingIfNeeded: port))
+    }
+
+    /// The kernel prints each 32-bit address word as an integer in host byte order; its bytes in
+    /// memory are the address in network order.
+    @inline(__always)
+    static func hostWordBytes(_ word: UInt32) -> (UInt8, UInt8, UInt8, UInt8) {
+        withUnsafeBytes(of: word) { ($0[0], $0[1], $0[2], $0[3]) }
+    }
+}
+

@@ -1,0 +1,133 @@
+import OrderedCollections
+
+/// Everything read at one instant: raw counters and levels, never rates.
+/// A recording stores these, so that every derived number can be computed again on replay.
+public struct Sample: Codable, Sendable {
+    /// Seconds on a monotonic clock: only differences between samples mean anything.
+    public var monotonicSeconds: Double
+    /// Wall-clock time (seconds since 1970, UTC) for display.
+    public var wallSeconds: Double
+    public var host: HostInfo
+    public var interfaces: [InterfaceSample]
+    public var softirqs: SoftIRQCounts?
+    public var softnet: [SoftnetRow]?
+    /// CPU numbers named by the /proc/interrupts header (online CPUs).
+    public var interruptCPUs: [Int]?
+    /// Only the IRQs that belong to a network interface.
+    public var networkIRQs: [NetworkIRQSample]?
+    public var tcp: TCPSummary?
+    public var udp: UDPSummary?
+    public var sockstat: SockStat?
+    public var protocols: ProtocolCounters?
+    public var sysctl: OrderedDictionary<String, String>
+    public var errors: [SourceError]
+
+    public init(monotonicSeconds: Double, wallSeconds: Double, host: HostInfo) {
+        self.monotonicSeconds = monotonicSeconds
+        self.wallSeconds = wallSeconds
+        self.host = host
+        self.interfaces = []
+        self.sysctl = [:]
+        self.errors = []
+    }
+
+    /// Every CPU any per-CPU source names, in ascending order.
+    public var cpuIDs: [Int] {
+        var ids = Set<Int>()
+        if let s = softirqs { ids.formUnion(s.cpuIDs) }
+        if let s = softnet { ids.formUnion(s.map(\.cpu)) }
+        if let s = interruptCPUs { ids.formUnion(s) }
+        return ids.sorted()
+    }
+}
+
+public struct HostInfo: Codable, Equatable, Sendable {
+    public var hostname: String
+    public var kernel: String
+    public init(hostname: String, kernel: String) { self.hostname = hostname; self.kernel = kernel }
+}
+
+public struct InterfaceSample: Codable, Equatable, Sendable {
+    /// Display form of the name (see DisplayName): unambiguous and terminal-safe.
+    public var name: String
+    public var operstate: String?
+    /// 1 = carrier present, 0 = NO-CARRIER; nil when the link is administratively down or unknown.
+    public var carrier: Int?
+    /// nil when the driver does not know (virtual links print -1 or refuse the read).
+    public var speedMbps: Int?
+    public var mtu: Int?
+    public var txQueueLen: Int?
+    public var counters: NetDevCounters
+    /// The breakdown /proc/net/dev folds together, from /sys/class/net/IF/statistics/.
+    public var statistics: OrderedDictionary<String, UInt64>?
+}
+
+public struct NetworkIRQSample: Codable, Equatable, Sendable {
+    public var irq: String
+    /// The /proc/interrupts description (chip, type, action name), display form.
+    public var device: String
+    public var interface: String
+    /// Counts by CPU number.
+    public var counts: [Int: UInt64]
+}
+
+
+
+public let tcpStateNames: [String] = [
+    "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
+    "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+]
+
+public struct TCPSummary: Codable, Equatable, Sendable {
+    /// Count of sockets in each state, every state present (0 when none), tcp and tcp6 together.
+    public var states: OrderedDictionary<String, UInt64>
+    public var listeners: [Listener]
+    public var peers: [PeerCount]
+    /// Peers with the most sockets that have unacknowledged retransmissions now.
+    public var retransmittingPeers: [PeerCount]
+    public var timeWaitPeers: [PeerCount]
+    public var closeWaitPorts: [PortCount]
+    public var sockets: UInt64
+    public var retransmittingSockets: UInt64
+}
+
+public struct Listener: Codable, Equatable, Sendable {
+    public var address: String
+    public var port: Int
+    /// Connections waiting to be accept()ed (rx_queue of a LISTEN row).
+    public var acceptQueue: UInt64
+}
+
+public struct PeerCount: Codable, Equatable, Sendable {
+    public var address: String
+    public var connections: UInt64
+    public var retransmitting: UInt64
+    public var timeWait: UInt64
+}
+
+public struct PortCount: Codable, Equatable, Sendable {
+    public var port: Int
+    public var count: UInt64
+}
+
+public struct UDPSummary: Codable, Equatable, Sendable {
+    public var sockets: UInt64
+    /// Sockets that have dropped datagrams or hold unread data, most drops first.
+    public var busySockets: [UDPSocket]
+}
+
+public struct UDPSocket: Codable, Equatable, Sendable {
+    public var address: String
+    public var port: Int
+    public var rxQueue: UInt64
+    public var drops: UInt64
+    public var inode: UInt64
+}
+
+extension Sample {
+    /// False when not a single source could be read (wrong --proc, a locked-down container).
+    public var hasAnyData: Bool {
+        !interfaces.isEmpty || softirqs != nil || softnet != nil || interruptCPUs != nil
+            || tcp != nil || udp != nil || sockstat != nil || protocols != nil
+    }
+}

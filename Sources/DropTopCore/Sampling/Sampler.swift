@@ -1,0 +1,212 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import OrderedCollections
+
+/// Reads every source once and returns a Sample. Each source that fails adds one entry to
+/// `errors` and leaves its own section empty; the rest is still read.
+public final class Sampler {
+    public let reader: FileReader
+    public var socketSource: SocketTableSource
+    /// Sysctls a triage needs, read-only, by their dotted names.
+    public static let sysctlNames = [
+        "net.core.netdev_max_backlog", "net.core.netdev_budget", "net.core.netdev_budget_usecs",
+        "net.core.somaxconn", "net.core.rmem_default", "net.core.rmem_max", "net.core.wmem_default",
+        "net.core.wmem_max", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "net.ipv4.tcp_max_syn_backlog",
+        "net.ipv4.tcp_syncookies", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_fin_timeout",
+        "net.ipv4.ipfrag_high_thresh",
+    ]
+    /// The /sys/class/net/IF/statistics files that break down /proc/net/dev's folded columns.
+    public static let statisticNames = [
+        "rx_missed_errors", "rx_over_errors", "rx_fifo_errors", "rx_crc_errors", "rx_length_errors",
+        "rx_frame_errors", "rx_dropped", "tx_dropped", "tx_carrier_errors", "tx_aborted_errors", "tx_fifo_errors",
+    ]
+
+    /// Which interface owns which IRQ changes rarely: it is looked up again when the set of
+    /// interfaces changes or every `deviceRefreshSamples` samples.
+    private var devices: [InterfaceDevice] = []
+    private var deviceKey: [String] = []
+    private var samplesSinceDeviceRefresh = 0
+    private let deviceRefreshSamples = 30
+    private var cachedHost: HostInfo?
+
+    public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
+        reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
+        socketSource = ProcSocketTables(reader: reader)
+    }
+
+    public func sample() -> Sample {
+        var s = Sample(monotonicSeconds: Self.monotonicNow(), wallSeconds: Self.wallNow(), host: host())
+        var errors: [SourceError] = []
+        func attempt<T>(_ body: () throws(SourceError) -> T) -> T? {
+            do { return try body() } catch { errors.append(error); return nil }
+        }
+
+        // Interfaces: /proc/net/dev is the list; /sys adds link facts.
+        var rawNames: [[UInt8]] = []
+        if let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/dev") { try NetDevParser.parse($0) } }) {
+            errors += parsed.problems.map { SourceError(source: "/proc/net/dev", message: $0) }
+            for entry in parsed.value {
+                rawNames.append(entry.rawName)
+                s.interfaces.append(interfaceSample(entry))
+            }
+        }
+
+        let online = onlineCPUs()
+        s.softirqs = attempt { () throws(SourceError) in try reader.withContents(.proc, "softirqs") { try SoftIRQsParser.parse($0) } }
+        s.softnet = attempt { () throws(SourceError) in try reader.withContents(.proc, "net/softnet_stat") { try SoftnetParser.parse($0, onlineCPUs: online) } }
+        if let table = attempt({ () throws(SourceError) in try reader.withContents(.proc, "interrupts") { try InterruptsParser.parse($0) } }) {
+            refreshDevices(rawNames: rawNames, names: s.interfaces.map(\.name))
+            s.interruptCPUs = table.cpuIDs
+            s.networkIRQs = table.rows.compactMap { row in
+                guard let interface = NetworkIRQMatcher.interface(for: row, devices: devices) else { return nil }
+                var counts: [Int: UInt64] = [:]
+                for (column, value) in row.counts.enumerated() where column < table.cpuIDs.count {
+                    counts[table.cpuIDs[column]] = value
+                }
+                return NetworkIRQSample(irq: row.id, device: row.description, interface: interface, counts: counts)
+            }
+        }
+
+        let (tcp, tcpErrors) = socketSource.tcpSummary()
+        s.tcp = tcp; errors += tcpErrors
+        let (udp, udpErrors) = socketSource.udpSummary()
+        s.udp = udp; errors += udpErrors
+
+        var sockstat = attempt { () throws(SourceError) in try reader.withContents(.proc, "net/sockstat") { try SockStatParser.parse($0) } }
+        if let v6 = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/sockstat6") { try SockStatParser.parse($0) } }) {
+            sockstat = (sockstat ?? [:]).merging(v6) { a, _ in a }
+        }
+        s.sockstat = sockstat
+
+        var protocols = ProtocolCounters()
+        for file in ["net/snmp", "net/netstat"] {
+            if let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, file) { try SNMPParser.parsePairs($0) } }) {
+                protocols.merge(parsed.value) { a, _ in a }
+                errors += parsed.problems.map { SourceError(source: "/proc/" + file, message: $0) }
+            }
+        }
+        if let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/snmp6") { try SNMPParser.parseSNMP6($0) } }) {
+            protocols.merge(parsed.value) { a, _ in a }
+            errors += parsed.problems.map { SourceError(source: "/proc/net/snmp6", message: $0) }
+        }
+        s.protocols = protocols.isEmpty ? nil : protocols
+
+        for name in Self.sysctlNames {
+            let path = "sys/" + name.replacingOccurrences(".", with: "/")
+            if let value = try? reader.withContents(.proc, path, { ValueFileParser.text($0) }) {
+                s.sysctl[name] = value
+            }
+        }
+        s.errors = errors
+        return s
+    }
+
+    private func interfaceSample(_ entry: NetDevEntry) -> InterfaceSample {
+        let base: [UInt8] = Array("class/net/".utf8) + entry.rawName + [0x2F]
+        func text(_ file: String) -> String? {
+            try? reader.withContents(.sys, base + Array(file.utf8)) { ValueFileParser.text($0) }
+        }
+        func integer(_ file: String) -> Int? {
+            guard let v = try? reader.withContents(.sys, base + Array(file.utf8), { try ValueFileParser.integer($0) }),
+                  let i = Int(exactly: v) else { return nil }
+            return i
+        }
+        // The breakdown matters only where /proc/net/dev shows errors or drops; skipping the
+        // others keeps a host with hundreds of veths cheap to sample.
+        let c = entry.counters
+        let troubled = [NetDevCounters.Field.rxErrs, .rxDrop, .rxFifo, .rxFrame, .txErrs, .txDrop, .txFifo, .txCarrier]
+            .contains { c[$0] > 0 }
+        var statistics: OrderedDictionary<String, UInt64>?
+        if troubled {
+            var stats = OrderedDictionary<String, UInt64>()
+            for name in Self.statisticNames {
+                if let v = try? reader.withContents(.sys, base + Array(("statistics/" + name).utf8), { bytes throws -> UInt64 in
+                    var c = ByteCursor(bytes); return try c.decimal()
+                }) { stats[name] = v }
+            }
+            statistics = stats.isEmpty ? nil : stats
+        }
+        let speed = integer("speed")
+        return InterfaceSample(
+            name: entry.name, operstate: text("operstate"), carrier: integer("carrier"),
+            speedMbps: (speed ?? -1) > 0 ? speed : nil, mtu: integer("mtu"), txQueueLen: integer("tx_queue_len"),
+            counters: entry.counters, statistics: statistics)
+    }
+
+    private func refreshDevices(rawNames: [[UInt8]], names: [String]) {
+        samplesSinceDeviceRefresh += 1
+        guard names != deviceKey || samplesSinceDeviceRefresh >= deviceRefreshSamples else { return }
+        samplesSinceDeviceRefresh = 0
+        deviceKey = names
+        devices = zip(rawNames, names).compactMap { raw, name in
+            guard name != "lo" else { return nil }
+            let base: [UInt8] = Array("class/net/".utf8) + raw + Array("/device".utf8)
+            let target = reader.linkTarget(.sys, base)
+            let deviceName = target.map { t in DisplayName.escaped(t.split(separator: 0x2F).last.map(Array.init) ?? t) }
+            let msi = reader.directoryEntries(.sys, base + Array("/msi_irqs".utf8)) ?? []
+            return InterfaceDevice(interface: name, deviceName: deviceName, msiIRQs: Set(msi.map { DisplayName.escaped($0) }))
+        }
+    }
+
+    /// /sys/devices/system/cpu/online ("0-3,5"), used to number softnet rows on old kernels.
+    private func onlineCPUs() -> [Int]? {
+        guard let text = try? reader.withContents(.sys, "devices/system/cpu/online", { ValueFileParser.text($0) }) else { return nil }
+        return CPUList.parse(text)
+    }
+
+    private func host() -> HostInfo {
+        if let h = cachedHost { return h }
+        let hostname = (try? reader.withContents(.proc, "sys/kernel/hostname") { ValueFileParser.text($0) }) ?? "unknown"
+        let kernel = (try? reader.withContents(.proc, "sys/kernel/osrelease") { ValueFileParser.text($0) }) ?? "unknown"
+        let h = HostInfo(hostname: hostname, kernel: kernel)
+        cachedHost = h
+        return h
+    }
+
+    public static func monotonicNow() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    public static func wallNow() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+/// The kernel's CPU list format: "0-3,8,10-11".
+public enum CPUList {
+    public static func parse(_ text: String) -> [Int]? {
+        var result: [Int] = []
+        for part in text.split(separator: ",") {
+            let bounds = part.split(separator: "-", maxSplits: 1)
+            guard let lo = Int(bounds[0].trimmingSpaces) else { return nil }
+            let hi = bounds.count == 2 ? Int(bounds[1].trimmingSpaces) : lo
+            guard let hi, hi >= lo, hi - lo < 1 << 16 else { return nil }
+            result.append(contentsOf: lo...hi)
+        }
+        return result.isEmpty ? nil : result
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var s = self
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return s
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ a: Character, with b: String) -> String {
+        var out = ""
+        for ch in self { if ch == a { out += b } else { out.append(ch) } }
+        return out
+    }
+}
