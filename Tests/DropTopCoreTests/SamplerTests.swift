@@ -1,0 +1,68 @@
+import Testing
+@testable import DropTopCore
+
+@Suite struct SamplerTests {
+    @Test func serverFixtureReadsEverySource() throws {
+        let s = fixtureSampler("server64").sample()
+        #expect(s.errors.isEmpty, "\(s.errors)")
+        #expect(s.host == HostInfo(hostname: "db-17", kernel: "5.15.0-91-generic"))
+        #expect(s.cpuIDs == Array(0..<62))
+        #expect(s.interfaces.map(\.name) == ["lo", "eth0", "ens1f0", "eth1"])
+        let eth0 = s.interfaces[1]
+        #expect(eth0.speedMbps == 10000 && eth0.mtu == 9000 && eth0.carrier == 1)
+        #expect(eth0.counters[.rxBytes] == 9_876_543_210)
+        #expect(eth0.statistics?["rx_missed_errors"] == 700)
+        #expect(s.interfaces[2].statistics == nil)   // no errors or drops: breakdown not read
+        let eth1 = s.interfaces[3]
+        #expect(eth1.carrier == 0 && eth1.speedMbps == nil)
+        #expect(s.sysctl["net.ipv4.tcp_rmem"] == "4096 131072 6291456")
+        #expect(s.sysctl["net.core.somaxconn"] == "128")
+        #expect(s.softnet?.first { $0.cpu == 3 }?.dropped == 5)
+        #expect(s.protocols?["Udp6"]?.counters["RcvbufErrors"] == 6)
+        #expect(s.sockstat?["TCP"]?["tw"] == 4)
+        #expect(s.sockstat?["TCP6"]?["inuse"] == 3)
+    }
+
+    @Test func containerTreeReportsWhatIsMissingAndKeepsTheRest() throws {
+        let s = fixtureSampler("container").sample()
+        #expect(s.interfaces.count == 2)
+        #expect(s.protocols?["TcpExt"] != nil)
+        #expect(s.protocols?["Tcp"] == nil)
+        #expect(s.networkIRQs == nil)
+        let sources = Set(s.errors.map(\.source))
+        #expect(sources.contains("/proc/net/snmp"))
+        #expect(sources.contains("/proc/interrupts"))
+        #expect(s.hasAnyData)
+    }
+
+    @Test func brokenFilesEachCostOnlyTheirOwnSection() throws {
+        let s = fixtureSampler("broken").sample()
+        #expect(s.interfaces.map(\.name) == ["lo"])
+        #expect(s.softnet == nil && s.softirqs == nil && s.interruptCPUs == nil)
+        #expect(s.protocols?["TcpExt"]?.counters["ListenOverflows"] == 5)
+        #expect(s.tcp != nil)
+        for source in ["/proc/net/dev", "/proc/net/snmp", "/proc/net/softnet_stat", "/proc/interrupts", "/proc/softirqs", "/proc/net/sockstat"] {
+            #expect(s.errors.contains { $0.source == source }, "no error entry for \(source)")
+        }
+        #expect(s.errors.contains { $0.message.contains("too large for 64 bits") })
+    }
+
+    @Test func anEmptyTreeHasNoData() {
+        let s = Sampler(procRoot: "/nonexistent-droptop", sysRoot: "/nonexistent-droptop").sample()
+        #expect(!s.hasAnyData)
+        #expect(!s.errors.isEmpty)
+    }
+
+    @Test func liveProcIsReadable() throws {
+        let s = Sampler().sample()
+        #expect(s.interfaces.contains { $0.name == "lo" })
+        #expect(s.tcp != nil)
+        #expect(!s.cpuIDs.isEmpty)
+    }
+
+    @Test func cpuListFormat() {
+        #expect(CPUList.parse("0-3,8,10-11") == [0, 1, 2, 3, 8, 10, 11])
+        #expect(CPUList.parse("0") == [0])
+        #expect(CPUList.parse("x") == nil)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// A network namespace made for one test and deleted after it.
+struct TestNamespace: ~Copyable {
+    let name: String
+
+    init() throws {
+        name = "dt-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let add = try run("/usr/bin/env", ["ip", "netns", "add", name])
+        guard add.status == 0 else { throw NamespaceError(message: "ip netns add: \(add.stderr)") }
+        try exec(["ip", "link", "set", "lo", "up"])
+    }
+
+    deinit { _ = try? run("/usr/bin/env", ["ip", "netns", "del", name]) }
+
+    @discardableResult
+    func exec(_ command: [String], timeout: Double = 30) throws -> RunResult {
+        try run("/usr/bin/env", ["ip", "netns", "exec", name] + command, timeout: timeout)
+    }
+
+    /// Starts a long-running helper inside the namespace; returns it with its stdin open.
+    func start(_ command: [String]) throws -> (Process, Pipe, Pipe) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["ip", "netns", "exec", name] + command
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.standardError
+        try p.run()
+        return (p, input, output)
+    }
+}
+
+struct NamespaceError: Error { var message: String }
+
+/// Reads one line from a pipe (the helper's "ready" line).
+func readLine(_ pipe: Pipe) -> String {
+    var bytes: [UInt8] = []
+    while true {
+        let d = pipe.fileHandleForReading.readData(ofLength: 1)
+        guard let b = d.first, b != 0x0A else { break }
+        bytes.append(b)
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces (ip netns add)"))
+struct NamespaceTests {
+    @Test func knownLoopbackConnectionsAreCountedExactly() throws {
+        let ns = try TestNamespace()
+        let connections = 5, payload = 10_000
+        let (helper, input, output) = try ns.start(["python3", packageRoot + "/Tests/scenarios/tcp_connections.py", "\(connections)", "\(payload)"])
+        defer { try? input.fileHandleForWriting.close(); helper.waitUntilExit() }
+        let ready = readLine(output)
+        try #require(ready.hasPrefix("ready "), "helper did not start: \(ready)")
+        let port = Int(ready.split(separator: " ")[1]) ?? -1
+
+        let r = try ns.exec([droptopBinary, "--once", "--interval", "0.3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try #require(r.json)
+        // Both ends of each connection are in this namespace.
+        #expect(int(j, "tcp", "states", "ESTABLISHED") == 2 * connections)
+        #expect(int(j, "tcp", "states", "LISTEN") == 1)
+        #expect(int(j, "tcp", "listeners", "0", "port") == port)
+        #expect(int(j, "tcp", "listeners", "0", "accept_queue") == 0)
+        #expect(value(j, "tcp", "peers", "0", "address") as? String == "127.0.0.1")
+        #expect(int(j, "tcp", "peers", "0", "connections") == 2 * connections)
+        #expect(int(j, "protocols", "Tcp", "counters", "ActiveOpens") == connections)
+        #expect(int(j, "protocols", "Tcp", "counters", "PassiveOpens") == connections)
+        #expect(int(j, "protocols", "Tcp", "gauges", "CurrEstab") == 2 * connections)
+        // The namespace is new: lo carried exactly this test's traffic, seen once on each side.
+        let interfaces = try #require(value(j, "interfaces") as? [[String: Any]])
+        #expect(interfaces.map { $0["name"] as? String } == ["lo"])
+        let rxBytes = try #require(int(interfaces[0], "counters", "rx_bytes"))
+        #expect(rxBytes == int(interfaces[0], "counters", "tx_bytes"))
+        #expect(int(interfaces[0], "counters", "rx_packets") == int(interfaces[0], "counters", "tx_packets"))
+        #expect(rxBytes >= connections * payload)
+        #expect(rxBytes < connections * payload + connections * 20_000)   // headers, handshakes, ACKs
+        #expect(int(interfaces[0], "rates", "rx_bytes") == 0)              // idle during the interval
+        #expect(try validateAgainstSchema(r.stdout).status == 0)
+    }
+
+    @Test func ratesFollowTrafficDuringTheInterval() throws {
+        let ns = try TestNamespace()
+        // 200 x 1000-byte datagrams to a closed port: NoPorts rises by exactly 200 within the interval.
+        let sender = "import socket,time\ntime.sleep(0.3)\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+            + "for i in range(200): s.sendto(b'x'*1000,('127.0.0.1',9))\n"
+        let (helper, input, _) = try ns.start(["python3", "-c", sender])
+        defer { try? input.fileHandleForWriting.close(); helper.waitUntilExit() }
+        let r = try ns.exec([droptopBinary, "--once", "--interval", "1.5"])
+        let j = try #require(r.json)
+        let noPorts = try #require(int(j, "protocols", "Udp", "counters", "NoPorts"))
+        #expect(noPorts == 200)
+        let rate = try #require(value(j, "protocols", "Udp", "rates", "NoPorts") as? Double)
+        let interval = try #require(value(j, "interval_seconds") as? Double)
+        #expect(abs(rate * interval - 200) < 0.5)
+    }
+}

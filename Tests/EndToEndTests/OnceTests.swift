@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@Suite struct OnceFixtureTests {
+    @Test func serverFixtureExactValues() throws {
+        let r = try droptop(["--once", "--interval", "0.2"] + fixture("server64"))
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try #require(r.json)
+        #expect(value(j, "schema") as? String == "droptop.snapshot/1")
+        #expect(value(j, "host", "hostname") as? String == "db-17")
+        #expect(int(j, "host", "cpus") == 62)
+        let interfaces = try #require(value(j, "interfaces") as? [[String: Any]])
+        #expect(interfaces.map { $0["name"] as? String } == ["lo", "eth0", "ens1f0", "eth1"])
+        #expect(int(interfaces[1], "counters", "rx_bytes") == 9_876_543_210)
+        #expect(int(interfaces[1], "counters", "rx_fifo") == 700)
+        #expect(int(interfaces[1], "rates", "rx_bytes") == 0)          // a static tree: every rate 0
+        #expect(int(interfaces[1], "speed_mbps") == 10000)
+        #expect(value(interfaces[3], "link_state") as? String == "NO-CARRIER")
+        #expect(int(j, "tcp", "states", "ESTABLISHED") == 44)
+        #expect(int(j, "tcp", "states", "LISTEN") == 3)
+        #expect(int(j, "tcp", "listeners", "0", "port") == 5432)
+        #expect(int(j, "tcp", "listeners", "0", "accept_queue") == 5)
+        #expect(value(j, "tcp", "peers", "0", "address") as? String == "10.0.0.7")
+        #expect(int(j, "udp", "busy_sockets", "0", "drops") == 40)
+        #expect(int(j, "protocols", "Tcp", "counters", "RetransSegs") == 1200)
+        #expect(int(j, "protocols", "Tcp", "gauges", "MaxConn") == -1)
+        #expect(int(j, "protocols", "Udp6", "counters", "RcvbufErrors") == 6)
+        #expect(int(j, "cpus", "3", "softnet", "counters", "dropped") == 5)
+        #expect(value(j, "sysctl", "net.core.somaxconn") as? String == "128")
+        let irqs = try #require(value(j, "irqs") as? [[String: Any]])
+        #expect(irqs.count == 32)
+        #expect((irqs[0]["per_cpu_per_s"] as? [Any])?.count == 62)
+        #expect((value(j, "errors") as? [Any])?.isEmpty == true)
+        #expect(try validateAgainstSchema(r.stdout).status == 0)
+    }
+
+    @Test func intervalZeroTakesOneSampleWithNullRates() throws {
+        let r = try droptop(["--once", "--interval", "0"] + fixture("server64"))
+        let j = try #require(r.json)
+        #expect(value(j, "interval_seconds") is NSNull)
+        #expect(value(j, "interfaces", "1", "rates", "rx_bytes") is NSNull)
+        #expect(value(j, "tcp", "state_changes") is NSNull)
+    }
+
+    @Test func escapeBytesInNamesAreEscapedInJSON() throws {
+        let r = try droptop(["--once", "--interval", "0"] + fixture("oddnames"))
+        #expect(r.status == 0)
+        #expect(!r.stdout.utf8.contains(0x1B))
+        let names = (value(r.json, "interfaces") as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["ev\\x1b[31mil", "b\\xffd", "a\\\\b"])
+        #expect(try validateAgainstSchema(r.stdout).status == 0)
+    }
+
+    @Test func brokenAndMissingFilesAreErrorsNotFailures() throws {
+        for name in ["broken", "container", "kernel310"] {
+            let r = try droptop(["--once", "--interval", "0.1"] + fixture(name))
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            let errors = try #require(value(r.json, "errors") as? [[String: Any]])
+            #expect(!errors.isEmpty)
+            #expect(try validateAgainstSchema(r.stdout).status == 0, "\(name)")
+        }
+        let old = try droptop(["--once", "--interval", "0"] + fixture("kernel310"))
+        #expect(value(old.json, "interfaces", "1", "name") as? String == "eth0")
+        #expect(int(old.json, "interfaces", "1", "counters", "rx_bytes") == 1_234_567_890)
+    }
+
+    @Test func badCommandLineExits2WithOneLine() throws {
+        let negative = try droptop(["--once", "--interval", "-1"])
+        #expect(negative.status == 2)
+        #expect(negative.stderr.contains("--interval"))
+        let missing = try droptop(["--once", "--proc", "/nonexistent-droptop"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent-droptop"))
+        let unknown = try droptop(["--bogus"])
+        #expect(unknown.status == 2)
+    }
+
+    @Test func nothingReadableExits1() throws {
+        let empty = NSTemporaryDirectory() + "droptop-empty-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let r = try droptop(["--once", "--interval", "0", "--proc", empty, "--sys", empty])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("nothing could be read"))
+    }
+
+    @Test func versionAndHelp() throws {
+        let v = try droptop(["--version"])
+        #expect(v.status == 0)
+        #expect(v.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let h = try droptop(["--help"])
+        #expect(h.status == 0)
+        #expect(h.stdout.contains("--once") && h.stdout.contains("--interval") && h.stdout.contains("--proc"))
+    }
+}
+
+@Suite struct OnceLiveTests {
+    @Test func liveSnapshotValidatesAgainstTheSchema() throws {
+        let r = try droptop(["--once", "--interval", "0.3"])
+        #expect(r.status == 0)
+        let j = try #require(r.json)
+        #expect((value(j, "interfaces") as? [[String: Any]])?.contains { $0["name"] as? String == "lo" } == true)
+        #expect(try validateAgainstSchema(r.stdout).status == 0)
+    }
+}
