@@ -1,1 +1,83 @@
-print("placeholder")
+#if canImport(Glibc)
+import Glibc
+#endif
+import DropTopCore
+
+// Reports, per source, the time to read the file and the time to parse it (median of N runs),
+// and the CPU time of one full sample. Usage: droptop-bench [PROC_ROOT SYS_ROOT] [RUNS]
+let arguments = CommandLine.arguments
+let procRoot = arguments.count > 2 ? arguments[1] : "/proc"
+let sysRoot = arguments.count > 2 ? arguments[2] : "/sys"
+let runs = arguments.count > 3 ? Int(arguments[3]) ?? 30 : (arguments.count == 2 ? Int(arguments[1]) ?? 30 : 30)
+
+func now() -> Double { Sampler.monotonicNow() }
+func cpuNow() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? 0 : s[s.count / 2] }
+func ms(_ x: Double) -> String {
+    let v = (x * 1000 * 1000).rounded() / 1000
+    return String(v)
+}
+func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+
+let reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
+let sources: [(String, (UnsafeBufferPointer<UInt8>) throws -> Void)] = [
+    ("net/dev", { _ = try NetDevParser.parse($0) }),
+    ("net/snmp", { _ = try SNMPParser.parsePairs($0) }),
+    ("net/netstat", { _ = try SNMPParser.parsePairs($0) }),
+    ("net/snmp6", { _ = try SNMPParser.parseSNMP6($0) }),
+    ("net/softnet_stat", { _ = try SoftnetParser.parse($0) }),
+    ("interrupts", { _ = try InterruptsParser.parse($0) }),
+    ("softirqs", { _ = try SoftIRQsParser.parse($0) }),
+    ("net/sockstat", { _ = try SockStatParser.parse($0) }),
+    ("net/tcp", { var a = TCPAggregatorBench(); _ = try SocketTableParser.forEachRow($0, hasDrops: false) { a.add($0) } }),
+    ("net/tcp6", { var a = TCPAggregatorBench(); _ = try SocketTableParser.forEachRow($0, hasDrops: false) { a.add($0) } }),
+    ("net/udp", { _ = try SocketTableParser.forEachRow($0, hasDrops: true) { _ in } }),
+    ("net/tcp", { _ = try SocketTableParser.forEachRow($0, hasDrops: false) { _ in } }),
+]
+
+/// Stand-in for the sampler's aggregation so parse time includes the per-row work.
+struct TCPAggregatorBench {
+    var states = [Int](repeating: 0, count: 16)
+    var peers: [IPAddress: Int] = [:]
+    mutating func add(_ row: SocketRow) {
+        states[Int(row.state) & 15] += 1
+        if !row.remoteAddress.isUnspecified { peers[row.remoteAddress, default: 0] += 1 }
+    }
+}
+
+print("droptop-bench: \(procRoot) \(sysRoot), median of \(runs) runs")
+print(pad("source", 18) + lpad("bytes", 10) + lpad("read ms", 10) + lpad("parse ms", 10) + lpad("parse/read", 12))
+for (name, parser) in sources {
+    var readTimes: [Double] = [], totalTimes: [Double] = []
+    var bytes = 0
+    var failed: String?
+    for _ in 0..<runs {
+        let t0 = now()
+        do { try reader.withContents(.proc, name) { _ in } } catch { failed = error.message; break }
+        let t1 = now()
+        do { try reader.withContents(.proc, name) { try parser($0) } } catch { failed = error.message; break }
+        let t2 = now()
+        bytes = reader.lastByteCount
+        readTimes.append(t1 - t0)
+        totalTimes.append(t2 - t1)
+    }
+    if let failed { print(pad(name, 18) + "  unavailable: \(failed)"); continue }
+    let read = median(readTimes), parse = max(0, median(totalTimes) - read)
+    print(pad(name, 18) + lpad(String(bytes), 10) + lpad(ms(read), 10) + lpad(ms(parse), 10)
+          + lpad(read > 0 ? String(Int((parse / read * 100).rounded())) + "%" : "-", 12))
+}
+
+let sampler = Sampler(procRoot: procRoot, sysRoot: sysRoot)
+_ = sampler.sample()
+var cpu: [Double] = [], wall: [Double] = []
+for _ in 0..<runs {
+    let c0 = cpuNow(), w0 = now()
+    _ = sampler.sample()
+    cpu.append(cpuNow() - c0); wall.append(now() - w0)
+}
+print("full sample: \(ms(median(cpu))) ms CPU, \(ms(median(wall))) ms wall (median)")

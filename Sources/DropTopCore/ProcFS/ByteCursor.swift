@@ -20,12 +20,27 @@ public struct ByteCursor {
     @inline(__always) static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
+    /// The byte `offset` bytes ahead, without moving.
+    @inline(__always) public func byte(at offset: Int) -> UInt8? {
+        position + offset < bytes.count ? bytes[position + offset] : nil
+    }
+
     @inline(__always) public mutating func skip(_ n: Int) { position = Swift.min(bytes.count, position + n) }
     @inline(__always) public mutating func rewind(to p: Int) { position = Swift.max(0, Swift.min(p, bytes.count)) }
 
     /// Skips spaces and tabs, not newlines.
     @inline(__always) public mutating func skipBlanks() {
         while position < bytes.count, Self.isBlank(bytes[position]) { position += 1 }
+    }
+
+    /// Moves past the next run of non-blank bytes (a field we do not need).
+    @inline(__always) public mutating func skipToken() {
+        skipBlanks()
+        while position < bytes.count {
+            let b = bytes[position]
+            if Self.isBlank(b) || b == 0x0A { return }
+            position += 1
+        }
     }
 
     /// Moves past the next newline (or to the end).
@@ -66,7 +81,7 @@ public struct ByteCursor {
     }
 
     /// Reads an unsigned decimal number after optional blanks.
-    public mutating func decimal() throws(ParseError) -> UInt64 {
+    @inline(__always) public mutating func decimal() throws(ParseError) -> UInt64 {
         skipBlanks()
         let start = position
         var value: UInt64 = 0
@@ -96,7 +111,7 @@ public struct ByteCursor {
     }
 
     /// Reads a hexadecimal number of at most `maxDigits` digits (no 0x prefix).
-    public mutating func hex(maxDigits: Int = 16) throws(ParseError) -> UInt64 {
+    @inline(__always) public mutating func hex(maxDigits: Int = 16) throws(ParseError) -> UInt64 {
         skipBlanks()
         let start = position
         var value: UInt64 = 0
@@ -110,7 +125,7 @@ public struct ByteCursor {
     }
 
     /// Reads exactly `count` hex digits (an address word in /proc/net/tcp6 is 8 of 32 in a row).
-    public mutating func hexDigits(_ count: Int) throws(ParseError) -> UInt64 {
+    @inline(__always) public mutating func hexDigits(_ count: Int) throws(ParseError) -> UInt64 {
         guard position + count <= bytes.count else { throw ParseError("truncated hex field at byte \(position)") }
         var value: UInt64 = 0
         for _ in 0..<count {
@@ -131,15 +146,13 @@ public struct ByteCursor {
     }
 
     @inline(__always) static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case 0x30...0x39: return b - 0x30
-        case 0x41...0x46: return b - 0x41 + 10
-        case 0x61...0x66: return b - 0x61 + 10
-        default: return nil
-        }
+        let digit = b &- 0x30
+        if digit < 10 { return digit }
+        let letter = (b | 0x20) &- 0x61
+        return letter < 6 ? letter &+ 10 : nil
     }
 
-    private func contextDescription(at index: Int) -> String {
+    @inline(never) private func contextDescription(at index: Int) -> String {
         guard index < bytes.count else { return " (end of file)" }
         let end = Swift.min(bytes.count, index + 12)
         let text = UnsafeBufferPointer(rebasing: bytes[index..<end]).prefix { $0 != 0x0A }

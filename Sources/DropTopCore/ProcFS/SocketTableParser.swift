@@ -11,11 +11,24 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         isV4 = true
     }
 
+    public init(high: UInt64, low: UInt64) {
+        self.high = high; self.low = low; isV4 = false
+    }
+
     public init(v6 bytes: [UInt8]) {
         var h: UInt64 = 0, l: UInt64 = 0
         for i in 0..<8 { h = h << 8 | UInt64(bytes[i]) }
         for i in 8..<16 { l = l << 8 | UInt64(bytes[i]) }
         high = h; low = l; isV4 = false
+    }
+
+    /// One combine instead of three: this is hashed once per socket row.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(high &* 0x9E37_79B9_7F4A_7C15 ^ low ^ (isV4 ? 1 : 0))
+    }
+
+    public static func == (a: IPAddress, b: IPAddress) -> Bool {
+        a.low == b.low && a.high == b.high && a.isV4 == b.isV4
     }
 
     public var isUnspecified: Bool { high == 0 && low == 0 }
@@ -102,25 +115,22 @@ public enum SocketTableParser {
 
     @inline(__always)
     static func parseRow(_ c: inout ByteCursor, hasDrops: Bool) throws(ParseError) -> SocketRow {
-        _ = try c.decimal()                       // sl
-        guard c.consume(0x3A) else { throw ParseError("expected 'sl:'") }
+        c.skipToken()                             // sl: (row number)
         let (local, localPort) = try endpoint(&c)
         let (remote, remotePort) = try endpoint(&c)
         let state = try c.hex(maxDigits: 2)
         let tx = try c.hex()
         guard c.consume(0x3A) else { throw ParseError("expected tx_queue:rx_queue") }
         let rx = try c.hex()
-        _ = try c.hex()                           // timer active
-        guard c.consume(0x3A) else { throw ParseError("expected tr:tm->when") }
-        _ = try c.hex()                           // jiffies until timer
+        c.skipToken()                             // tr:tm->when (timer and jiffies)
         let retransmits = try c.hex()
         let uid = try c.decimal()
-        _ = try c.decimal()                       // timeout
+        c.skipToken()                             // timeout
         let inode = try c.decimal()
         var drops: UInt64?
         if hasDrops {
-            _ = try c.decimal()                   // ref
-            _ = try c.hex()                       // pointer
+            c.skipToken()                         // ref
+            c.skipToken()                         // pointer
             drops = try c.decimal()
         }
         return SocketRow(localAddress: local, localPort: localPort, remoteAddress: remote, remotePort: remotePort,
@@ -132,24 +142,21 @@ public enum SocketTableParser {
     @inline(__always)
     static func endpoint(_ c: inout ByteCursor) throws(ParseError) -> (IPAddress, UInt16) {
         c.skipBlanks()
-        let start = c.position
-        var digits = 0
-        while let b = c.peek(), ByteCursor.hexValue(b) != nil { digits += 1; c.skip(1) }
-        c.rewind(to: start)
         let address: IPAddress
-        switch digits {
-        case 8:
-            let word = UInt32(truncatingIfNeeded: try c.hexDigits(8))
-            address = IPAddress(v4: hostWordBytes(word))
-        case 32:
-            var bytes = [UInt8](repeating: 0, count: 16)
+        if c.byte(at: 8) == 0x3A {
+            let (a, b, cc, d) = hostWordBytes(UInt32(truncatingIfNeeded: try c.hexDigits(8)))
+            address = IPAddress(v4: (a, b, cc, d))
+        } else if c.byte(at: 32) == 0x3A {
+            // Each word's bytes in memory are the next four address bytes in network order.
+            var high: UInt64 = 0, low: UInt64 = 0
             for w in 0..<4 {
                 let (a, b, cc, d) = hostWordBytes(UInt32(truncatingIfNeeded: try c.hexDigits(8)))
-                bytes[w * 4] = a; bytes[w * 4 + 1] = b; bytes[w * 4 + 2] = cc; bytes[w * 4 + 3] = d
+                let word = UInt64(a) << 24 | UInt64(b) << 16 | UInt64(cc) << 8 | UInt64(d)
+                if w < 2 { high = high << 32 | word } else { low = low << 32 | word }
             }
-            address = IPAddress(v6: bytes)
-        default:
-            throw ParseError("address with \(digits) hex digits (expected 8 or 32)")
+            address = IPAddress(high: high, low: low)
+        } else {
+            throw ParseError("address is neither 8 nor 32 hex digits followed by ':'")
         }
         guard c.consume(0x3A) else { throw ParseError("expected ':' between address and port") }
         let port = try c.hexDigits(4)

@@ -68,7 +68,7 @@ public struct ProcSocketTables: SocketTableSource {
 struct TCPAggregator {
     var states = [UInt64](repeating: 0, count: 13)
     var listeners: [(IPAddress, UInt16, UInt64)] = []
-    var peers: [IPAddress: (connections: UInt64, retransmitting: UInt64, timeWait: UInt64)] = [:]
+    var peers = PeerTable()
     var closeWaitPorts: [UInt16: UInt64] = [:]
     var sockets: UInt64 = 0
     var retransmitting: UInt64 = 0
@@ -86,23 +86,21 @@ struct TCPAggregator {
         if row.state == Self.closeWait { closeWaitPorts[row.localPort, default: 0] += 1 }
         guard !row.remoteAddress.isUnspecified else { return }
         let peer = row.remoteAddress.unmappedV4 ?? row.remoteAddress
-        var entry = peers[peer] ?? (0, 0, 0)
-        entry.connections += 1
-        if row.retransmits > 0 { entry.retransmitting += 1 }
-        if row.state == Self.timeWait { entry.timeWait += 1 }
-        peers[peer] = entry
+        peers.add(peer, retransmitting: row.retransmits > 0, timeWait: row.state == Self.timeWait)
     }
 
     func summary(top: Int) -> TCPSummary {
         var stateCounts: [String: UInt64] = [:]
         for (i, name) in tcpStateNames.enumerated() { stateCounts[name] = states[i + 1] }
         let sortedListeners = listeners.sorted { ($0.2, $1.1, $1.0) > ($1.2, $0.1, $0.0) }
-        func topPeers(_ key: ((connections: UInt64, retransmitting: UInt64, timeWait: UInt64)) -> UInt64) -> [PeerCount] {
-            peers.filter { key($0.value) > 0 }
-                .sorted { (key($0.value), $1.key) > (key($1.value), $0.key) }
-                .prefix(top)
-                .map { PeerCount(address: $0.key.description, connections: $0.value.connections,
-                                 retransmitting: $0.value.retransmitting, timeWait: $0.value.timeWait) }
+        // One pass per list keeping the best `top` (no sort of every peer: there may be 100,000).
+        func topPeers(_ key: (PeerTable.Counts) -> UInt64) -> [PeerCount] {
+            var best = TopK<PeerTable.Entry>(capacity: top)
+            peers.forEach { best.offer($0, score: key($0.counts)) }
+            return best.items.map {
+                PeerCount(address: $0.address.description, connections: $0.counts.connections,
+                          retransmitting: $0.counts.retransmitting, timeWait: $0.counts.timeWait)
+            }
         }
         return TCPSummary(
             states: .init(uniqueKeysWithValues: tcpStateNames.map { ($0, stateCounts[$0] ?? 0) }),
@@ -114,5 +112,89 @@ struct TCPAggregator {
                 .map { PortCount(port: Int($0.key), count: $0.value) },
             sockets: sockets,
             retransmittingSockets: retransmitting)
+    }
+}
+
+/// The `capacity` items with the highest non-zero scores, highest first; ties go to the smaller item
+/// so that output is stable.
+struct TopK<Item: Comparable> {
+    let capacity: Int
+    private(set) var entries: [(item: Item, score: UInt64)] = []
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    mutating func offer(_ item: Item, score: UInt64) {
+        guard score > 0, capacity > 0 else { return }
+        if entries.count == capacity, let last = entries.last, !Self.before((item, score), last) { return }
+        let index = entries.firstIndex { Self.before((item, score), $0) } ?? entries.count
+        entries.insert((item, score), at: index)
+        if entries.count > capacity { entries.removeLast() }
+    }
+
+    var items: [Item] { entries.map(\.item) }
+
+    private static func before(_ a: (item: Item, score: UInt64), _ b: (item: Item, score: UInt64)) -> Bool {
+        a.score != b.score ? a.score > b.score : a.item < b.item
+    }
+}
+
+/// Per-peer socket counts in an open-addressing table with a cheap multiplicative hash.
+/// Swift's Dictionary hashes with SipHash, which was a third of the cost of a 100,000-socket
+/// sample; this table makes one probe per row in the common case.
+struct PeerTable {
+    struct Counts { var connections: UInt64 = 0, retransmitting: UInt64 = 0, timeWait: UInt64 = 0 }
+    struct Entry: Comparable {
+        var address: IPAddress
+        var counts: Counts
+        static func < (a: Entry, b: Entry) -> Bool { a.address < b.address }
+        static func == (a: Entry, b: Entry) -> Bool { a.address == b.address }
+    }
+
+    private var slots: [IPAddress?]
+    private var counts: [Counts]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [IPAddress?](repeating: nil, count: size)
+        counts = [Counts](repeating: Counts(), count: size)
+        mask = size - 1
+    }
+
+    @inline(__always) private func slot(for a: IPAddress) -> Int {
+        let mixed = (a.high &* 0x9E37_79B9_7F4A_7C15) ^ (a.low &* 0xC2B2_AE3D_27D4_EB4F) ^ (a.isV4 ? 0x5555 : 0)
+        return Int(truncatingIfNeeded: (mixed ^ (mixed >> 29)) & UInt64(mask))
+    }
+
+    mutating func add(_ address: IPAddress, retransmitting: Bool, timeWait: Bool) {
+        var i = slot(for: address)
+        while let existing = slots[i], existing != address { i = (i + 1) & mask }
+        if slots[i] == nil {
+            slots[i] = address
+            count += 1
+        }
+        counts[i].connections += 1
+        if retransmitting { counts[i].retransmitting += 1 }
+        if timeWait { counts[i].timeWait += 1 }
+        if count * 2 > slots.count { grow() }
+    }
+
+    private mutating func grow() {
+        let old = zip(slots, counts).compactMap { s, c in s.map { ($0, c) } }
+        var bigger = PeerTable(capacity: slots.count)
+        for (address, c) in old {
+            var i = bigger.slot(for: address)
+            while bigger.slots[i] != nil { i = (i + 1) & bigger.mask }
+            bigger.slots[i] = address
+            bigger.counts[i] = c
+            bigger.count += 1
+        }
+        self = bigger
+    }
+
+    func forEach(_ body: (Entry) -> Void) {
+        for i in slots.indices { if let a = slots[i] { body(Entry(address: a, counts: counts[i])) } }
     }
 }
