@@ -25,19 +25,19 @@ func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeat
 func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
 
 let reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
-let sources: [(String, (UnsafeBufferPointer<UInt8>) throws -> Void)] = [
-    ("net/dev", { _ = try NetDevParser.parse($0) }),
-    ("net/snmp", { _ = try SNMPParser.parsePairs($0) }),
-    ("net/netstat", { _ = try SNMPParser.parsePairs($0) }),
-    ("net/snmp6", { _ = try SNMPParser.parseSNMP6($0) }),
-    ("net/softnet_stat", { _ = try SoftnetParser.parse($0) }),
-    ("interrupts", { _ = try InterruptsParser.parse($0) }),
-    ("softirqs", { _ = try SoftIRQsParser.parse($0) }),
-    ("net/sockstat", { _ = try SockStatParser.parse($0) }),
-    ("net/tcp", { var a = TCPAggregatorBench(); _ = try SocketTableParser.forEachRow($0, hasDrops: false) { a.add($0) } }),
-    ("net/tcp6", { var a = TCPAggregatorBench(); _ = try SocketTableParser.forEachRow($0, hasDrops: false) { a.add($0) } }),
-    ("net/udp", { _ = try SocketTableParser.forEachRow($0, hasDrops: true) { _ in } }),
-    ("net/tcp", { _ = try SocketTableParser.forEachRow($0, hasDrops: false) { _ in } }),
+let sources: [(String, String, (UnsafeBufferPointer<UInt8>) throws -> Void)] = [
+    ("net/dev", "net/dev", { _ = try NetDevParser.parse($0) }),
+    ("net/snmp", "net/snmp", { _ = try SNMPParser.parsePairs($0) }),
+    ("net/netstat", "net/netstat", { _ = try SNMPParser.parsePairs($0) }),
+    ("net/snmp6", "net/snmp6", { _ = try SNMPParser.parseSNMP6($0) }),
+    ("net/softnet_stat", "net/softnet_stat", { _ = try SoftnetParser.parse($0) }),
+    ("interrupts", "interrupts", { _ = try InterruptsParser.parse($0) }),
+    ("softirqs", "softirqs", { _ = try SoftIRQsParser.parse($0) }),
+    ("net/sockstat", "net/sockstat", { _ = try SockStatParser.parse($0) }),
+    ("net/tcp", "net/tcp", { var a = TCPAggregatorBench(); _ = try SocketTableParser.forEachRow($0, hasDrops: false) { a.add($0) } }),
+    ("net/tcp6", "net/tcp6", { var a = TCPAggregatorBench(); _ = try SocketTableParser.forEachRow($0, hasDrops: false) { a.add($0) } }),
+    ("net/udp", "net/udp", { _ = try SocketTableParser.forEachRow($0, hasDrops: true) { _ in } }),
+    ("net/tcp rows only", "net/tcp", { _ = try SocketTableParser.forEachRow($0, hasDrops: false) { _ in } }),
 ]
 
 /// Stand-in for the sampler's aggregation so parse time includes the per-row work.
@@ -52,7 +52,7 @@ struct TCPAggregatorBench {
 
 print("droptop-bench: \(procRoot) \(sysRoot), median of \(runs) runs")
 print(pad("source", 18) + lpad("bytes", 10) + lpad("read ms", 10) + lpad("parse ms", 10) + lpad("parse/read", 12))
-for (name, parser) in sources {
+for (label, name, parser) in sources {
     var readTimes: [Double] = [], totalTimes: [Double] = []
     var bytes = 0
     var failed: String?
@@ -66,9 +66,9 @@ for (name, parser) in sources {
         readTimes.append(t1 - t0)
         totalTimes.append(t2 - t1)
     }
-    if let failed { print(pad(name, 18) + "  unavailable: \(failed)"); continue }
+    if let failed { print(pad(label, 18) + "  unavailable: \(failed)"); continue }
     let read = median(readTimes), parse = max(0, median(totalTimes) - read)
-    print(pad(name, 18) + lpad(String(bytes), 10) + lpad(ms(read), 10) + lpad(ms(parse), 10)
+    print(pad(label, 18) + lpad(String(bytes), 10) + lpad(ms(read), 10) + lpad(ms(parse), 10)
           + lpad(read > 0 ? String(Int((parse / read * 100).rounded())) + "%" : "-", 12))
 }
 
