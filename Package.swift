@@ -22,10 +22,20 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        // ncursesw, for the one file that talks to the terminal (DropTopTUI/Screen.swift).
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        // Panes render into a plain grid of cells; only Screen.swift calls curses.
+        .target(
+            name: "DropTopTUI",
+            dependencies: [
+                "DropTopCore", "CNcurses",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         .executableTarget(
             name: "droptop",
             dependencies: [
-                "DropTopCore",
+                "DropTopCore", "DropTopTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +49,11 @@ let package = Package(
             name: "DropTopCoreTests",
             dependencies: ["DropTopCore"],
             path: "Tests/DropTopCoreTests"
+        ),
+        .testTarget(
+            name: "DropTopTUITests",
+            dependencies: ["DropTopTUI", "DropTopCore"],
+            path: "Tests/DropTopTUITests"
         ),
         .testTarget(
             name: "EndToEndTests",

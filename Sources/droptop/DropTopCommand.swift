@@ -5,6 +5,7 @@ import Musl
 #endif
 import ArgumentParser
 import DropTopCore
+import DropTopTUI
 
 /// The command line. Wiring only: everything it prints comes from DropTopCore.
 struct DropTopCommand: ParsableCommand {
@@ -15,7 +16,8 @@ struct DropTopCommand: ParsableCommand {
         abstract: "Linux network triage: throughput, drops, per-CPU IRQs and softnet, TCP/UDP health, in one screen.",
         discussion: """
         Reads /proc and /sys only; no root needed.
-        Exit status: 0 success, 1 nothing at all could be read, 2 bad command-line use.
+        Without --once: a full-screen terminal UI refreshed every --interval seconds (h for help).
+        Exit status: 0 success, 1 nothing at all could be read, 2 bad command-line use or no usable terminal.
         """,
         version: version)
 
@@ -28,15 +30,29 @@ struct DropTopCommand: ParsableCommand {
     @Flag(name: .long, help: "With --once: print the JSON on one line instead of indented.")
     var compact = false
 
+    @Flag(name: .long, help: "Terminal UI: no colors, attributes (bold, reverse) only. Also when NO_COLOR is set.")
+    var noColor = false
+
+    @Flag(name: .long, help: "Terminal UI: ASCII boxes, bars and sparklines (default when the locale is not UTF-8).")
+    var ascii = false
+
+    @Option(name: .long, help: ArgumentHelp("Show only interfaces matching these globs, comma-separated (e.g. 'eth*,bond0').", valueName: "globs"))
+    var iface: String?
+
     @Option(name: .long, help: ArgumentHelp("Read proc files from this directory instead of /proc (a captured tree).", valueName: "dir"))
     var proc: String = "/proc"
 
     @Option(name: .long, help: ArgumentHelp("Read sys files from this directory instead of /sys.", valueName: "dir"))
     var sys: String = "/sys"
 
+    var interfaceGlobs: [String] { iface.map { $0.split(separator: ",").map(String.init) } ?? [] }
+
     func validate() throws {
         guard interval.isFinite, interval >= 0 else {
             throw ValidationError("--interval must be a number of seconds, 0 or more (got \(interval))")
+        }
+        guard once || interval == 1 || interval >= KeyHandler.minimumInterval else {
+            throw ValidationError("--interval must be at least \(KeyHandler.minimumInterval) seconds for the terminal UI")
         }
         guard interval <= 3600 else { throw ValidationError("--interval must be at most 3600 seconds") }
         for (flag, path) in [("--proc", proc), ("--sys", sys)] {
@@ -48,11 +64,9 @@ struct DropTopCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard once else {
-            writeError("droptop: the live terminal UI is not available in this build; use --once for a JSON snapshot")
-            throw ExitCode(2)
-        }
+        guard once else { throw ExitCode(runTerminalUI()) }
         let sampler = Sampler(procRoot: proc, sysRoot: sys)
+        sampler.interfaceGlobs = interfaceGlobs
         let first = sampler.sample()
         var report = Report(previous: nil, current: first)
         if interval > 0 {
@@ -66,6 +80,21 @@ struct DropTopCommand: ParsableCommand {
         }
         let text = JSONReport.document(report).serialized(pretty: !compact)
         print(text)
+    }
+}
+
+extension DropTopCommand {
+    func runTerminalUI() -> Int32 {
+        setlocale(LC_ALL, "")
+        var state = ViewState()
+        state.interval = max(KeyHandler.minimumInterval, interval)
+        let noColorEnv = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
+        state.useColor = !noColor && noColorEnv.isEmpty
+        state.glyphs = ascii || !Screen.localeIsUTF8() ? .ascii : .unicode
+        state.interfaceGlobs = interfaceGlobs
+        let sampler = Sampler(procRoot: proc, sysRoot: sys)
+        sampler.interfaceGlobs = interfaceGlobs
+        return App(sampler: sampler, state: state).run()
     }
 }
 
@@ -95,7 +124,7 @@ enum Main {
             // Bad command-line use exits 2 (not ArgumentParser's 64), as documented.
             if DropTopCommand.exitCode(for: error) == .validationFailure {
                 writeError("droptop: " + DropTopCommand.message(for: error))
-                writeError("Usage: droptop [--once] [--interval <seconds>] [--proc <dir>] [--sys <dir>] (see droptop --help)")
+                writeError("Usage: droptop [--once] [-i <seconds>] [--iface <globs>] [--proc <dir>] [--sys <dir>] (see droptop --help)")
                 exit(2)
             }
             DropTopCommand.exit(withError: error)

@@ -31,6 +31,8 @@ public final class Sampler {
     private var samplesSinceDeviceRefresh = 0
     private let deviceRefreshSamples = 30
     private var cachedHost: HostInfo?
+    /// --iface: only interfaces whose names match one of these globs (empty: all).
+    public var interfaceGlobs: [String] = []
 
     public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
         reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
@@ -48,7 +50,7 @@ public final class Sampler {
         var rawNames: [[UInt8]] = []
         if let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/dev") { try NetDevParser.parse($0) } }) {
             errors += parsed.problems.map { SourceError(source: "/proc/net/dev", message: $0) }
-            for entry in parsed.value {
+            for entry in parsed.value where InterfaceGlob.matches(entry.name, any: interfaceGlobs) {
                 rawNames.append(entry.rawName)
                 s.interfaces.append(interfaceSample(entry))
             }

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DropTopCore
+import Synchronization
+
+/// The last terminating signal received (0 = none). The handler only stores into it.
+let pendingSignal = Atomic<Int32>(0)
+
+private func installSignalHandlers() {
+    let handler: @convention(c) (Int32) -> Void = { signal in pendingSignal.store(signal, ordering: .relaxed) }
+    for sig in [SIGINT, SIGTERM, SIGHUP] {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(sig, &action, nil)
+    }
+}
+
+/// One thread owns the terminal: it samples, renders and reads keys in turn.
+public final class App {
+    let sampler: Sampler
+    var state: ViewState
+    var history = History()
+    var previous: Sample?
+
+    public init(sampler: Sampler, state: ViewState) {
+        self.sampler = sampler
+        self.state = state
+    }
+
+    /// Runs until q, Ctrl-C, SIGTERM or SIGHUP. Returns the exit status; for SIGTERM and SIGHUP
+    /// it restores the terminal and re-raises the signal instead of returning.
+    public func run() -> Int32 {
+        installSignalHandlers()
+        let screen: Screen
+        do { screen = try Screen(wantColor: state.useColor) } catch {
+            var message = error.description + "\n"
+            _ = message.withUTF8 { write(2, $0.baseAddress, $0.count) }
+            return 2
+        }
+        var nextSample = Sampler.monotonicNow()
+        var dirty = true
+        while true {
+            let signal = pendingSignal.load(ordering: .relaxed)
+            if signal != 0 {
+                screen.end()
+                if signal == SIGINT { return 0 }
+                Glibc.signal(signal, SIG_DFL)
+                raise(signal)
+                return 128 + signal
+            }
+            let now = Sampler.monotonicNow()
+            if !state.paused && now >= nextSample {
+                let sample = sampler.sample()
+                history.append(Report(previous: previous, current: sample))
+                previous = sample
+                nextSample = now + state.interval
+                dirty = true
+            }
+            if dirty {
+                screen.draw(ScreenRenderer.render(history: history, state: state, width: screen.width, height: screen.height))
+                dirty = false
+            }
+            let wait = state.paused ? 500 : Int(max(0, (nextSample - Sampler.monotonicNow()) * 1000).rounded(.up))
+            guard let key = screen.readKey(timeoutMilliseconds: min(wait, 500)) else { continue }
+            switch KeyHandler.apply(key, to: &state, pageSize: max(1, screen.height - 8)) {
+            case .quit:
+                screen.end()
+                return 0
+            case .intervalChanged:
+                nextSample = min(nextSample, Sampler.monotonicNow() + state.interval)
+                dirty = true
+            case .redraw: dirty = true
+            case .none: break
+            }
+        }
+    }
+}

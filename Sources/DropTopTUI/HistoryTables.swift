@@ -1,0 +1,127 @@
+import DropTopCore
+
+/// sar-style history for a zoomed pane: one timestamped row per interval (and item), then
+/// `Average:` rows. Averages weight each interval by its length, as sar's do.
+public enum HistoryTables {
+    static let col = 10
+
+    public static func table(_ pane: PaneID, history: History, state: ViewState) -> PaneContent {
+        let reports = history.withRates
+        switch pane {
+        case .throughput:
+            return perInterface(reports, state: state, columns: Panes.throughputColumns) { Panes.throughputValues($0) }
+        case .drops:
+            return perInterface(reports, state: state, columns: Panes.dropColumns) { i in Panes.dropFields.map { i.rate($0) } }
+        case .cpu: return cpus(reports)
+        case .tcp: return tcpStates(reports)
+        case .protocols: return protocolRates(reports)
+        }
+    }
+
+    static func header(_ first: String, _ columns: [String]) -> Line {
+        [Span(Format.padRight("time", 9) + Format.padRight(first, Panes.nameWidth), .header)]
+            + columns.map { Span(Format.pad($0, col), .header) }
+    }
+
+    static func valueSpans(_ values: [Double?], alertNonZero: Bool) -> [Span] {
+        values.map { Span(Format.rate($0, width: col), alertNonZero && ($0 ?? 0) > 0 ? .alert : .normal) }
+    }
+
+    /// Interval-weighted mean of the known values.
+    static func average(_ pairs: [(Double?, Double)]) -> Double? {
+        var sum = 0.0, seconds = 0.0
+        for (v, dt) in pairs { if let v { sum += v * dt; seconds += dt } }
+        return seconds > 0 ? sum / seconds : nil
+    }
+
+    static func perInterface(_ reports: [Report], state: ViewState, columns: [String],
+                             values: (InterfaceReport) -> [Double?]) -> PaneContent {
+        var rows: [Line] = []
+        var names: [String] = []
+        var samples: [String: [([Double?], Double)]] = [:]
+        let alert = columns == Panes.dropColumns
+        for r in reports {
+            let time = Format.clock(r.sample.wallSeconds)
+            for i in Panes.interfaces(r, state) {
+                let v = values(i)
+                if samples[i.name] == nil { names.append(i.name) }
+                samples[i.name, default: []].append((v, r.intervalSeconds ?? 0))
+                rows.append([Span(Format.padRight(time, 9) + Format.padRight(i.name, Panes.nameWidth))] + valueSpans(v, alertNonZero: alert))
+            }
+        }
+        for name in names {
+            let series = samples[name] ?? []
+            let avg = columns.indices.map { c in average(series.map { ($0.0[c], $0.1) }) }
+            rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(name, Panes.nameWidth))]
+                        + valueSpans(avg, alertNonZero: alert))
+        }
+        return PaneContent(header: header("IFACE", columns), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
+    }
+
+    static func cpuValues(_ c: CPUReport) -> [Double?] {
+        [c.netIRQsPerSecond, c.netRXPerSecond, c.netTXPerSecond, c.softnetRates["dropped"] ?? nil, c.softnetRates["time_squeeze"] ?? nil]
+    }
+
+    static func cpus(_ reports: [Report]) -> PaneContent {
+        let columns = ["irq/s", "NET_RX/s", "NET_TX/s", "dropd/s", "squeezd/s"]
+        var rows: [Line] = []
+        var order: [Int] = []
+        var samples: [Int: [([Double?], Double)]] = [:]
+        for r in reports {
+            let time = Format.clock(r.sample.wallSeconds)
+            for c in r.cpus {
+                let v = cpuValues(c)
+                if samples[c.cpu] == nil { order.append(c.cpu) }
+                samples[c.cpu, default: []].append((v, r.intervalSeconds ?? 0))
+                rows.append([Span(Format.padRight(time, 9) + Format.padRight(String(c.cpu), Panes.nameWidth))]
+                            + zip(v, [false, false, false, true, true]).map { Span(Format.rate($0, width: col), $1 && ($0 ?? 0) > 0 ? .alert : .normal) })
+            }
+        }
+        for cpu in order {
+            let series = samples[cpu] ?? []
+            let avg = columns.indices.map { i in average(series.map { ($0.0[i], $0.1) }) }
+            rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(String(cpu), Panes.nameWidth))]
+                        + valueSpans(avg, alertNonZero: false))
+        }
+        return PaneContent(header: header("CPU", columns), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
+    }
+
+    static let stateColumns = ["ESTAB", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"]
+
+    static func tcpStates(_ reports: [Report]) -> PaneContent {
+        var rows: [Line] = []
+        var sums = [Double](repeating: 0, count: tcpStateNames.count)
+        var n = 0.0
+        for r in reports {
+            guard let states = r.sample.tcp?.states else { continue }
+            let values = tcpStateNames.map { Double(states[$0] ?? 0) }
+            for (i, v) in values.enumerated() { sums[i] += v }
+            n += 1
+            rows.append([Span(Format.padRight(Format.clock(r.sample.wallSeconds), 9))]
+                        + values.map { Span(Format.count(UInt64($0), width: col)) })
+        }
+        if n > 0 {
+            rows.append([Span(Format.padRight("Average:", 9), .header)] + sums.map { Span(Format.rate($0 / n, width: col)) })
+        }
+        let head: Line = [Span(Format.padRight("time", 9), .header)] + stateColumns.map { Span(Format.pad($0, col), .header) }
+        return PaneContent(header: head, rows: rows.isEmpty ? [[Span("no TCP data yet", .dim)]] : rows)
+    }
+
+    static func protocolRates(_ reports: [Report]) -> PaneContent {
+        let items = Panes.protocolGroups.flatMap { $0.1 }
+        var rows: [Line] = []
+        for r in reports {
+            let values = items.map { Panes.protocolValue(r, section: $0.1, counter: $0.2) }
+            rows.append([Span(Format.padRight(Format.clock(r.sample.wallSeconds), 9))]
+                        + zip(values, items).map { v, item in
+                            Span(Format.rate(v, width: col), Panes.badCounters.contains(item.2) && (v ?? 0) > 0 ? .alert : .normal)
+                        })
+        }
+        if !reports.isEmpty {
+            let avg = items.map { item in average(reports.map { (Panes.protocolValue($0, section: item.1, counter: item.2), $0.intervalSeconds ?? 0) }) }
+            rows.append([Span(Format.padRight("Average:", 9), .header)] + valueSpans(avg, alertNonZero: false))
+        }
+        let head: Line = [Span(Format.padRight("time", 9), .header)] + items.map { Span(Format.pad($0.0, col), .header) }
+        return PaneContent(header: head, rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
+    }
+}

@@ -1,0 +1,62 @@
+/// Keys, decoded from curses codes so that the handling below is pure and testable.
+public enum Key: Equatable, Sendable {
+    case char(Character)
+    case up, down, left, right, pageUp, pageDown, home, end, tab, backTab, escape, resize
+}
+
+public enum KeyAction: Equatable, Sendable {
+    case none, quit, redraw, intervalChanged
+}
+
+public enum KeyHandler {
+    public static let minimumInterval = 0.1
+
+    /// Applies one key to the view state. `pageSize` is the number of rows a page scroll moves.
+    public static func apply(_ key: Key, to state: inout ViewState, pageSize: Int = 10) -> KeyAction {
+        if state.showHelp {
+            // Any key closes the help, and q still quits.
+            state.showHelp = false
+            return key == .char("q") ? .quit : .redraw
+        }
+        let pane = state.zoomed ?? state.focus
+        switch key {
+        case .char("q"), .char("Q"): return .quit
+        case .char("h"), .char("?"): state.showHelp = true
+        case .char(" "), .char("p"): state.paused.toggle()
+        case .char("0"), .escape: state.zoomed = nil
+        case .char(let c) where ("1"..."5").contains(c):
+            if let n = c.wholeNumberValue, let p = PaneID(rawValue: n) {
+                state.zoomed = state.zoomed == p ? nil : p
+                state.focus = p
+            }
+        case .tab: state.focus = PaneID(rawValue: state.focus.rawValue % PaneID.allCases.count + 1) ?? .throughput
+        case .backTab: state.focus = PaneID(rawValue: (state.focus.rawValue + PaneID.allCases.count - 2) % PaneID.allCases.count + 1) ?? .throughput
+        case .char("s"): state.sort = InterfaceSort(rawValue: (state.sort.rawValue + 1) % InterfaceSort.allCases.count) ?? .name
+        case .char("f"): state.filter = InterfaceFilter(rawValue: (state.filter.rawValue + 1) % InterfaceFilter.allCases.count) ?? .all
+        case .char("i"): state.showIRQRows.toggle()
+        case .char("+"), .char("="):
+            state.interval = min(60, state.interval < 1 ? state.interval + 0.1 : state.interval + 1)
+            return .intervalChanged
+        case .char("-"), .char("_"):
+            state.interval = max(minimumInterval, state.interval <= 1 ? state.interval - 0.1 : state.interval - 1)
+            state.interval = (state.interval * 10).rounded() / 10
+            return .intervalChanged
+        // Zoomed, scrolling moves up into the past; in the overview, down the focused pane's rows.
+        case .up: scroll(&state, pane, by: state.zoomed != nil ? 1 : -1)
+        case .down: scroll(&state, pane, by: state.zoomed != nil ? -1 : 1)
+        case .pageUp: scroll(&state, pane, by: state.zoomed != nil ? pageSize : -pageSize)
+        case .pageDown: scroll(&state, pane, by: state.zoomed != nil ? -pageSize : pageSize)
+        case .home: state.scroll[pane] = state.zoomed != nil ? Int.max / 2 : 0
+        case .end: state.scroll[pane] = state.zoomed != nil ? 0 : Int.max / 2
+        case .resize: return .redraw
+        default: return .none
+        }
+        return .redraw
+    }
+
+    static func scroll(_ state: inout ViewState, _ pane: PaneID, by delta: Int) {
+        // Renderers clamp to the content; keep the stored value sane too.
+        let current = min(state.scroll(pane), 100_000)
+        state.scroll[pane] = max(0, current + delta)
+    }
+}

@@ -1,0 +1,196 @@
+import DropTopCore
+
+/// Lays out and renders the whole screen into a Grid. Pure: same inputs, same cells.
+public enum ScreenRenderer {
+    public static let minimumWidth = 64
+    public static let minimumHeight = 18
+
+    public static func render(history: History, state: ViewState, width: Int, height: Int,
+                              statusNote: String? = nil) -> Grid {
+        var grid = Grid(width: width, height: height)
+        guard width >= minimumWidth, height >= minimumHeight else {
+            let message = "terminal too small: need \(minimumWidth)x\(minimumHeight), have \(width)x\(height)"
+            var y = 0
+            var rest = Substring(message)
+            while !rest.isEmpty && y < height {
+                grid.put(String(rest.prefix(max(1, width))), x: 0, y: y, style: .warn)
+                rest = rest.dropFirst(max(1, width)); y += 1
+            }
+            return grid
+        }
+        statusLine(&grid, history: history, state: state, note: statusNote)
+        keyLine(&grid, state: state)
+        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        guard let report = history.latest else {
+            grid.put("waiting for the first sample...", x: 2, y: 2, style: .dim)
+            return grid
+        }
+        if let pane = state.zoomed {
+            zoom(&grid, pane: pane, report: report, history: history, state: state, rect: body)
+        } else {
+            for (pane, rect) in layout(body, report: report, state: state) {
+                drawPane(&grid, pane: pane, content: content(pane, report, history, state, width: rect.width - 2),
+                         rect: rect, state: state, scroll: state.focus == pane ? state.scroll(pane) : 0)
+            }
+        }
+        if state.showHelp { help(&grid, state: state) }
+        return grid
+    }
+
+    /// Which panes the overview shows, and where. 80x24: panes 1-4; from 120x30: pane 5 too.
+    public static func layout(_ body: Rect, report: Report, state: ViewState) -> [(PaneID, Rect)] {
+        let interfaceRows = max(1, Panes.interfaces(report, state).count)
+        let showProtocols = body.width >= 120 && body.height >= 28
+        let h = body.height
+        // Interface panes get what they need, up to a third of the height each, never below 4 rows.
+        let ifaceHeight = max(4, min(interfaceRows + 3, h / 3))
+        let dropsHeight = max(4, min(interfaceRows + 3, (h - ifaceHeight) / 2))
+        let bottomHeight = h - ifaceHeight - dropsHeight
+        let top = Rect(x: body.x, y: body.y, width: body.width, height: ifaceHeight)
+        let middle = Rect(x: body.x, y: body.y + ifaceHeight, width: body.width, height: dropsHeight)
+        let bottomY = middle.y + dropsHeight
+        var panes: [(PaneID, Rect)] = [(.throughput, top), (.drops, middle)]
+        if showProtocols {
+            let cpuWidth = body.width * 44 / 100, tcpWidth = body.width * 27 / 100
+            panes.append((.cpu, Rect(x: body.x, y: bottomY, width: cpuWidth, height: bottomHeight)))
+            panes.append((.tcp, Rect(x: body.x + cpuWidth, y: bottomY, width: tcpWidth, height: bottomHeight)))
+            panes.append((.protocols, Rect(x: body.x + cpuWidth + tcpWidth, y: bottomY,
+                                           width: body.width - cpuWidth - tcpWidth, height: bottomHeight)))
+        } else {
+            let cpuWidth = body.width * 55 / 100
+            panes.append((.cpu, Rect(x: body.x, y: bottomY, width: cpuWidth, height: bottomHeight)))
+            panes.append((.tcp, Rect(x: body.x + cpuWidth, y: bottomY, width: body.width - cpuWidth, height: bottomHeight)))
+        }
+        return panes
+    }
+
+    static func content(_ pane: PaneID, _ report: Report, _ history: History, _ state: ViewState, width: Int) -> PaneContent {
+        switch pane {
+        case .throughput: return Panes.throughput(report, history: history, state: state, width: width)
+        case .drops: return Panes.drops(report, state: state, width: width)
+        case .cpu: return Panes.cpu(report, state: state, width: width)
+        case .tcp: return Panes.tcp(report, state: state, width: width)
+        case .protocols: return Panes.protocols(report, state: state, width: width)
+        }
+    }
+
+    static func title(_ pane: PaneID, _ state: ViewState) -> String {
+        var t = "\(pane.rawValue) \(pane.title)"
+        if pane != .tcp && pane != .protocols { t += " (per second)" }
+        if pane == .throughput || pane == .drops {
+            if state.filter != .all { t += " [\(state.filter.label)]" }
+            if state.sort != .name { t += " [sort: \(state.sort.label)]" }
+        }
+        return t
+    }
+
+    /// Draws a boxed pane: header fixed, rows scrolled by `scroll` lines.
+    static func drawPane(_ grid: inout Grid, pane: PaneID, content: PaneContent, rect: Rect, state: ViewState,
+                         scroll: Int, titleSuffix: String = "") {
+        grid.box(rect, title: title(pane, state) + titleSuffix, glyphs: state.glyphs, focused: state.focus == pane)
+        let inner = rect.inner
+        guard !inner.isEmpty else { return }
+        var y = inner.y
+        if let header = content.header {
+            drawLine(&grid, header, x: inner.x, y: y, width: inner.width)
+            y += 1
+        }
+        let visible = inner.y + inner.height - y
+        let maxScroll = max(0, content.rows.count - visible)
+        let first = min(max(0, scroll), maxScroll)
+        for (i, line) in content.rows.dropFirst(first).prefix(max(0, visible)).enumerated() {
+            drawLine(&grid, line, x: inner.x, y: y + i, width: inner.width)
+        }
+        if content.rows.count > visible && visible > 0 {
+            let more = "\(first + 1)-\(min(content.rows.count, first + visible))/\(content.rows.count)"
+            grid.put(" \(more) ", x: rect.x + rect.width - more.count - 4, y: rect.y + rect.height - 1, style: .dim)
+        }
+    }
+
+    static func drawLine(_ grid: inout Grid, _ line: Line, x: Int, y: Int, width: Int) {
+        var column = x
+        for span in line {
+            let room = x + width - column
+            if room <= 0 { break }
+            column += grid.put(span.text, x: column, y: y, style: span.style, maxWidth: room)
+        }
+    }
+
+    // MARK: zoom
+
+    static func zoom(_ grid: inout Grid, pane: PaneID, report: Report, history: History, state: ViewState, rect: Rect) {
+        let now = content(pane, report, history, state, width: rect.width - 2)
+        let nowRows = now.rows.count + (now.header == nil ? 0 : 1) + 2
+        let topHeight = min(nowRows, max(5, rect.height * 2 / 5))
+        drawPane(&grid, pane: pane, content: now, rect: Rect(x: rect.x, y: rect.y, width: rect.width, height: topHeight),
+                 state: state, scroll: 0, titleSuffix: " - now")
+        let bottom = Rect(x: rect.x, y: rect.y + topHeight, width: rect.width, height: rect.height - topHeight)
+        let past = HistoryTables.table(pane, history: history, state: state)
+        grid.box(bottom, title: "history, one row per interval (newest at the bottom; arrows/PgUp/PgDn scroll)",
+                 glyphs: state.glyphs)
+        let inner = bottom.inner
+        guard !inner.isEmpty else { return }
+        drawLine(&grid, past.header ?? [], x: inner.x, y: inner.y, width: inner.width)
+        let visible = inner.height - 1
+        let maxScroll = max(0, past.rows.count - visible)
+        let up = min(max(0, state.scroll(pane)), maxScroll)
+        let start = max(0, past.rows.count - visible - up)
+        for (i, line) in past.rows[start..<min(past.rows.count, start + visible)].enumerated() {
+            drawLine(&grid, line, x: inner.x, y: inner.y + 1 + i, width: inner.width)
+        }
+    }
+
+    // MARK: chrome
+
+    static func statusLine(_ grid: inout Grid, history: History, state: ViewState, note: String?) {
+        grid.fill(Rect(x: 0, y: 0, width: grid.width, height: 1), style: .status)
+        guard let sample = history.latest?.sample else {
+            grid.put(" droptop", x: 0, y: 0, style: .status)
+            return
+        }
+        var text = " droptop | \(sample.host.hostname) | \(sample.host.kernel) | \(Format.date(sample.wallSeconds)) \(Format.clock(sample.wallSeconds))"
+        text += " | every \(Format.fixed(state.interval, state.interval < 1 ? 1 : 0))s"
+        if let note { text += " | \(note)" }
+        let used = grid.put(text, x: 0, y: 0, style: .status)
+        var x = used
+        if state.paused { x += grid.put(" | PAUSED", x: x, y: 0, style: .status) }
+        if !sample.errors.isEmpty {
+            let sources = Set(sample.errors.map(\.source)).count
+            grid.put(" | \(sources) source\(sources == 1 ? "" : "s") with errors", x: x, y: 0, style: .warn)
+        }
+    }
+
+    static func keyLine(_ grid: inout Grid, state: ViewState) {
+        let keys = state.zoomed == nil
+            ? " 1-5 zoom  Tab focus  s sort  f filter  i IRQs  p pause  +/- interval  h help  q quit"
+            : " 0/Esc overview  1-5 zoom  arrows/PgUp/PgDn scroll  p pause  h help  q quit"
+        grid.put(keys, x: 0, y: grid.height - 1, style: .dim)
+    }
+
+    public static let helpLines: [String] = [
+        "1 2 3 4 5    zoom a pane to full screen, with its history",
+        "0 or Esc     back to the overview",
+        "Tab / S-Tab  move the focus between panes",
+        "Up Down      scroll the focused pane (zoomed: the history)",
+        "PgUp PgDn    scroll a page; Home/End: oldest/newest",
+        "s            cycle the interface sort: name, rx, tx, drops",
+        "f            cycle the interface filter: all, hide lo/down, drops",
+        "i            CPU pane: per-queue IRQ rows / per-CPU rows",
+        "space or p   pause / resume sampling",
+        "+ -          longer / shorter interval (min 0.1 s)",
+        "h or ?       this help (any key closes it)",
+        "q, Ctrl-C    quit",
+    ]
+
+    static func help(_ grid: inout Grid, state: ViewState) {
+        let width = min(grid.width - 4, 70), height = min(grid.height - 2, helpLines.count + 4)
+        let rect = Rect(x: (grid.width - width) / 2, y: (grid.height - height) / 2, width: width, height: height)
+        grid.fill(rect)
+        grid.box(rect, title: "Help: keys", glyphs: state.glyphs, focused: true)
+        for (i, line) in helpLines.prefix(height - 3).enumerated() {
+            grid.put(line, x: rect.x + 2, y: rect.y + 1 + i, maxWidth: width - 4)
+        }
+        grid.put("droptop(1) lists every column and its source file", x: rect.x + 2, y: rect.y + height - 2,
+                 style: .dim, maxWidth: width - 4)
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+@testable import DropTopCore
+@testable import DropTopTUI
+
+private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures").path
+
+/// Two samples of a fixture tree one second apart; `traffic` changes the second one.
+func history(_ fixture: String, traffic: (inout Sample) -> Void = { _ in }) -> History {
+    setenv("TZ", "UTC", 1)
+    tzset()
+    let sampler = Sampler(procRoot: "\(fixtures)/\(fixture)/proc", sysRoot: "\(fixtures)/\(fixture)/sys")
+    var first = sampler.sample()
+    first.monotonicSeconds = 100
+    first.wallSeconds = 1_764_000_000
+    var second = first
+    second.monotonicSeconds = 101
+    second.wallSeconds = 1_764_000_001
+    traffic(&second)
+    var h = History()
+    h.append(Report(previous: nil, current: first))
+    h.append(Report(previous: first, current: second))
+    return h
+}
+
+/// eth0 receives 1 Gbit/s with drops and FIFO overruns; CPU 3 takes all of eth0's queue-3 IRQs and drops.
+func busyServer(_ s: inout Sample) {
+    if let i = s.interfaces.firstIndex(where: { $0.name == "eth0" }) {
+        var v = s.interfaces[i].counters.values
+        v[0] += 125_000_000; v[1] += 100_000; v[3] += 50; v[4] += 20; v[8] += 5_000_000; v[9] += 40_000
+        s.interfaces[i].counters = NetDevCounters(values: v)
+    }
+    if let rows = s.softnet, let k = rows.firstIndex(where: { $0.cpu == 3 }) {
+        s.softnet?[k].dropped += 7
+        s.softnet?[k].timeSqueeze += 2
+    }
+    if let k = s.networkIRQs?.firstIndex(where: { $0.irq == "103" }) { s.networkIRQs?[k].counts[3, default: 0] += 5000 }
+    if let k = s.softirqs?.cpuIDs.firstIndex(of: 3) { s.softirqs?.netRX[k] += 6000 }
+    s.protocols?["Tcp"]?.counters["OutSegs"]? += 1000
+    s.protocols?["Tcp"]?.counters["RetransSegs"]? += 30
+    s.protocols?["TcpExt"]?.counters["ListenOverflows"]? += 4
+}
+
+func render(_ h: History, _ state: ViewState = ViewState(), width: Int, height: Int) -> Grid {
+    ScreenRenderer.render(history: h, state: state, width: width, height: height)
+}
+
+/// Compares with Tests/Fixtures/golden/NAME.txt; UPDATE_GOLDEN=1 rewrites the file (then review it).
+func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let path = "\(fixtures)/golden/\(name).txt"
+    let text = grid.text + "\n"
+    if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+        try FileManager.default.createDirectory(atPath: "\(fixtures)/golden", withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return
+    }
+    let golden = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text == golden, "render differs from golden/\(name).txt", sourceLocation: sourceLocation)
+}
+
+@Suite(.serialized) struct RenderTests {
+    @Test(arguments: [(80, 24), (120, 40), (40, 10)])
+    func wholeScreenBusyServer(width: Int, height: Int) throws {
+        let grid = render(history("server64", traffic: busyServer), width: width, height: height)
+        try expectGolden(grid, "server64-\(width)x\(height)")
+        if width >= 80 {
+            for title in ["1 Throughput", "2 Drops & errors", "3 CPU / IRQ", "4 TCP sockets"] {
+                #expect(grid.text.contains(title), "missing pane \(title) at \(width)x\(height)")
+            }
+            #expect(grid.text.contains("5 Protocols") == (width >= 120))
+        } else {
+            #expect(grid.text.contains("terminal too small: need 64x18"))
+        }
+    }
+
+    @Test func realValuesAppearInTheirColumns() throws {
+        let text = render(history("server64", traffic: busyServer), width: 120, height: 40).text
+        let eth0 = try #require(text.split(separator: "\n").first { $0.contains("│eth0 ") && $0.contains("10G") })
+        // 100,000 packets/s, 122070.31 kB/s, 10% of a 10 Gbit/s link.
+        #expect(eth0.contains("100000.00"))
+        #expect(eth0.contains("122070.31"))
+        #expect(eth0.contains("10.00"))
+        let drops = try #require(text.split(separator: "\n").first { $0.contains("│eth0 ") && !$0.contains("10G") })
+        #expect(drops.contains("50.00") && drops.contains("20.00"))
+        #expect(text.contains("ESTAB          44"))
+        #expect(text.contains("0.0.0.0:5432"))
+    }
+
+    @Test func movingDropsAreAlertStyled() throws {
+        let grid = render(history("server64", traffic: busyServer), width: 120, height: 40)
+        let rows = grid.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let y = try #require(rows.firstIndex { $0.contains("│eth0 ") && !$0.contains("10G") })
+        let x = try #require(rows[y].range(of: "50.00")).lowerBound.utf16Offset(in: rows[y])
+        #expect(grid[x, y].style == .alert)
+    }
+
+    @Test func everyPaneZoomed() throws {
+        let h = history("server64", traffic: busyServer)
+        for pane in PaneID.allCases {
+            var state = ViewState()
+            state.zoomed = pane
+            let grid = render(h, state, width: 120, height: 40)
+            try expectGolden(grid, "server64-zoom\(pane.rawValue)-120x40")
+            #expect(grid.text.contains("\(pane.rawValue) \(pane.title)"))
+            #expect(grid.text.contains("history, one row per interval"))
+            #expect(grid.text.contains("Average:"))
+        }
+    }
+
+    @Test func helpOverlayListsEveryKey() throws {
+        var state = ViewState()
+        state.showHelp = true
+        let grid = render(history("server64"), state, width: 80, height: 24)
+        try expectGolden(grid, "server64-help-80x24")
+        for key in ["Tab", "PgUp", "space or p", "q, Ctrl-C", "+ -", "1 2 3 4 5"] { #expect(grid.text.contains(key), "\(key)") }
+    }
+
+    @Test func hostileNamesAreEscaped() throws {
+        let grid = render(history("oddnames"), width: 80, height: 24)
+        let text = grid.text
+        #expect(text.contains("ev\\x1b[31"))
+        #expect(text.contains("b\\xffd"))
+        #expect(!grid.cells.contains { $0.char.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } })
+    }
+
+    @Test func asciiGlyphsWhenNotUTF8() throws {
+        var state = ViewState()
+        state.glyphs = .ascii
+        let grid = render(history("server64", traffic: busyServer), state, width: 120, height: 40)
+        #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
+        #expect(grid.text.contains("+- 1 Throughput"))
+    }
+
+    @Test func sixtyFourCPUsScrollInTheirPane() throws {
+        var state = ViewState()
+        state.focus = .cpu
+        state.scroll[.cpu] = 40
+        let text = render(history("server64"), state, width: 120, height: 40).text
+        #expect(text.contains("│40 "))
+        #expect(!text.contains("│0       "))
+    }
+
+    @Test func filterAndSort() throws {
+        var state = ViewState()
+        state.filter = .active
+        let interfaces = Panes.interfaces(try #require(history("server64", traffic: busyServer).latest), state)
+        #expect(interfaces.map(\.name) == ["eth0", "ens1f0"])
+        state.filter = .withDrops
+        state.sort = .rx
+        #expect(Panes.interfaces(try #require(history("server64", traffic: busyServer).latest), state).map(\.name) == ["eth0"])
+        state.filter = .all
+        state.interfaceGlobs = ["e*1*"]
+        #expect(Panes.interfaces(try #require(history("server64").latest), state).map(\.name) == ["ens1f0", "eth1"])
+    }
+}
+
+@Suite struct KeyTests {
+    @Test func zoomHelpPauseQuit() {
+        var s = ViewState()
+        #expect(KeyHandler.apply(.char("2"), to: &s) == .redraw)
+        #expect(s.zoomed == .drops)
+        _ = KeyHandler.apply(.escape, to: &s)
+        #expect(s.zoomed == nil)
+        _ = KeyHandler.apply(.char("h"), to: &s)
+        #expect(s.showHelp)
+        _ = KeyHandler.apply(.char("x"), to: &s)
+        #expect(!s.showHelp)
+        _ = KeyHandler.apply(.char(" "), to: &s)
+        #expect(s.paused)
+        #expect(KeyHandler.apply(.char("q"), to: &s) == .quit)
+    }
+
+    @Test func intervalNeverBelowMinimum() {
+        var s = ViewState()
+        for _ in 0..<30 { _ = KeyHandler.apply(.char("-"), to: &s) }
+        #expect(s.interval == 0.1)
+        _ = KeyHandler.apply(.char("+"), to: &s)
+        #expect(abs(s.interval - 0.2) < 1e-9)
+    }
+
+    @Test func tabCyclesFocusAndSortFilterCycle() {
+        var s = ViewState()
+        for _ in 0..<5 { _ = KeyHandler.apply(.tab, to: &s) }
+        #expect(s.focus == .throughput)
+        _ = KeyHandler.apply(.backTab, to: &s)
+        #expect(s.focus == .protocols)
+        _ = KeyHandler.apply(.char("s"), to: &s)
+        #expect(s.sort == .rx)
+        _ = KeyHandler.apply(.char("f"), to: &s)
+        #expect(s.filter == .active)
+    }
+}
