@@ -9,6 +9,11 @@ let pendingSignal = Atomic<Int32>(0)
 
 private func installSignalHandlers() {
     let handler: @convention(c) (Int32) -> Void = { signal in pendingSignal.store(signal, ordering: .relaxed) }
+    // A parent may have left these blocked; then they would never reach the handler (or curses).
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { sigaddset(&unblock, sig) }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     for sig in [SIGINT, SIGTERM, SIGHUP] {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = handler

@@ -25,38 +25,50 @@ struct RunResult {
 }
 
 /// Runs a program to completion (killed after `timeout` seconds) and captures its output.
+/// Uses posix_spawn and waitpid with output in temporary files: Foundation's Process does not
+/// notice the exit of a program whose daemon child keeps inherited descriptors (tmux).
 @discardableResult
 func run(_ executable: String, _ arguments: [String], timeout: Double = 30, stdin: String? = nil) throws -> RunResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    if let stdin {
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-    } else {
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+    let base = NSTemporaryDirectory() + "droptop-run-\(UUID().uuidString)"
+    try (stdin ?? "").write(toFile: base + ".in", atomically: true, encoding: .utf8)
+    defer { for s in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: base + s) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, base + ".in", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { for p in argv { free(p) } }
+    // Test threads may block signals; the child (and tmux, bash and droptop under it) must not inherit that.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t(), all = sigset_t()
+    sigemptyset(&none)
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+    guard spawned == 0 else { throw NamespaceError(message: "posix_spawn \(executable): \(spawned)") }
+    var status: Int32 = 0
+    let deadline = Date().addingTimeInterval(timeout)
+    while waitpid(pid, &status, WNOHANG) == 0 {
+        if Date() > deadline {
+            kill(pid, SIGKILL)
+            waitpid(pid, &status, 0)
+            Issue.record("\(executable) \(arguments) timed out after \(timeout) s")
+            break
+        }
+        usleep(5_000)
     }
-    let deadline = DispatchTime.now() + timeout
-    let group = DispatchGroup()
-    nonisolated(unsafe) var outData = Data(), errData = Data()
-    group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    if group.wait(timeout: deadline) == .timedOut {
-        process.terminate()
-        Issue.record("\(executable) \(arguments) timed out after \(timeout) s")
-    }
-    process.waitUntilExit()
-    return RunResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self))
+    // Exit code, or 128 + signal like a shell.
+    let exitStatus: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    let stdout = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
+    let stderr = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
+    return RunResult(status: exitStatus, stdout: stdout, stderr: stderr)
 }
 
 func droptop(_ arguments: [String], timeout: Double = 30) throws -> RunResult {
