@@ -6,15 +6,17 @@ public protocol SocketTableSource {
 }
 
 /// Reads /proc/net/tcp, tcp6, udp and udp6 and aggregates them row by row, without keeping rows.
-public struct ProcSocketTables: SocketTableSource {
+public final class ProcSocketTables: SocketTableSource {
     let reader: FileReader
+    /// Peers seen last time: the next peer table starts that big instead of growing step by step.
+    private var peerCapacityHint = 1024
     /// How many entries each "top" list keeps.
     public var topCount = 10
 
     public init(reader: FileReader) { self.reader = reader }
 
     public func tcpSummary() -> (TCPSummary?, [SourceError]) {
-        var aggregate = TCPAggregator()
+        var aggregate = TCPAggregator(peerCapacity: peerCapacityHint)
         var errors: [SourceError] = []
         var readAny = false
         for file in ["net/tcp", "net/tcp6"] {
@@ -30,6 +32,7 @@ public struct ProcSocketTables: SocketTableSource {
                 errors.append(error)
             }
         }
+        peerCapacityHint = max(1024, aggregate.peers.count)
         return (readAny ? aggregate.summary(top: topCount) : nil, errors)
     }
 
@@ -68,7 +71,9 @@ public struct ProcSocketTables: SocketTableSource {
 struct TCPAggregator {
     var states = [UInt64](repeating: 0, count: 13)
     var listeners: [(IPAddress, UInt16, UInt64)] = []
-    var peers = PeerTable()
+    var peers: PeerTable
+
+    init(peerCapacity: Int = 1024) { peers = PeerTable(capacity: peerCapacity) }
     var closeWaitPorts: [UInt16: UInt64] = [:]
     var sockets: UInt64 = 0
     var retransmitting: UInt64 = 0
