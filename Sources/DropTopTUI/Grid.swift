@@ -107,7 +107,7 @@ public struct Glyphs: Sendable {
         let recent = Array(values.suffix(width))
         let peak = recent.max() ?? 0
         var s = String(recent.map { v -> Character in
-            guard peak > 0, v > 0 else { return sparks[0] == "_" ? " " : " " }
+            guard peak > 0, v > 0 else { return " " }
             let level = Int((v / peak * Double(sparks.count - 1)).rounded())
             return sparks[max(0, min(sparks.count - 1, level))]
         })

@@ -179,9 +179,3 @@ extension UnsafeBufferPointer where Element == UInt8 {
     /// A String from bytes that the kernel documents as ASCII names (counter names, states).
     var asciiString: String { String(decoding: self, as: UTF8.self) }
 }
-
-/// Runs `body` on the bytes of an array, for parsers called from tests.
-public func withBytes<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
-    let array = Array(text.utf8)
-    return try array.withUnsafeBufferPointer { try body($0) }
-}
