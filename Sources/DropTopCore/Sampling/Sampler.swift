@@ -24,12 +24,17 @@ public final class Sampler {
         "rx_frame_errors", "rx_dropped", "tx_dropped", "tx_carrier_errors", "tx_aborted_errors", "tx_fifo_errors",
     ]
 
-    /// Which interface owns which IRQ changes rarely: it is looked up again when the set of
-    /// interfaces changes or every `deviceRefreshSamples` samples.
+    /// Facts that change rarely (which device and IRQs belong to an interface, online CPUs,
+    /// sysctl values) are read again when the set of interfaces changes or every
+    /// `slowFactRefreshSamples` samples, not on every refresh.
     private var devices: [InterfaceDevice] = []
-    private var deviceKey: [String] = []
-    private var samplesSinceDeviceRefresh = 0
-    private let deviceRefreshSamples = 30
+    private var interfaceKey: [String]?
+    private var samplesSinceSlowRefresh = 0
+    private let slowFactRefreshSamples = 30
+    private var onlineCPUList: [Int]?
+    private var sysctlValues: OrderedDictionary<String, String> = [:]
+    /// Matching an IRQ to an interface compares strings; the answer is kept per IRQ row.
+    private var irqInterface: [String: String?] = [:]
     private var cachedHost: HostInfo?
     /// --iface: only interfaces whose names match one of these globs (empty: all).
     public var interfaceGlobs: [String] = []
@@ -56,14 +61,14 @@ public final class Sampler {
             }
         }
 
-        let online = onlineCPUs()
+        refreshSlowFacts(rawNames: rawNames, names: s.interfaces.map(\.name))
+        let online = onlineCPUList
         s.softirqs = attempt { () throws(SourceError) in try reader.withContents(.proc, "softirqs") { try SoftIRQsParser.parse($0) } }
         s.softnet = attempt { () throws(SourceError) in try reader.withContents(.proc, "net/softnet_stat") { try SoftnetParser.parse($0, onlineCPUs: online) } }
         if let table = attempt({ () throws(SourceError) in try reader.withContents(.proc, "interrupts") { try InterruptsParser.parse($0) } }) {
-            refreshDevices(rawNames: rawNames, names: s.interfaces.map(\.name))
             s.interruptCPUs = table.cpuIDs
             s.networkIRQs = table.rows.compactMap { row in
-                guard let interface = NetworkIRQMatcher.interface(for: row, devices: devices) else { return nil }
+                guard let interface = networkInterface(of: row) else { return nil }
                 var counts: [Int: UInt64] = [:]
                 for (column, value) in row.counts.enumerated() where column < table.cpuIDs.count {
                     counts[table.cpuIDs[column]] = value
@@ -96,12 +101,7 @@ public final class Sampler {
         }
         s.protocols = protocols.isEmpty ? nil : protocols
 
-        for name in Self.sysctlNames {
-            let path = "sys/" + name.replacingOccurrences(".", with: "/")
-            if let value = try? reader.withContents(.proc, path, { ValueFileParser.text($0) }) {
-                s.sysctl[name] = value
-            }
-        }
+        s.sysctl = sysctlValues
         s.errors = errors
         return s
     }
@@ -138,11 +138,12 @@ public final class Sampler {
             counters: entry.counters, statistics: statistics)
     }
 
-    private func refreshDevices(rawNames: [[UInt8]], names: [String]) {
-        samplesSinceDeviceRefresh += 1
-        guard names != deviceKey || samplesSinceDeviceRefresh >= deviceRefreshSamples else { return }
-        samplesSinceDeviceRefresh = 0
-        deviceKey = names
+    private func refreshSlowFacts(rawNames: [[UInt8]], names: [String]) {
+        samplesSinceSlowRefresh += 1
+        guard names != interfaceKey || samplesSinceSlowRefresh >= slowFactRefreshSamples else { return }
+        samplesSinceSlowRefresh = 0
+        interfaceKey = names
+        irqInterface = [:]
         devices = zip(rawNames, names).compactMap { raw, name in
             guard name != "lo" else { return nil }
             let base: [UInt8] = Array("class/net/".utf8) + raw + Array("/device".utf8)
@@ -151,12 +152,24 @@ public final class Sampler {
             let msi = reader.directoryEntries(.sys, base + Array("/msi_irqs".utf8)) ?? []
             return InterfaceDevice(interface: name, deviceName: deviceName, msiIRQs: Set(msi.map { DisplayName.escaped($0) }))
         }
+        // /sys/devices/system/cpu/online ("0-3,5") numbers softnet rows on old kernels.
+        onlineCPUList = (try? reader.withContents(.sys, "devices/system/cpu/online", { ValueFileParser.text($0) }))
+            .flatMap(CPUList.parse)
+        sysctlValues = [:]
+        for name in Self.sysctlNames {
+            let path = "sys/" + name.replacingOccurrences(".", with: "/")
+            if let value = try? reader.withContents(.proc, path, { ValueFileParser.text($0) }) {
+                sysctlValues[name] = value
+            }
+        }
     }
 
-    /// /sys/devices/system/cpu/online ("0-3,5"), used to number softnet rows on old kernels.
-    private func onlineCPUs() -> [Int]? {
-        guard let text = try? reader.withContents(.sys, "devices/system/cpu/online", { ValueFileParser.text($0) }) else { return nil }
-        return CPUList.parse(text)
+    private func networkInterface(of row: InterruptRow) -> String? {
+        let key = row.id + "\u{0}" + row.description
+        if let known = irqInterface[key] { return known }
+        let found = NetworkIRQMatcher.interface(for: row, devices: devices)
+        irqInterface[key] = found
+        return found
     }
 
     private func host() -> HostInfo {

@@ -17,21 +17,7 @@ public final class ProcSocketTables: SocketTableSource {
 
     public func tcpSummary() -> (TCPSummary?, [SourceError]) {
         var aggregate = TCPAggregator(peerCapacity: peerCapacityHint)
-        var errors: [SourceError] = []
-        var readAny = false
-        for file in ["net/tcp", "net/tcp6"] {
-            do {
-                let result = try reader.withContents(.proc, file) { bytes in
-                    try SocketTableParser.forEachRow(bytes, hasDrops: false) { aggregate.add($0) }
-                }
-                readAny = true
-                if let problem = result.firstProblem {
-                    errors.append(SourceError(source: "/proc/" + file, message: "\(result.badRows) unreadable rows skipped; first: \(problem)"))
-                }
-            } catch {
-                errors.append(error)
-            }
-        }
+        let (readAny, errors) = forEachRow(of: ["net/tcp", "net/tcp6"], hasDrops: false) { aggregate.add($0) }
         peerCapacityHint = max(1024, aggregate.peers.count)
         return (readAny ? aggregate.summary(top: topCount) : nil, errors)
     }
@@ -39,19 +25,27 @@ public final class ProcSocketTables: SocketTableSource {
     public func udpSummary() -> (UDPSummary?, [SourceError]) {
         var sockets: UInt64 = 0
         var busy: [UDPSocket] = []
+        let (readAny, errors) = forEachRow(of: ["net/udp", "net/udp6"], hasDrops: true) { row in
+            sockets += 1
+            let drops = row.drops ?? 0
+            if drops > 0 || row.rxQueue > 0 {
+                busy.append(UDPSocket(address: (row.localAddress.unmappedV4 ?? row.localAddress).description,
+                                      port: Int(row.localPort), rxQueue: row.rxQueue, drops: drops, inode: row.inode))
+            }
+        }
+        busy.sort { ($0.drops, $0.rxQueue, $1.port) > ($1.drops, $1.rxQueue, $0.port) }
+        return (readAny ? UDPSummary(sockets: sockets, busySockets: Array(busy.prefix(32))) : nil, errors)
+    }
+
+    /// Streams the rows of each file to `visit`; returns whether any file could be read, and an
+    /// error for each file that could not, or that had rows that had to be skipped.
+    private func forEachRow(of files: [String], hasDrops: Bool, _ visit: (SocketRow) -> Void) -> (Bool, [SourceError]) {
         var errors: [SourceError] = []
         var readAny = false
-        for file in ["net/udp", "net/udp6"] {
+        for file in files {
             do {
                 let result = try reader.withContents(.proc, file) { bytes in
-                    try SocketTableParser.forEachRow(bytes, hasDrops: true) { row in
-                        sockets += 1
-                        let drops = row.drops ?? 0
-                        if drops > 0 || row.rxQueue > 0 {
-                            busy.append(UDPSocket(address: (row.localAddress.unmappedV4 ?? row.localAddress).description,
-                                                  port: Int(row.localPort), rxQueue: row.rxQueue, drops: drops, inode: row.inode))
-                        }
-                    }
+                    try SocketTableParser.forEachRow(bytes, hasDrops: hasDrops, visit)
                 }
                 readAny = true
                 if let problem = result.firstProblem {
@@ -61,8 +55,7 @@ public final class ProcSocketTables: SocketTableSource {
                 errors.append(error)
             }
         }
-        busy.sort { ($0.drops, $0.rxQueue, $1.port) > ($1.drops, $1.rxQueue, $0.port) }
-        return (readAny ? UDPSummary(sockets: sockets, busySockets: Array(busy.prefix(32))) : nil, errors)
+        return (readAny, errors)
     }
 }
 
