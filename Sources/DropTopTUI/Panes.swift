@@ -175,6 +175,11 @@ public enum Panes {
         let cell = 23
         let perLine = max(1, min(3, width / cell))
         var rows: [Line] = []
+        if let readAt = report.sample.socketTablesSeconds, readAt < report.sample.monotonicSeconds {
+            let age = report.sample.monotonicSeconds - readAt
+            let cost = (report.sample.socketTablesCostSeconds ?? 0) * 1000
+            rows.append([Span("as of \(Format.fixed(age, 1)) s ago (a read costs \(Format.fixed(cost, 1)) ms CPU)", .dim)])
+        }
         var line: Line = []
         for (name, count) in tcp.states {
             let change = report.tcpStateChanges?[name]

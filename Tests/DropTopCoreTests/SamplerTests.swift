@@ -66,3 +66,31 @@ import Testing
         #expect(CPUList.parse("x") == nil)
     }
 }
+
+@Suite struct SocketTableBudgetTests {
+    @Test func withoutABudgetEverySampleReadsTheTables() throws {
+        let sampler = fixtureSampler("server64")
+        let a = sampler.sample(), b = sampler.sample()
+        #expect(a.socketTablesSeconds == a.monotonicSeconds)
+        #expect(b.socketTablesSeconds == b.monotonicSeconds)
+        #expect(try #require(b.socketTablesCostSeconds) >= 0)
+        #expect(Report(previous: a, current: b).tcpStateChanges?["ESTABLISHED"] == 0)
+    }
+
+    @Test func aBudgetReusesTheLastReadUntilItHasBeenPaidFor() throws {
+        let sampler = fixtureSampler("server64")
+        sampler.socketTableBudget = 1e-9          // any read's cost takes "forever" to pay back
+        let a = sampler.sample(), b = sampler.sample()
+        #expect(b.socketTablesSeconds == a.socketTablesSeconds)
+        #expect(b.tcp == a.tcp && b.udp == a.udp)
+        let r = Report(previous: a, current: b)
+        #expect(r.tcpStateChanges == nil)       // unknown while a read is reused, not "no change"
+        #expect(r.udpDropRates.isEmpty)
+        sampler.socketTableBudget = 1e9           // every read is cheap enough...
+        let c = sampler.sample()
+        #expect(c.socketTablesSeconds == a.socketTablesSeconds)   // ...but sockstat has not moved
+        sampler.socketTableMaxAge = 0             // and once the last read is too old, read again
+        let d = sampler.sample()
+        #expect(d.socketTablesSeconds == d.monotonicSeconds)
+    }
+}

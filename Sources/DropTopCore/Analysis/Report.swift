@@ -66,7 +66,11 @@ public struct Report: Sendable {
             }
         }
 
-        if let now = current.tcp?.states, let before = previous?.tcp?.states {
+        // Socket tables may be read less often than every sample: changes and per-socket rates
+        // are over the time between two reads, and unknown while a read is reused.
+        let socketSeconds = Self.seconds(from: previous?.socketTablesSeconds ?? previous?.monotonicSeconds,
+                                         to: current.socketTablesSeconds ?? current.monotonicSeconds)
+        if socketSeconds != nil, let now = current.tcp?.states, let before = previous?.tcp?.states {
             var changes = OrderedDictionary<String, Int64>()
             for (name, value) in now {
                 let old = before[name] ?? 0
@@ -92,10 +96,15 @@ public struct Report: Sendable {
         let oldUDP = Dictionary(previous?.udp?.busySockets.map { ($0.inode, $0.drops) } ?? [], uniquingKeysWith: { a, _ in a })
         udpDropRates = [:]
         for socket in current.udp?.busySockets ?? [] {
-            if let rate = Rate.perSecond(from: oldUDP[socket.inode], to: socket.drops, seconds: seconds) {
+            if let rate = Rate.perSecond(from: oldUDP[socket.inode], to: socket.drops, seconds: socketSeconds) {
                 udpDropRates[socket.inode] = rate
             }
         }
+    }
+
+    static func seconds(from old: Double?, to new: Double) -> Double? {
+        guard let old, new > old else { return nil }
+        return new - old
     }
 
     public func rate(_ section: String, _ counter: String) -> Double? { protocolRates[section]?[counter] ?? nil }

@@ -17,6 +17,11 @@ public struct Sample: Codable, Sendable {
     public var networkIRQs: [NetworkIRQSample]?
     public var tcp: TCPSummary?
     public var udp: UDPSummary?
+    /// Monotonic time at which `tcp` and `udp` were read: earlier than `monotonicSeconds` when the
+    /// sampler reused an earlier read to stay within its budget (see Sampler.socketTableBudget).
+    public var socketTablesSeconds: Double?
+    /// CPU time (user + kernel) that reading the socket tables took.
+    public var socketTablesCostSeconds: Double?
     public var sockstat: SockStat?
     public var protocols: ProtocolCounters?
     public var sysctl: OrderedDictionary<String, String>

@@ -36,6 +36,33 @@ public final class Sampler {
     /// Matching an IRQ to an interface compares strings; the answer is kept per IRQ row.
     private var irqInterface: [String: String?] = [:]
     private var cachedHost: HostInfo?
+    /// The share of one core that reading the socket tables may use (nil: read them every
+    /// sample). The kernel walks every bucket of its TCP hash tables to produce /proc/net/tcp,
+    /// which costs milliseconds even on an idle host and ~190 ms with 100,000 sockets; on a
+    /// host in trouble the live view reads them less often instead of adding to the load.
+    public var socketTableBudget: Double?
+    private var lastSocketRead: (tcp: TCPSummary?, udp: UDPSummary?, errors: [SourceError], at: Double, cost: Double,
+                                 sockstat: [UInt64]?)?
+    /// With a budget, an unchanged /proc/net/sockstat (a cheap file) lets a read be reused this long.
+    public var socketTableMaxAge: Double = 10
+
+    /// Reuse the last socket-table read while it has not been paid for within the budget, or
+    /// while sockstat's socket counts have not moved since it (then little can have changed).
+    private func shouldReuseSocketTables(last: (tcp: TCPSummary?, udp: UDPSummary?, errors: [SourceError], at: Double, cost: Double, sockstat: [UInt64]?),
+                                         now: Double, sockstat: SockStat?) -> Bool {
+        guard let budget = socketTableBudget, budget > 0 else { return false }
+        let age = now - last.at
+        if age < last.cost / budget { return true }
+        if let counts = Self.socketCounts(sockstat), counts == last.sockstat, age < socketTableMaxAge { return true }
+        return false
+    }
+
+    static func socketCounts(_ s: SockStat?) -> [UInt64]? {
+        guard let s else { return nil }
+        return ["TCP", "TCP6", "UDP", "UDP6"].flatMap { proto in
+            ["inuse", "orphan", "tw", "alloc"].map { s[proto]?[$0] ?? UInt64.max }
+        }
+    }
     /// --iface: only interfaces whose names match one of these globs (empty: all).
     public var interfaceGlobs: [String] = []
 
@@ -77,16 +104,25 @@ public final class Sampler {
             }
         }
 
-        let (tcp, tcpErrors) = socketSource.tcpSummary()
-        s.tcp = tcp; errors += tcpErrors
-        let (udp, udpErrors) = socketSource.udpSummary()
-        s.udp = udp; errors += udpErrors
-
         var sockstat = attempt { () throws(SourceError) in try reader.withContents(.proc, "net/sockstat") { try SockStatParser.parse($0) } }
         if let v6 = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/sockstat6") { try SockStatParser.parse($0) } }) {
             sockstat = (sockstat ?? [:]).merging(v6) { a, _ in a }
         }
         s.sockstat = sockstat
+
+        let now = s.monotonicSeconds
+        if let last = lastSocketRead, shouldReuseSocketTables(last: last, now: now, sockstat: sockstat) {
+            s.tcp = last.tcp; s.udp = last.udp; errors += last.errors
+            s.socketTablesSeconds = last.at; s.socketTablesCostSeconds = last.cost
+        } else {
+            let before = Self.threadCPUNow()
+            let (tcp, tcpErrors) = socketSource.tcpSummary()
+            let (udp, udpErrors) = socketSource.udpSummary()
+            let cost = max(0, Self.threadCPUNow() - before)
+            s.tcp = tcp; s.udp = udp; errors += tcpErrors + udpErrors
+            s.socketTablesSeconds = now; s.socketTablesCostSeconds = cost
+            lastSocketRead = (tcp, udp, tcpErrors + udpErrors, now, cost, Self.socketCounts(sockstat))
+        }
 
         var protocols = ProtocolCounters()
         for file in ["net/snmp", "net/netstat"] {
@@ -184,6 +220,13 @@ public final class Sampler {
     public static func monotonicNow() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// CPU time of the calling thread, kernel time included.
+    static func threadCPUNow() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
