@@ -7,6 +7,31 @@ import Synchronization
 /// The last terminating signal received (0 = none). The handler only stores into it.
 let pendingSignal = Atomic<Int32>(0)
 
+/// The terminal settings before curses changed them, for the crash handler below.
+nonisolated(unsafe) private var savedTerminal = termios()
+nonisolated(unsafe) private var haveSavedTerminal = false
+
+/// A crash (a Swift runtime trap is SIGILL or SIGTRAP) must not leave the terminal raw.
+/// In a signal handler only async-signal-safe calls are allowed: put the saved settings back
+/// (tcsetattr), reset attributes, show the cursor, leave the alternate screen (write), then
+/// let the signal do what it would have done.
+private func installCrashHandlers() {
+    haveSavedTerminal = tcgetattr(STDIN_FILENO, &savedTerminal) == 0
+    let handler: @convention(c) (Int32) -> Void = { signal in
+        if haveSavedTerminal { tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal) }
+        let reset: StaticString = "\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l\r\n"
+        _ = write(STDOUT_FILENO, reset.utf8Start, reset.utf8CodeUnitCount)
+        raise(signal)   // SA_RESETHAND restored the previous disposition
+    }
+    for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
+        sigaction(sig, &action, nil)
+    }
+}
+
 private func installSignalHandlers() {
     let handler: @convention(c) (Int32) -> Void = { signal in pendingSignal.store(signal, ordering: .relaxed) }
     // A parent may have left these blocked; then they would never reach the handler (or curses).
@@ -39,6 +64,7 @@ public final class App {
     /// it restores the terminal and re-raises the signal instead of returning.
     public func run() -> Int32 {
         installSignalHandlers()
+        installCrashHandlers()
         let screen: Screen
         do { screen = try Screen(wantColor: state.useColor) } catch {
             var message = error.description + "\n"

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 /// A tmux server of its own (-L) running an interactive shell, for driving the real TUI.
+/// The shell is sh (dash), not bash: bash's readline puts the terminal modes back itself,
+/// which would hide a droptop that left them broken.
 final class TmuxSession {
     let socket = "droptop-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let name = "t"
@@ -9,7 +11,7 @@ final class TmuxSession {
     init(width: Int = 80, height: Int = 24) throws {
         let r = try tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)",
                           "env", "-i", "PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8", "TERM=xterm-256color",
-                          "PS1=READY$ ", "bash", "--norc", "--noprofile"])
+                          "PS1=READY$ ", "sh"])
         guard r.status == 0 else { throw NamespaceError(message: "tmux: \(r.stderr)") }
         _ = waitFor("READY$")
     }
@@ -121,7 +123,8 @@ struct TmuxTests {
         s.expectTerminalRestored()
     }
 
-    @Test(arguments: [("TERM", 15), ("HUP", 1)])
+    /// SIGILL is what a Swift runtime trap raises: a crash must not leave the terminal raw either.
+    @Test(arguments: [("TERM", 15), ("HUP", 1), ("ILL", 4)])
     func signalsRestoreTheTerminal(signal: String, number: Int) throws {
         let s = try TmuxSession()
         start(s, "server64")
