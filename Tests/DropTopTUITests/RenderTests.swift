@@ -118,6 +118,7 @@ func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
 
     @Test func hostileNamesAreEscaped() throws {
         let grid = render(history("oddnames"), width: 80, height: 24)
+        try expectGolden(grid, "oddnames-80x24")
         let text = grid.text
         #expect(text.contains("ev\\x1b[31"))
         #expect(text.contains("b\\xffd"))
