@@ -54,6 +54,10 @@ public final class App {
     var state: ViewState
     var history = History()
     var previous: Sample?
+    /// Samples of a recording to replay instead of sampling (--replay).
+    public var replay: [Sample]?
+    /// Called with every live sample (--record).
+    public var recorder: ((Sample) -> Void)?
 
     public init(sampler: Sampler, state: ViewState) {
         self.sampler = sampler
@@ -73,6 +77,21 @@ public final class App {
         }
         var nextSample = Sampler.monotonicNow()
         var dirty = true
+        // Replay: every report up front; `cursor` is the one shown as "now".
+        let replayReports: [Report] = replay.map { samples in
+            samples.indices.map { Report(previous: $0 > 0 ? samples[$0 - 1] : nil, current: samples[$0]) }
+        } ?? []
+        var cursor = min(1, max(0, replayReports.count - 1))
+        func showReplay() {
+            history = History()
+            for r in replayReports[max(0, cursor - history.capacity + 1)...cursor] { history.append(r) }
+            dirty = true
+        }
+        if replay != nil {
+            if replayReports.isEmpty { screen.end(); return 1 }
+            showReplay()
+            nextSample = Sampler.monotonicNow() + state.interval
+        }
         while true {
             let signal = pendingSignal.load(ordering: .relaxed)
             if signal != 0 {
@@ -84,19 +103,27 @@ public final class App {
             }
             let now = Sampler.monotonicNow()
             if !state.paused && now >= nextSample {
-                let sample = sampler.sample()
-                history.append(Report(previous: previous, current: sample))
-                previous = sample
+                if replay != nil {
+                    if cursor + 1 < replayReports.count { cursor += 1; showReplay() } else { state.paused = true; dirty = true }
+                } else {
+                    let sample = sampler.sample()
+                    recorder?(sample)
+                    history.append(Report(previous: previous, current: sample))
+                    previous = sample
+                    dirty = true
+                }
                 nextSample = now + state.interval
-                dirty = true
             }
             if dirty {
-                screen.draw(ScreenRenderer.render(history: history, state: state, width: screen.width, height: screen.height))
+                let note = replay == nil ? nil : "REPLAY \(cursor + 1)/\(replayReports.count)"
+                screen.draw(ScreenRenderer.render(history: history, state: state, width: screen.width, height: screen.height,
+                                                  statusNote: note))
                 dirty = false
             }
             let wait = state.paused ? 500 : Int(max(0, (nextSample - Sampler.monotonicNow()) * 1000).rounded(.up))
             guard let key = screen.readKey(timeoutMilliseconds: min(wait, 500)) else { continue }
-            switch KeyHandler.apply(key, to: &state, pageSize: max(1, screen.height - 8)) {
+            let action = KeyHandler.apply(key, to: &state, pageSize: max(1, screen.height - 8))
+            switch action {
             case .quit:
                 screen.end()
                 return 0
@@ -105,6 +132,15 @@ public final class App {
                 dirty = true
             case .redraw: dirty = true
             case .none: break
+            case .stepForward, .stepBack, .jumpStart, .jumpEnd:
+                guard !replayReports.isEmpty else { dirty = true; break }
+                switch action {
+                case .stepForward: cursor = min(replayReports.count - 1, cursor + 1)
+                case .stepBack: cursor = max(0, cursor - 1)
+                case .jumpStart: cursor = 0
+                default: cursor = replayReports.count - 1
+                }
+                showReplay()
             }
         }
     }

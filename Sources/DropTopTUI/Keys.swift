@@ -6,6 +6,8 @@ public enum Key: Equatable, Sendable {
 
 public enum KeyAction: Equatable, Sendable {
     case none, quit, redraw, intervalChanged
+    /// Replay only: move through the recording.
+    case stepForward, stepBack, jumpStart, jumpEnd
 }
 
 public enum KeyHandler {
@@ -49,6 +51,10 @@ public enum KeyHandler {
         case .home: state.scroll[pane] = state.zoomed != nil ? Int.max / 2 : 0
         case .end: state.scroll[pane] = state.zoomed != nil ? 0 : Int.max / 2
         case .resize: return .redraw
+        case .char("."): state.paused = true; return .stepForward
+        case .char(","): state.paused = true; return .stepBack
+        case .char("g"): return .jumpStart
+        case .char("G"): return .jumpEnd
         default: return .none
         }
         return .redraw

@@ -16,7 +16,9 @@ struct DropTopCommand: ParsableCommand {
         abstract: "Linux network triage: throughput, drops, per-CPU IRQs and softnet, TCP/UDP health, in one screen.",
         discussion: """
         Reads /proc and /sys only; no root needed.
-        Without --once: a full-screen terminal UI refreshed every --interval seconds (h for help).
+        Modes: the terminal UI (default; h for help), --once (one JSON or Prometheus snapshot),
+        --batch (sar-style text, e.g. droptop -b 1 5), --json (JSON Lines, one snapshot per interval).
+        --record FILE appends raw samples in any mode; --replay FILE reads them instead of /proc.
         Exit status: 0 success, 1 nothing at all could be read, 2 bad command-line use or no usable terminal.
         """,
         version: version)
@@ -29,6 +31,30 @@ struct DropTopCommand: ParsableCommand {
 
     @Flag(name: .long, help: "With --once: print the JSON on one line instead of indented.")
     var compact = false
+
+    @Option(name: .long, help: ArgumentHelp("With --once: json (default) or prometheus (text exposition format).", valueName: "format"))
+    var format: SnapshotFormat = .json
+
+    @Flag(name: [.short, .long], help: "Batch mode: sar-style text reports every --interval seconds, --count times, then Average: blocks.")
+    var batch = false
+
+    @Flag(name: .long, help: "JSON Lines: one snapshot (the --once schema) per interval, --count times or until stopped.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Batch and --json: stop after this many reports (default: run until stopped).", valueName: "n"))
+    var count: Int?
+
+    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Batch groups, comma-separated: DEV, EDEV, TCP, ETCP, UDP, IP, EIP, SOCK, SOFT, IRQ or ALL (default DEV,EDEV,SOFT,SOCK,TCP,ETCP).", valueName: "groups"))
+    var groups: String?
+
+    @Option(name: .long, help: ArgumentHelp("Append every raw sample to this JSON Lines recording (UI, batch and --json).", valueName: "file"))
+    var record: String?
+
+    @Option(name: .long, help: ArgumentHelp("Replay a recording instead of reading /proc and /sys, in any mode.", valueName: "file"))
+    var replay: String?
+
+    @Argument(help: ArgumentHelp("With --batch, sar's habit: [interval [count]], e.g. droptop -b 1 5.", valueName: "interval count"))
+    var positional: [String] = []
 
     @Flag(name: .long, help: "Terminal UI: no colors, attributes (bold, reverse) only. Also when NO_COLOR is set.")
     var noColor = false
@@ -47,12 +73,32 @@ struct DropTopCommand: ParsableCommand {
 
     var interfaceGlobs: [String] { iface.map { $0.split(separator: ",").map(String.init) } ?? [] }
 
+    /// --interval, or the first positional number in batch mode.
+    var effectiveInterval: Double { positional.first.flatMap(Double.init) ?? interval }
+    var effectiveCount: Int? { positional.count > 1 ? Int(positional[1]) : count }
+
     func validate() throws {
+        if !positional.isEmpty {
+            guard batch || json else { throw ValidationError("unexpected argument \(positional[0]) (interval and count go after --batch)") }
+            guard positional.count <= 2, let i = Double(positional[0]), i.isFinite, i > 0 else {
+                throw ValidationError("batch arguments are [interval [count]], e.g. droptop -b 1 5")
+            }
+            _ = i
+            if positional.count == 2, (Int(positional[1]) ?? 0) < 1 { throw ValidationError("count must be a whole number, 1 or more") }
+        }
+        if let count, count < 1 { throw ValidationError("--count must be 1 or more") }
+        if [once, batch, json].filter({ $0 }).count > 1 { throw ValidationError("choose one of --once, --batch and --json") }
+        if format != .json && !once { throw ValidationError("--format applies to --once") }
+        if let groups {
+            do { _ = try BatchGroup.parse(groups) } catch { throw ValidationError("--groups: \(error.message)") }
+        }
+        if replay != nil && record != nil { throw ValidationError("--record and --replay cannot be used together") }
+        let interval = effectiveInterval
         guard interval.isFinite, interval >= 0 else {
             throw ValidationError("--interval must be a number of seconds, 0 or more (got \(interval))")
         }
         guard once || interval == 1 || interval >= KeyHandler.minimumInterval else {
-            throw ValidationError("--interval must be at least \(KeyHandler.minimumInterval) seconds for the terminal UI")
+            throw ValidationError("--interval must be at least \(KeyHandler.minimumInterval) seconds except with --once")
         }
         guard interval <= 3600 else { throw ValidationError("--interval must be at most 3600 seconds") }
         for (flag, path) in [("--proc", proc), ("--sys", sys)] {
@@ -64,39 +110,109 @@ struct DropTopCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard once else { throw ExitCode(runTerminalUI()) }
-        let sampler = Sampler(procRoot: proc, sysRoot: sys)
-        sampler.interfaceGlobs = interfaceGlobs
-        let first = sampler.sample()
-        var report = Report(previous: nil, current: first)
-        if interval > 0 {
-            sleepSeconds(interval)
-            report = Report(previous: first, current: sampler.sample())
+        let replayed = try replayedSamples()
+        let recorder = try recorder()
+        if batch || json {
+            let source: SampleSource = replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler())
+            if batch {
+                var text = TextReport(groups: groups.flatMap { try? BatchGroup.parse($0) } ?? BatchGroup.defaults)
+                var bannerDone = false
+                let status = runStream(source: source, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
+                                       render: { report in
+                                           let banner = bannerDone ? "" : TextReport.banner(report.sample)
+                                           bannerDone = true
+                                           return banner + text.render(report)
+                                       }, finish: { text.averages() })
+                throw ExitCode(status)
+            }
+            let status = runStream(source: source, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
+                                   render: { JSONReport.document($0).serialized() + "\n" }, finish: { "" })
+            throw ExitCode(status)
+        }
+        guard once else { throw ExitCode(runTerminalUI(replay: replayed, recorder: recorder)) }
+        let report: Report
+        if let replayed {
+            guard let first = replayed.first else { throw ExitCode(1) }
+            report = replayed.count > 1 ? Report(previous: first, current: replayed[1]) : Report(previous: nil, current: first)
+        } else {
+            let sampler = liveSampler()
+            let first = sampler.sample()
+            try? recorder?.append(first)
+            var live = Report(previous: nil, current: first)
+            if interval > 0 {
+                sleepSeconds(interval)
+                let second = sampler.sample()
+                try? recorder?.append(second)
+                live = Report(previous: first, current: second)
+            }
+            report = live
         }
         guard report.sample.hasAnyData else {
             writeError("droptop: nothing could be read under \(proc) and \(sys)")
             for e in report.sample.errors { writeError("  \(e.source): \(e.message)") }
             throw ExitCode(1)
         }
-        let text = JSONReport.document(report).serialized(pretty: !compact)
-        print(text)
+        if format == .prometheus {
+            print(PrometheusReport.text(report), terminator: "")
+        } else {
+            print(JSONReport.document(report).serialized(pretty: !compact))
+        }
     }
 }
 
+enum SnapshotFormat: String, ExpressibleByArgument, CaseIterable {
+    case json, prometheus
+}
+
 extension DropTopCommand {
-    func runTerminalUI() -> Int32 {
+    func liveSampler() -> Sampler {
+        let sampler = Sampler(procRoot: proc, sysRoot: sys)
+        sampler.interfaceGlobs = interfaceGlobs
+        return sampler
+    }
+
+    /// The recording's samples (filtered by --iface), or nil when not replaying. A bad line
+    /// ends the replay there, with a message; an unreadable or foreign file is an error (exit 1).
+    func replayedSamples() throws -> [Sample]? {
+        guard let replay else { return nil }
+        do {
+            let reader = try RecordingReader(path: replay)
+            if let problem = reader.problem { writeError("droptop: \(replay): \(problem)") }
+            let globs = interfaceGlobs
+            return reader.samples.map { s in
+                var s = s
+                s.interfaces = s.interfaces.filter { InterfaceGlob.matches($0.name, any: globs) }
+                return s
+            }
+        } catch {
+            writeError("droptop: \(error.source): \(error.message)")
+            throw ExitCode(1)
+        }
+    }
+
+    func recorder() throws -> RecordingWriter? {
+        guard let record else { return nil }
+        do { return try RecordingWriter(path: record) } catch {
+            writeError("droptop: \(error.source): \(error.message)")
+            throw ExitCode(2)
+        }
+    }
+
+    func runTerminalUI(replay: [Sample]? = nil, recorder: RecordingWriter? = nil) -> Int32 {
         setlocale(LC_ALL, "")
         var state = ViewState()
-        state.interval = max(KeyHandler.minimumInterval, interval)
+        state.interval = max(KeyHandler.minimumInterval, effectiveInterval)
         let noColorEnv = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
         state.useColor = !noColor && noColorEnv.isEmpty
         state.glyphs = ascii || !Screen.localeIsUTF8() ? .ascii : .unicode
         state.interfaceGlobs = interfaceGlobs
-        let sampler = Sampler(procRoot: proc, sysRoot: sys)
-        sampler.interfaceGlobs = interfaceGlobs
+        let sampler = liveSampler()
         // The live view may spend 0.2 % of a core on the socket tables (see Sampler).
         sampler.socketTableBudget = 0.002
-        return App(sampler: sampler, state: state).run()
+        let app = App(sampler: sampler, state: state)
+        app.replay = replay
+        app.recorder = recorder.map { r in { sample in try? r.append(sample) } }
+        return app.run()
     }
 }
 

@@ -1,0 +1,109 @@
+/// The snapshot in the Prometheus text exposition format (version 0.0.4): counters as `_total`
+/// in base units, gauges for levels; names prefixed `droptop_`.
+public enum PrometheusReport {
+    public static func text(_ r: Report) -> String {
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
+            guard !samples.isEmpty else { return }
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for s in samples {
+                let labels = s.labels.isEmpty ? "" : "{" + s.labels.map { "\($0.0)=\"\(escapeLabel($0.1))\"" }.joined(separator: ",") + "}"
+                out += "\(name)\(labels) \(format(s.value))\n"
+            }
+        }
+        let s = r.sample
+        let netdev: [(NetDevCounters.Field, String, String)] = [
+            (.rxBytes, "receive_bytes_total", "Bytes received (/proc/net/dev)."),
+            (.rxPackets, "receive_packets_total", "Packets received."),
+            (.rxErrs, "receive_errors_total", "Receive errors."),
+            (.rxDrop, "receive_drop_total", "Received packets dropped (rx_dropped + rx_missed_errors)."),
+            (.rxFifo, "receive_fifo_total", "Receive FIFO overruns."),
+            (.rxFrame, "receive_frame_total", "Receive frame errors."),
+            (.rxCompressed, "receive_compressed_total", "Compressed packets received."),
+            (.rxMulticast, "receive_multicast_total", "Multicast packets received."),
+            (.txBytes, "transmit_bytes_total", "Bytes transmitted."),
+            (.txPackets, "transmit_packets_total", "Packets transmitted."),
+            (.txErrs, "transmit_errors_total", "Transmit errors."),
+            (.txDrop, "transmit_drop_total", "Transmit packets dropped."),
+            (.txFifo, "transmit_fifo_total", "Transmit FIFO errors."),
+            (.txColls, "transmit_colls_total", "Collisions."),
+            (.txCarrier, "transmit_carrier_total", "Carrier errors."),
+            (.txCompressed, "transmit_compressed_total", "Compressed packets transmitted."),
+        ]
+        for (field, suffix, help) in netdev {
+            family("droptop_network_\(suffix)", "counter", help,
+                   s.interfaces.map { ([("device", $0.name)], Double($0.counters[field])) })
+        }
+        family("droptop_network_up", "gauge", "1 when the link is up with carrier, else 0.",
+               r.interfaces.map { ([("device", $0.name)], $0.linkState == "up" ? 1 : 0) })
+        family("droptop_network_carrier", "gauge", "Carrier (1) or NO-CARRIER (0), from /sys/class/net/IF/carrier.",
+               s.interfaces.compactMap { i in i.carrier.map { ([("device", i.name)], Double($0)) } })
+        family("droptop_network_speed_bytes", "gauge", "Link speed in bytes per second.",
+               s.interfaces.compactMap { i in i.speedMbps.map { ([("device", i.name)], Double($0) * 125_000) } })
+
+        let softnet: [(String, String, String)] = [
+            ("processed", "softnet_processed_total", "Packets processed by the CPU's network softirq (/proc/net/softnet_stat)."),
+            ("dropped", "softnet_dropped_total", "Packets dropped because the CPU's backlog was full (netdev_max_backlog)."),
+            ("time_squeeze", "softnet_time_squeeze_total", "Times the NAPI budget or time ran out with work left."),
+            ("received_rps", "softnet_received_rps_total", "Packets steered to this CPU by RPS."),
+            ("flow_limit_count", "softnet_flow_limit_total", "Packets dropped by the flow limit."),
+        ]
+        for (key, name, help) in softnet {
+            family("droptop_\(name)", "counter", help,
+                   (s.softnet ?? []).compactMap { row in row.counter(key).map { ([("cpu", String(row.cpu))], Double($0)) } })
+        }
+        if let softirqs = s.softirqs {
+            family("droptop_softirqs_net_rx_total", "counter", "NET_RX softirqs (/proc/softirqs).",
+                   zip(softirqs.cpuIDs, softirqs.netRX).map { ([("cpu", String($0))], Double($1)) })
+            family("droptop_softirqs_net_tx_total", "counter", "NET_TX softirqs (/proc/softirqs).",
+                   zip(softirqs.cpuIDs, softirqs.netTX).map { ([("cpu", String($0))], Double($1)) })
+        }
+        family("droptop_interrupts_total", "counter", "Interrupts of network IRQs per CPU (/proc/interrupts).",
+               (s.networkIRQs ?? []).flatMap { irq in
+                   irq.counts.sorted { $0.key < $1.key }.map { ([("irq", irq.irq), ("device", irq.interface), ("cpu", String($0.key))], Double($0.value)) }
+               })
+        if let tcp = s.tcp {
+            family("droptop_tcp_sockets", "gauge", "TCP sockets by state (/proc/net/tcp, tcp6).",
+                   tcp.states.map { ([("state", $0.key)], Double($0.value)) })
+            family("droptop_tcp_listen_accept_queue", "gauge", "Connections waiting in a listener's accept queue.",
+                   tcp.listeners.map { ([("address", $0.address), ("port", String($0.port))], Double($0.acceptQueue)) })
+        }
+        if let udp = s.udp {
+            family("droptop_udp_socket_drops_total", "counter", "Datagrams dropped by a busy UDP socket (/proc/net/udp drops column).",
+                   udp.busySockets.map { ([("address", $0.address), ("port", String($0.port))], Double($0.drops)) })
+        }
+        for (section, values) in s.protocols ?? [:] {
+            let base = "droptop_" + snake(section)
+            for (name, value) in values.counters {
+                family("\(base)_\(snake(name))_total", "counter", "\(section) \(name) (/proc/net/snmp, netstat or snmp6).", [([], Double(value))])
+            }
+            for (name, value) in values.gauges {
+                family("\(base)_\(snake(name))", "gauge", "\(section) \(name), a level.", [([], Double(value))])
+            }
+        }
+        return out
+    }
+
+    /// "TcpExt" -> "tcpext", "ListenOverflows" -> "listenoverflows": lower case, [a-z0-9_] only.
+    static func snake(_ s: String) -> String {
+        String(s.lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "_" })
+    }
+
+    static func escapeLabel(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    static func format(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return String(v)
+    }
+}

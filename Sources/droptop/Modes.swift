@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DropTopCore
+import Synchronization
+import SystemPackage
+
+/// SIGINT/SIGTERM during a stream: finish the current line, then exit 0.
+let stopRequested = Atomic<Int32>(0)
+
+func installStreamSignals() {
+    signal(SIGPIPE, SIG_IGN)   // a closed pipe shows up as EPIPE from write, then we exit 0
+    let handler: @convention(c) (Int32) -> Void = { sig in stopRequested.store(sig, ordering: .relaxed) }
+    for sig in [SIGINT, SIGTERM] {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(sig, &action, nil)
+    }
+}
+
+enum OutputClosed: Error { case closed }
+
+/// Writes all of `text` to stdout unbuffered (each report is flushed as it is written).
+func emit(_ text: String) throws(OutputClosed) {
+    guard !text.isEmpty else { return }
+    var copy = text
+    do {
+        _ = try copy.withUTF8 { try FileDescriptor.standardOutput.writeAll(UnsafeRawBufferPointer($0)) }
+    } catch {
+        throw .closed
+    }
+}
+
+/// Sleeps in short steps so that a stop request is noticed at once.
+func pause(_ seconds: Double) {
+    let end = Sampler.monotonicNow() + seconds
+    while stopRequested.load(ordering: .relaxed) == 0 {
+        let left = end - Sampler.monotonicNow()
+        if left <= 0 { return }
+        sleepSeconds(min(left, 0.2))
+    }
+}
+
+/// Drives batch text and the JSON Lines stream: samples, records, reports, until `count`
+/// reports were written, the recording ends, the reader goes away or a stop is requested.
+func runStream(source: SampleSource, interval: Double, count: Int?, recorder: RecordingWriter?,
+               render: (Report) -> String, finish: () -> String) -> Int32 {
+    installStreamSignals()
+    var previous: Sample?
+    var written = 0
+    do {
+        while count.map({ written < $0 }) ?? true, stopRequested.load(ordering: .relaxed) == 0 {
+            if source.isLive && previous != nil { pause(interval) }
+            if stopRequested.load(ordering: .relaxed) != 0 { break }
+            guard let sample = source.next() else { break }
+            if let recorder {
+                do { try recorder.append(sample) } catch {
+                    writeError("droptop: \(error.source): \(error.message)")
+                    return 1
+                }
+            }
+            let report = Report(previous: previous, current: sample)
+            if previous != nil {
+                try emit(render(report))
+                written += 1
+            }
+            previous = sample
+        }
+        try emit(finish())
+    } catch {
+        return 0   // the reader closed the pipe (droptop -b 1 | head): not an error
+    }
+    return 0
+}
