@@ -167,6 +167,23 @@ struct TmuxTests {
         #expect(s.waitFor("EXIT=0").contains("EXIT=0"))
     }
 
+    @Test func replayInTheTerminalUI() throws {
+        let recording = try makeServerRecording()
+        defer { try? FileManager.default.removeItem(atPath: recording) }
+        let s = try TmuxSession(width: 120, height: 40)
+        s.type("\(droptopBinary) --replay \(recording); echo EXIT=$?")
+        var screen = s.waitFor("REPLAY 2/2")
+        #expect(screen.contains("db-17"))
+        #expect(screen.contains("100000.00"))           // eth0 rxpck/s from the recording
+        s.key(",")
+        screen = s.waitFor("REPLAY 1/2")
+        #expect(screen.contains("PAUSED"))
+        s.key("G")
+        #expect(s.waitFor("REPLAY 2/2").contains("REPLAY 2/2"))
+        s.key("q")
+        #expect(s.waitFor("EXIT=0").contains("EXIT=0"))
+    }
+
     @Test func unknownTermIsAClearError() throws {
         let s = try TmuxSession()
         s.type("TERM=bogus-terminal \(droptopBinary); echo EXIT=$?")

@@ -232,7 +232,33 @@ def oddnames():
     body = b"  ev\x1b[31mil: 100 1 0 0 0 0 0 0 200 2 0 0 0 0 0 0\n  b\xffd: 7 1 0 0 0 0 0 0 7 1 0 0 0 0 0 0\n  a\\b: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n"
     write(root, "proc/net/dev", hdr.encode() + body)
 
+def server64_later():
+    """server64 two seconds later: eth0 received 200,000 packets (250 MB) with 100 drops and 40
+    FIFO overruns, CPU 3 dropped 10 from its backlog, 60 TCP retransmits out of 2,000 segments."""
+    root = "server64_later"; fresh(root)
+    shutil.copytree(os.path.join(HERE, "server64"), os.path.join(HERE, root), symlinks=True)
+    write(root, "proc/net/dev", netdev([
+        ("lo", [123456, 1000, 0, 0, 0, 0, 0, 0, 123456, 1000, 0, 0, 0, 0, 0, 0]),
+        ("eth0", [9876543210 + 250000000, 8000000 + 200000, 2, 1600, 740, 3, 0, 1200, 1234567890 + 10000000, 6000000 + 80000, 0, 4, 0, 0, 0, 0]),
+        ("ens1f0", [5000000000, 4000000, 0, 0, 0, 0, 0, 10, 4000000000, 3000000, 0, 0, 0, 0, 0, 0]),
+        ("eth1", [0] * 16),
+    ]))
+    tcp = [(k, v + {"OutSegs": 2000, "RetransSegs": 60, "InSegs": 3000, "ActiveOpens": 4}.get(k, 0)) for k, v in SNMP_TCP]
+    snmp = open(os.path.join(HERE, root, "proc/net/snmp")).read().split("\n")
+    out = []
+    for line in snmp:
+        if line.startswith("Tcp:") and not line.split()[1].isalpha():
+            line = "Tcp: " + " ".join(str(v) for _, v in tcp)
+        out.append(line)
+    write(root, "proc/net/snmp", "\n".join(out))
+    sn = ""
+    for c in range(62):
+        dropped = 5 + 10 if c == 3 else 0
+        cols = [1000 + c + (20000 if c == 3 else 0), dropped, 2 * c, 0, 0, 0, 0, 0, 0, 7, 0, 0, c]
+        sn += " ".join("%08x" % v for v in cols) + "\n"
+    write(root, "proc/net/softnet_stat", sn)
+
 if __name__ == "__main__":
-    for make in (server64, kernel310, container, broken, oddnames):
+    for make in (server64, server64_later, kernel310, container, broken, oddnames):
         make()
         write(make.__name__, "sys/.keep", "")

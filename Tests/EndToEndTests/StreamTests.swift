@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import DropTopCore
+
+/// A recording of the two server64 trees, taken "2 seconds apart" (monotonic and wall times fixed).
+func makeServerRecording() throws -> String {
+    let path = NSTemporaryDirectory() + "droptop-rec-\(UUID().uuidString).jsonl"
+    let writer = try RecordingWriter(path: path)
+    for (i, tree) in ["server64", "server64_later"].enumerated() {
+        let root = packageRoot + "/Tests/Fixtures/" + tree
+        var s = Sampler(procRoot: root + "/proc", sysRoot: root + "/sys").sample()
+        s.monotonicSeconds = 1000 + Double(i) * 2
+        s.wallSeconds = 1_764_000_000 + Double(i) * 2
+        try writer.append(s)
+    }
+    return path
+}
+
+@Suite(.serialized) struct StreamTests {
+    init() { setenv("TZ", "UTC", 1) }
+
+    @Test func batchFromARecordingMatchesTheGoldenText() throws {
+        let recording = try makeServerRecording()
+        defer { try? FileManager.default.removeItem(atPath: recording) }
+        let r = try droptop(["-b", "--replay", recording, "-n", "ALL"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let goldenPath = packageRoot + "/Tests/Fixtures/golden/batch-server64-ALL.txt"
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try r.stdout.write(toFile: goldenPath, atomically: true, encoding: .utf8)
+        }
+        #expect(r.stdout == (try String(contentsOfFile: goldenPath, encoding: .utf8)))
+        let lines = r.stdout.split(separator: "\n")
+        let eth0 = try #require(lines.first { $0.hasPrefix("16:00:02") && $0.contains(" eth0 ") && $0.contains("100000.00") })
+        #expect(eth0.contains("122070.31"))
+        let edev = try #require(lines.first { $0.hasPrefix("16:00:02") && $0.contains(" eth0 ") && $0.contains("50.00") })
+        #expect(edev.contains("20.00"))
+        #expect(lines.contains { $0.hasPrefix("Average:") && $0.contains(" eth0 ") && $0.contains("100000.00") })
+        #expect(lines.contains { $0.hasPrefix("16:00:02") && $0.contains("   3 ") && $0.contains("10000.00") && $0.contains("5.00") })
+        #expect(lines.contains { $0.contains("30.00") && $0.contains("3.00") })   // retrans/s and %retrans
+    }
+
+    @Test func recordThenReplayGivesIdenticalJSON() throws {
+        let path = NSTemporaryDirectory() + "droptop-rec-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let live = try droptop(["--once", "-i", "0.3", "--record", path] + fixture("server64"))
+        let replayed = try droptop(["--once", "--replay", path])
+        #expect(live.status == 0 && replayed.status == 0)
+        #expect(!live.stdout.isEmpty)
+        #expect(live.stdout == replayed.stdout)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].contains("\"format\":\"droptop.recording\\/1\"") || lines[0].contains("\"format\":\"droptop.recording/1\""))
+    }
+
+    @Test func truncatedRecordingReplaysUpToTheBadLine() throws {
+        let recording = try makeServerRecording()
+        defer { try? FileManager.default.removeItem(atPath: recording) }
+        var text = try String(contentsOfFile: recording, encoding: .utf8)
+        text += String(text.split(separator: "\n")[2].prefix(500))          // a third sample cut mid-line
+        try text.write(toFile: recording, atomically: true, encoding: .utf8)
+        let r = try droptop(["-b", "--replay", recording, "-n", "TCP"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("line 4"))
+        #expect(r.stdout.contains("Average:"))
+        #expect(r.stdout.contains("2.00"))   // active/s: 4 opens over 2 s, from the valid lines
+    }
+
+    @Test func garbageAndForeignFilesAreClearErrors() throws {
+        let path = NSTemporaryDirectory() + "droptop-garbage-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data([0x00, 0xFF, 0x13, 0x37, 0x0A, 0x7B]).write(to: URL(fileURLWithPath: path))
+        let garbage = try droptop(["-b", "--replay", path])
+        #expect(garbage.status == 1)
+        #expect(garbage.stderr.contains("not a droptop recording"))
+        try "{\"format\":\"droptop.recording/9\"}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let future = try droptop(["--json", "--replay", path])
+        #expect(future.status == 1)
+        #expect(future.stderr.contains("droptop.recording/9") && future.stderr.contains("droptop.recording/1"))
+        let missing = try droptop(["--once", "--replay", "/nonexistent-droptop.jsonl"])
+        #expect(missing.status == 1)
+    }
+
+    @Test func jsonLinesStreamValidatesAgainstTheSchema() throws {
+        let r = try droptop(["--json", "--count", "3", "-i", "0.2"] + fixture("server64"))
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(try validateAgainstSchema(r.stdout).status == 0)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(first["schema"] as? String == "droptop.snapshot/1")
+    }
+
+    @Test func batchCountsLikeSarAndAcceptsPositionalIntervalAndCount() throws {
+        let r = try droptop(["-b", "0.2", "2", "-n", "DEV", "--iface", "eth*"] + fixture("server64"))
+        #expect(r.status == 0)
+        let rows = r.stdout.split(separator: "\n").filter { $0.contains(" eth0 ") }
+        #expect(rows.count == 3)                       // two reports and the average
+        #expect(!r.stdout.contains(" lo "))            // --iface filters
+        #expect(r.stdout.hasPrefix("Linux 5.15.0-91-generic (db-17)"))
+        let bad = try droptop(["-b", "-n", "BOGUS"])
+        #expect(bad.status == 2 && bad.stderr.contains("BOGUS"))
+    }
+
+    @Test func closedPipeEndsBatchQuietlyWithStatus0() throws {
+        let r = try run("/bin/bash", ["-c", "set -o pipefail; \(droptopBinary) -b 0.1 | head -3 >/dev/null"], timeout: 20)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test func prometheusPassesPromtoolAndAgreesWithJSON() throws {
+        let path = NSTemporaryDirectory() + "droptop-prom-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let json = try droptop(["--once", "-i", "0", "--record", path] + fixture("server64"))
+        let prom = try droptop(["--once", "--format", "prometheus", "--replay", path])
+        #expect(prom.status == 0)
+        try prom.stdout.write(toFile: path + ".prom", atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path + ".prom") }
+        let promtool = try run("/usr/bin/env", ["sh", "-c", "promtool check metrics < '\(path).prom'"], timeout: 30)
+        #expect(promtool.status == 0, "promtool: \(promtool.stdout) \(promtool.stderr)")
+        #expect(promtool.stdout.isEmpty && promtool.stderr.isEmpty, "promtool warnings: \(promtool.stdout)\(promtool.stderr)")
+        let j = try #require(json.json)
+        let rx = try #require(int(j, "interfaces", "1", "counters", "rx_bytes"))
+        #expect(prom.stdout.contains("droptop_network_receive_bytes_total{device=\"eth0\"} \(rx)\n"))
+        #expect(prom.stdout.contains("droptop_tcp_sockets{state=\"ESTABLISHED\"} \(int(j, "tcp", "states", "ESTABLISHED") ?? -1)\n"))
+        #expect(prom.stdout.contains("droptop_softnet_dropped_total{cpu=\"3\"} 5\n"))
+        #expect(prom.stdout.contains("droptop_tcp_retranssegs_total \(int(j, "protocols", "Tcp", "counters", "RetransSegs") ?? -1)\n"))
+    }
+}
