@@ -101,6 +101,19 @@ func makeServerRecording() throws -> String {
         #expect(bad.status == 2 && bad.stderr.contains("BOGUS"))
     }
 
+    @Test func aStopSignalEndsTheStreamCleanly() throws {
+        // Ctrl-C reaches a foreground stream as SIGINT; a background job here gets SIGTERM (bash
+        // ignores SIGINT for background jobs). Either way: status 0 and only whole lines.
+        let script = "\(droptopBinary) --json -i 0.2 --count 1000 > \(NSTemporaryDirectory())droptop-stop.jsonl & p=$!; "
+            + "sleep 1; kill -TERM $p; wait $p"
+        let r = try run("/bin/bash", ["-c", script], timeout: 20)
+        #expect(r.status == 0)
+        let text = try String(contentsOfFile: NSTemporaryDirectory() + "droptop-stop.jsonl", encoding: .utf8)
+        #expect(text.hasSuffix("\n"))
+        #expect(text.split(separator: "\n").count >= 2)
+        #expect(try validateAgainstSchema(text).status == 0)
+    }
+
     @Test func closedPipeEndsBatchQuietlyWithStatus0() throws {
         let r = try run("/bin/bash", ["-c", "set -o pipefail; \(droptopBinary) -b 0.1 | head -3 >/dev/null"], timeout: 20)
         #expect(r.status == 0, "\(r.stderr)")
