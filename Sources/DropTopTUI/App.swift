@@ -54,6 +54,7 @@ public final class App {
     var state: ViewState
     var history = History()
     var previous: Sample?
+    let triage = TriageEngine()
     /// Samples of a recording to replay instead of sampling (--replay).
     public var replay: [Sample]?
     /// Called with every live sample (--record).
@@ -79,7 +80,11 @@ public final class App {
         var dirty = true
         // Replay: every report up front; `cursor` is the one shown as "now".
         let replayReports: [Report] = replay.map { samples in
-            samples.indices.map { Report(previous: $0 > 0 ? samples[$0 - 1] : nil, current: samples[$0]) }
+            samples.indices.map { i in
+                var r = Report(previous: i > 0 ? samples[i - 1] : nil, current: samples[i])
+                r.findings = triage.evaluate(r)
+                return r
+            }
         } ?? []
         var cursor = min(1, max(0, replayReports.count - 1))
         func showReplay() {
@@ -108,7 +113,9 @@ public final class App {
                 } else {
                     let sample = sampler.sample()
                     recorder?(sample)
-                    history.append(Report(previous: previous, current: sample))
+                    var report = Report(previous: previous, current: sample)
+                    report.findings = triage.evaluate(report)
+                    history.append(report)
                     previous = sample
                     dirty = true
                 }

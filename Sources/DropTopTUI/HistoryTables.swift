@@ -15,6 +15,7 @@ public enum HistoryTables {
         case .cpu: return cpus(reports)
         case .tcp: return tcpStates(reports)
         case .protocols: return protocolRates(reports)
+        case .triage: return triageHistory(reports)
         }
     }
 
@@ -105,6 +106,23 @@ public enum HistoryTables {
         }
         let head: Line = [Span(Format.padRight("time", 9), .header)] + stateColumns.map { Span(Format.pad($0, col), .header) }
         return PaneContent(header: head, rows: rows.isEmpty ? [[Span("no TCP data yet", .dim)]] : rows)
+    }
+
+    static func triageHistory(_ reports: [Report]) -> PaneContent {
+        var rows: [Line] = []
+        var counts: [String: Int] = [:]
+        for r in reports {
+            let ids = r.findings.map { $0.id + ($0.item.map { "(\($0))" } ?? "") }
+            for id in ids { counts[id, default: 0] += 1 }
+            rows.append([Span(Format.padRight(Format.clock(r.sample.wallSeconds), 9)),
+                         Span(ids.isEmpty ? "-" : ids.joined(separator: " "), ids.isEmpty ? .dim : .warn)])
+        }
+        if !reports.isEmpty {
+            rows.append([Span(Format.padRight("Average:", 9), .header),
+                         Span(counts.isEmpty ? "no findings" : counts.sorted { $0.key < $1.key }
+                                .map { "\($0.key) in \($0.value)/\(reports.count) intervals" }.joined(separator: ", "))])
+        }
+        return PaneContent(header: [Span(Format.padRight("time", 9) + "findings", .header)], rows: rows)
     }
 
     static func protocolRates(_ reports: [Report]) -> PaneContent {

@@ -21,12 +21,18 @@ public enum KeyHandler {
             return key == .char("q") ? .quit : .redraw
         }
         let pane = state.zoomed ?? state.focus
+        // Zoomed panes scroll their history up into the past; the zoomed Triage pane scrolls its
+        // findings downwards like an overview pane.
+        let intoPast = state.zoomed != nil && state.zoomed != .triage
         switch key {
         case .char("q"), .char("Q"): return .quit
         case .char("h"), .char("?"): state.showHelp = true
         case .char(" "), .char("p"): state.paused.toggle()
         case .char("0"), .escape: state.zoomed = nil
-        case .char(let c) where ("1"..."5").contains(c):
+        case .char("t"):
+            state.zoomed = state.zoomed == .triage ? nil : .triage
+            state.focus = .triage
+        case .char(let c) where ("1"..."6").contains(c):
             if let n = c.wholeNumberValue, let p = PaneID(rawValue: n) {
                 state.zoomed = state.zoomed == p ? nil : p
                 state.focus = p
@@ -44,12 +50,12 @@ public enum KeyHandler {
             state.interval = (state.interval * 10).rounded() / 10
             return .intervalChanged
         // Zoomed, scrolling moves up into the past; in the overview, down the focused pane's rows.
-        case .up: scroll(&state, pane, by: state.zoomed != nil ? 1 : -1)
-        case .down: scroll(&state, pane, by: state.zoomed != nil ? -1 : 1)
-        case .pageUp: scroll(&state, pane, by: state.zoomed != nil ? pageSize : -pageSize)
-        case .pageDown: scroll(&state, pane, by: state.zoomed != nil ? -pageSize : pageSize)
-        case .home: state.scroll[pane] = state.zoomed != nil ? Int.max / 2 : 0
-        case .end: state.scroll[pane] = state.zoomed != nil ? 0 : Int.max / 2
+        case .up: scroll(&state, pane, by: intoPast ? 1 : -1)
+        case .down: scroll(&state, pane, by: intoPast ? -1 : 1)
+        case .pageUp: scroll(&state, pane, by: intoPast ? pageSize : -pageSize)
+        case .pageDown: scroll(&state, pane, by: intoPast ? -pageSize : pageSize)
+        case .home: state.scroll[pane] = intoPast ? 100_000 : 0
+        case .end: state.scroll[pane] = intoPast ? 0 : 100_000
         case .resize: return .redraw
         case .char("."): state.paused = true; return .stepForward
         case .char(","): state.paused = true; return .stepBack

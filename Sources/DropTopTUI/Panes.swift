@@ -261,6 +261,56 @@ public enum Panes {
     }
 }
 
+extension Panes {
+    static func severityStyle(_ s: Severity) -> Style {
+        switch s { case .critical: return .alert; case .warning: return .warn; case .info: return .normal }
+    }
+
+    /// One line per finding: severity, layer, title and the moving number.
+    public static func triage(_ report: Report, state: ViewState, width: Int) -> PaneContent {
+        guard !report.findings.isEmpty else {
+            return PaneContent(header: nil, rows: [[Span(report.intervalSeconds == nil ? "collecting: findings need two samples"
+                                                                                      : "no findings: nothing is being dropped that droptop can see", .good)]])
+        }
+        let rows: [Line] = report.findings.map { f in
+            [Span(Format.padRight(f.severity.name.uppercased(), 9), severityStyle(f.severity)),
+             Span(Format.padRight(f.layer.name, 12), .dim),
+             Span(Format.padRight(f.title, max(10, width - 21 - 24)) + " "),
+             Span(Format.padRight(f.headline, 24), severityStyle(f.severity))]
+        }
+        return PaneContent(header: nil, rows: rows)
+    }
+
+    /// The zoomed Triage pane: each finding with its evidence, explanation and hint.
+    public static func triageDetail(_ report: Report, width: Int) -> PaneContent {
+        guard !report.findings.isEmpty else { return triage(report, state: ViewState(), width: width) }
+        var rows: [Line] = []
+        for f in report.findings {
+            rows.append([Span(f.severity.name.uppercased() + " ", severityStyle(f.severity)), Span("[\(f.layer.name)] ", .dim),
+                         Span(f.title, .header), Span("  (\(f.id), since \(Format.clock(f.since)))", .dim)])
+            for e in f.evidence {
+                let unit = e.unit == "per_s" ? "/s" : e.unit == "percent" ? "%" : ""
+                let value = e.unit == "count" ? String(Int64(e.value)) : Format.fixed(e.value, 2)
+                rows.append([Span("  \(e.name)\(e.item.map { " (\($0))" } ?? ""): "), Span(value + unit, severityStyle(f.severity))])
+            }
+            for chunk in wrap(f.explanation + (f.hostWide ? " (host-wide source)" : ""), width - 4) { rows.append([Span("  " + chunk)]) }
+            for (k, chunk) in wrap(f.hint, width - 10).enumerated() { rows.append([Span(k == 0 ? "  look: " : "        ", .dim), Span(chunk, .good)]) }
+            rows.append([])
+        }
+        return PaneContent(header: nil, rows: rows)
+    }
+
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty && current.count + 1 + word.count > max(10, width) { lines.append(current); current = "" }
+            current += (current.isEmpty ? "" : " ") + word
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}
+
 extension String {
     func replacingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
 

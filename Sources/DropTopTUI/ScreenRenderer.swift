@@ -39,6 +39,16 @@ public enum ScreenRenderer {
 
     /// Which panes the overview shows, and where. 80x24: panes 1-4; from 120x30: pane 5 too.
     public static func layout(_ body: Rect, report: Report, state: ViewState) -> [(PaneID, Rect)] {
+        // Whenever a finding holds, the Triage pane goes on top, one line per finding.
+        if !report.findings.isEmpty {
+            let height = min(report.findings.count + 2, max(3, body.height / 4))
+            let rest = Rect(x: body.x, y: body.y + height, width: body.width, height: body.height - height)
+            return [(.triage, Rect(x: body.x, y: body.y, width: body.width, height: height))] + layout(rest, report: report, state: state, withoutTriage: true)
+        }
+        return layout(body, report: report, state: state, withoutTriage: true)
+    }
+
+    static func layout(_ body: Rect, report: Report, state: ViewState, withoutTriage: Bool) -> [(PaneID, Rect)] {
         let interfaceRows = max(1, Panes.interfaces(report, state).count)
         let showProtocols = body.width >= 120 && body.height >= 28
         let h = body.height
@@ -71,12 +81,13 @@ public enum ScreenRenderer {
         case .cpu: return Panes.cpu(report, state: state, width: width)
         case .tcp: return Panes.tcp(report, state: state, width: width)
         case .protocols: return Panes.protocols(report, state: state, width: width)
+        case .triage: return state.zoomed == .triage ? Panes.triageDetail(report, width: width) : Panes.triage(report, state: state, width: width)
         }
     }
 
     static func title(_ pane: PaneID, _ state: ViewState) -> String {
         var t = "\(pane.rawValue) \(pane.title)"
-        if pane != .tcp && pane != .protocols { t += " (per second)" }
+        if [.throughput, .drops, .cpu].contains(pane) { t += " (per second)" }
         if pane == .throughput || pane == .drops {
             if state.filter != .all { t += " [\(state.filter.label)]" }
             if state.sort != .name { t += " [sort: \(state.sort.label)]" }
@@ -121,9 +132,10 @@ public enum ScreenRenderer {
     static func zoom(_ grid: inout Grid, pane: PaneID, report: Report, history: History, state: ViewState, rect: Rect) {
         let now = content(pane, report, history, state, width: rect.width - 2)
         let nowRows = now.rows.count + (now.header == nil ? 0 : 1) + 2
-        let topHeight = min(nowRows, max(5, rect.height * 2 / 5))
+        // Findings carry explanations and hints: the Triage pane keeps most of the screen.
+        let topHeight = min(nowRows, max(5, rect.height * (pane == .triage ? 3 : 2) / (pane == .triage ? 4 : 5)))
         drawPane(&grid, pane: pane, content: now, rect: Rect(x: rect.x, y: rect.y, width: rect.width, height: topHeight),
-                 state: state, scroll: 0, titleSuffix: " - now")
+                 state: state, scroll: pane == .triage ? state.scroll(pane) : 0, titleSuffix: " - now")
         let bottom = Rect(x: rect.x, y: rect.y + topHeight, width: rect.width, height: rect.height - topHeight)
         let past = HistoryTables.table(pane, history: history, state: state)
         grid.box(bottom, title: "history, one row per interval (newest at the bottom; arrows/PgUp/PgDn scroll)",
@@ -133,7 +145,7 @@ public enum ScreenRenderer {
         drawLine(&grid, past.header ?? [], x: inner.x, y: inner.y, width: inner.width)
         let visible = inner.height - 1
         let maxScroll = max(0, past.rows.count - visible)
-        let up = min(max(0, state.scroll(pane)), maxScroll)
+        let up = pane == .triage ? 0 : min(max(0, state.scroll(pane)), maxScroll)
         let start = max(0, past.rows.count - visible - up)
         for (i, line) in past.rows[start..<min(past.rows.count, start + visible)].enumerated() {
             drawLine(&grid, line, x: inner.x, y: inner.y + 1 + i, width: inner.width)
@@ -162,13 +174,14 @@ public enum ScreenRenderer {
 
     static func keyLine(_ grid: inout Grid, state: ViewState) {
         let keys = state.zoomed == nil
-            ? " 1-5 zoom  Tab focus  s sort  f filter  i IRQs  p pause  +/- interval  h help  q quit"
-            : " 0/Esc overview  1-5 zoom  arrows/PgUp/PgDn scroll  p pause  h help  q quit"
+            ? " 1-6 zoom  t triage  Tab focus  s sort  f filter  i IRQs  p pause  +/- interval  h help  q quit"
+            : " 0/Esc overview  1-6 zoom  arrows/PgUp/PgDn scroll  p pause  h help  q quit"
         grid.put(keys, x: 0, y: grid.height - 1, style: .dim)
     }
 
     public static let helpLines: [String] = [
-        "1 2 3 4 5    zoom a pane to full screen, with its history",
+        "1 2 3 4 5 6  zoom a pane to full screen, with its history",
+        "t            the Triage pane: findings with evidence and hints",
         "0 or Esc     back to the overview",
         "Tab / S-Tab  move the focus between panes",
         "Up Down      scroll the focused pane (zoomed: the history)",

@@ -3,7 +3,7 @@ import DropTopCore
 
 /// The panes, numbered as their zoom keys.
 public enum PaneID: Int, CaseIterable, Sendable {
-    case throughput = 1, drops, cpu, tcp, protocols
+    case throughput = 1, drops, cpu, tcp, protocols, triage
 
     public var title: String {
         switch self {
@@ -12,6 +12,7 @@ public enum PaneID: Int, CaseIterable, Sendable {
         case .cpu: return "CPU / IRQ"
         case .tcp: return "TCP sockets"
         case .protocols: return "Protocols"
+        case .triage: return "Triage"
         }
     }
 }

@@ -19,7 +19,8 @@ struct DropTopCommand: ParsableCommand {
         Modes: the terminal UI (default; h for help), --once (one JSON or Prometheus snapshot),
         --batch (sar-style text, e.g. droptop -b 1 5), --json (JSON Lines, one snapshot per interval).
         --record FILE appends raw samples in any mode; --replay FILE reads them instead of /proc.
-        Exit status: 0 success, 1 nothing at all could be read, 2 bad command-line use or no usable terminal.
+        Exit status: 0 success, 1 nothing at all could be read, 2 bad command-line use or no usable terminal,
+        3 with --fail-on when a finding of that severity or worse holds.
         """,
         version: version)
 
@@ -34,6 +35,9 @@ struct DropTopCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("With --once: json (default) or prometheus (text exposition format).", valueName: "format"))
     var format: SnapshotFormat = .json
+
+    @Option(name: .long, help: ArgumentHelp("With --once: exit 3 when a triage finding of this severity or worse holds (warning or critical).", valueName: "severity"))
+    var failOn: FailOn?
 
     @Flag(name: [.short, .long], help: "Batch mode: sar-style text reports every --interval seconds, --count times, then Average: blocks.")
     var batch = false
@@ -89,6 +93,7 @@ struct DropTopCommand: ParsableCommand {
         if let count, count < 1 { throw ValidationError("--count must be 1 or more") }
         if [once, batch, json].filter({ $0 }).count > 1 { throw ValidationError("choose one of --once, --batch and --json") }
         if format != .json && !once { throw ValidationError("--format applies to --once") }
+        if failOn != nil && !once { throw ValidationError("--fail-on applies to --once") }
         if let groups {
             do { _ = try BatchGroup.parse(groups) } catch { throw ValidationError("--groups: \(error.message)") }
         }
@@ -125,8 +130,9 @@ struct DropTopCommand: ParsableCommand {
                                        }, finish: { text.averages() })
                 throw ExitCode(status)
             }
+            let triage = TriageEngine()
             let status = runStream(source: source, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
-                                   render: { JSONReport.document($0).serialized() + "\n" }, finish: { "" })
+                                   render: { JSONReport.document($0, findings: triage.evaluate($0)).serialized() + "\n" }, finish: { "" })
             throw ExitCode(status)
         }
         guard once else { throw ExitCode(runTerminalUI(replay: replayed, recorder: recorder)) }
@@ -152,12 +158,20 @@ struct DropTopCommand: ParsableCommand {
             for e in report.sample.errors { writeError("  \(e.source): \(e.message)") }
             throw ExitCode(1)
         }
+        let findings = TriageEngine().evaluate(report)
         if format == .prometheus {
-            print(PrometheusReport.text(report), terminator: "")
+            print(PrometheusReport.text(report, findings: findings), terminator: "")
         } else {
-            print(JSONReport.document(report).serialized(pretty: !compact))
+            print(JSONReport.document(report, findings: findings).serialized(pretty: !compact))
         }
+        // --fail-on: exit 3 when a finding of that severity or worse holds, for scripts and cron.
+        if let failOn, findings.contains(where: { $0.severity >= failOn.severity }) { throw ExitCode(3) }
     }
+}
+
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case info, warning, critical
+    var severity: Severity { Severity(name: rawValue) ?? .critical }
 }
 
 enum SnapshotFormat: String, ExpressibleByArgument, CaseIterable {

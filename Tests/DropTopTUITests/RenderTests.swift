@@ -35,6 +35,10 @@ func busyServer(_ s: inout Sample) {
         s.softnet?[k].dropped += 7
         s.softnet?[k].timeSqueeze += 2
     }
+    if let i = s.interfaces.firstIndex(where: { $0.name == "eth0" }) {
+        s.interfaces[i].statistics?["rx_missed_errors"]? += 20
+        s.interfaces[i].statistics?["rx_fifo_errors"]? += 20
+    }
     if let k = s.networkIRQs?.firstIndex(where: { $0.irq == "103" }) { s.networkIRQs?[k].counts[3, default: 0] += 5000 }
     if let k = s.softirqs?.cpuIDs.firstIndex(of: 3) { s.softirqs?.netRX[k] += 6000 }
     s.protocols?["Tcp"]?.counters["OutSegs"]? += 1000
@@ -44,6 +48,14 @@ func busyServer(_ s: inout Sample) {
 
 func render(_ h: History, _ state: ViewState = ViewState(), width: Int, height: Int) -> Grid {
     ScreenRenderer.render(history: h, state: state, width: width, height: height)
+}
+
+/// The same history with findings evaluated, as the app does.
+func withFindings(_ h: History) -> History {
+    let engine = TriageEngine()
+    var out = History()
+    for var r in h.reports { r.findings = engine.evaluate(r); out.append(r) }
+    return out
 }
 
 /// Compares with Tests/Fixtures/golden/NAME.txt; UPDATE_GOLDEN=1 rewrites the file (then review it).
@@ -108,12 +120,34 @@ func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
         }
     }
 
+    @Test func triagePaneShowsFindingsInTheOverviewAndDetailWhenZoomed() throws {
+        let h = withFindings(history("server64", traffic: busyServer))
+        let latest = try #require(h.latest)
+        let ids = Set(latest.findings.map(\.id))
+        #expect(ids.isSuperset(of: ["link-no-carrier", "nic-ring-overrun", "softnet-backlog-drops", "tcp-listen-overflow", "tcp-retransmits"]))
+        let overview = render(h, width: 120, height: 40)
+        try expectGolden(overview, "server64-triage-120x40")
+        #expect(overview.text.contains("6 Triage"))
+        #expect(overview.text.contains("CRITICAL"))
+        let small = render(h, width: 80, height: 24)
+        #expect(small.text.contains("6 Triage"))
+        var state = ViewState()
+        #expect(KeyHandler.apply(.char("t"), to: &state) == .redraw)
+        #expect(state.zoomed == .triage)
+        let detail = render(h, state, width: 120, height: 40)
+        try expectGolden(detail, "server64-triage-zoom-120x40")
+        #expect(detail.text.contains("look:"))
+        _ = KeyHandler.apply(.end, to: &state)
+        let end = render(h, state, width: 120, height: 40).text
+        #expect(end.contains("net.core.somaxconn = 128"))
+    }
+
     @Test func helpOverlayListsEveryKey() throws {
         var state = ViewState()
         state.showHelp = true
         let grid = render(history("server64"), state, width: 80, height: 24)
         try expectGolden(grid, "server64-help-80x24")
-        for key in ["Tab", "PgUp", "space or p", "q, Ctrl-C", "+ -", "1 2 3 4 5"] { #expect(grid.text.contains(key), "\(key)") }
+        for key in ["Tab", "PgUp", "space or p", "q, Ctrl-C", "+ -", "1 2 3 4 5 6", "t "] { #expect(grid.text.contains(key), "\(key)") }
     }
 
     @Test func hostileNamesAreEscaped() throws {
@@ -182,10 +216,10 @@ func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
 
     @Test func tabCyclesFocusAndSortFilterCycle() {
         var s = ViewState()
-        for _ in 0..<5 { _ = KeyHandler.apply(.tab, to: &s) }
+        for _ in 0..<6 { _ = KeyHandler.apply(.tab, to: &s) }
         #expect(s.focus == .throughput)
         _ = KeyHandler.apply(.backTab, to: &s)
-        #expect(s.focus == .protocols)
+        #expect(s.focus == .triage)
         _ = KeyHandler.apply(.char("s"), to: &s)
         #expect(s.sort == .rx)
         _ = KeyHandler.apply(.char("f"), to: &s)

@@ -37,6 +37,8 @@ public struct Report: Sendable {
     public var retransPercent: Double?
     /// Drops per second of each busy UDP socket, by inode.
     public var udpDropRates: [UInt64: Double]
+    /// Triage findings for this interval, set by whoever runs a TriageEngine over the reports.
+    public var findings: [Finding] = []
 
     public init(previous: Sample?, current: Sample) {
         sample = current

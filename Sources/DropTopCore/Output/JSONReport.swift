@@ -9,7 +9,7 @@ import OrderedCollections
 public enum JSONReport {
     public static let schemaName = "droptop.snapshot/1"
 
-    public static func document(_ report: Report, findings: [JSONValue] = []) -> JSONValue {
+    public static func document(_ report: Report, findings: [Finding] = []) -> JSONValue {
         let s = report.sample
         let doc: [(String, JSONValue)] = [
             ("schema", .string(schemaName)),
@@ -29,10 +29,23 @@ public enum JSONReport {
             ("protocols", s.protocols == nil ? .null : protocols(report)),
             ("derived", .object([("tcp_retrans_percent", .number(report.retransPercent))])),
             ("sysctl", .object(s.sysctl.map { ($0.key, .string($0.value)) })),
-            ("findings", .array(findings)),
+            ("findings", .array(findings.map(finding))),
             ("errors", .array(s.errors.map { .object([("source", .string($0.source)), ("message", .string($0.message))]) })),
         ]
         return .object(doc)
+    }
+
+    static func finding(_ f: Finding) -> JSONValue {
+        .object([
+            ("id", .string(f.id)), ("severity", .string(f.severity.name)), ("layer", .string(f.layer.name)),
+            ("title", .string(f.title)), ("item", f.item.map(JSONValue.string) ?? .null),
+            ("evidence", .array(f.evidence.map { e in
+                .object([("name", .string(e.name)), ("value", .number(e.value)), ("unit", .string(e.unit)),
+                         ("item", e.item.map(JSONValue.string) ?? .null)])
+            })),
+            ("explanation", .string(f.explanation)), ("hint", .string(f.hint)), ("host_wide", .bool(f.hostWide)),
+            ("since", .string(isoTime(f.since))),
+        ])
     }
 
     static func optionalInt(_ v: Int?) -> JSONValue { v.map { .int(Int64($0)) } ?? .null }
