@@ -84,6 +84,18 @@ import Testing
         #expect(r.stderr.contains("nothing could be read"))
     }
 
+    @Test func failOnExits3WhenAFindingHolds() throws {
+        // server64 has eth1 up without carrier: a critical link finding.
+        let bad = try droptop(["--once", "-i", "0.1", "--fail-on", "critical"] + fixture("server64"))
+        #expect(bad.status == 3)
+        #expect((value(bad.json, "findings") as? [[String: Any]])?.first?["id"] as? String == "link-no-carrier")
+        let fine = try droptop(["--once", "-i", "0.1", "--fail-on", "warning"] + fixture("thismachine"))
+        #expect(fine.status == 0)
+        #expect((value(fine.json, "findings") as? [Any])?.isEmpty == true)
+        let misuse = try droptop(["--fail-on", "warning", "-b"])
+        #expect(misuse.status == 2)
+    }
+
     @Test func versionAndHelp() throws {
         let v = try droptop(["--version"])
         #expect(v.status == 0)

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// Real trouble inside a namespace the test makes, then `droptop --once` inside it while the
+/// trouble happens: the finding, its evidence and its named item must be there.
+@Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces (ip netns add)"))
+struct TriageScenarioTests {
+    struct Outcome { var findings: [[String: Any]]; var port: Int; var raw: String }
+
+    func scenario(_ name: String, sysctls: [String] = [], interval: String = "1.5") throws -> Outcome {
+        let ns = try TestNamespace()
+        for s in sysctls { try ns.exec(["sysctl", "-q", "-w", s]) }
+        let (helper, input, output) = try ns.start(["python3", packageRoot + "/Tests/scenarios/trouble.py", name])
+        defer { try? input.fileHandleForWriting.close(); helper.terminate(); helper.waitUntilExit() }
+        let ready = readLine(output)
+        guard ready.hasPrefix("ready ") else { throw NamespaceError(message: "scenario \(name) did not start: \(ready)") }
+        usleep(200_000)
+        let r = try ns.exec([droptopBinary, "--once", "--interval", interval])
+        let findings = (value(r.json, "findings") as? [[String: Any]]) ?? []
+        #expect(try validateAgainstSchema(r.stdout).status == 0)
+        return Outcome(findings: findings, port: Int(ready.split(separator: " ")[1]) ?? -1, raw: r.stdout)
+    }
+
+    func finding(_ o: Outcome, _ id: String) -> [String: Any]? { o.findings.first { $0["id"] as? String == id } }
+
+    @Test(arguments: ["udp-rcvbuf4", "udp-rcvbuf6"])
+    func udpReceiveBufferOverflowNamesThePort(scenario name: String) throws {
+        let o = try scenario(name)
+        let f = try #require(finding(o, "udp-rcvbuf-errors"), "findings: \(o.findings.map { $0["id"] ?? "" })")
+        #expect(f["item"] as? String == "port \(o.port)")
+        #expect(f["severity"] as? String == "critical")
+        let evidence = (f["evidence"] as? [[String: Any]]) ?? []
+        let counter = name.hasSuffix("6") ? "Udp6.RcvbufErrors" : "Udp.RcvbufErrors"
+        #expect(evidence.contains { $0["name"] as? String == counter && (($0["value"] as? Double) ?? 0) > 0 })
+        #expect((f["hint"] as? String)?.contains("net.core.rmem_max = ") == true)
+    }
+
+    @Test func datagramsToAClosedPort() throws {
+        let o = try scenario("closed-port")
+        let f = try #require(finding(o, "udp-no-ports"))
+        let evidence = (f["evidence"] as? [[String: Any]]) ?? []
+        #expect(evidence.contains { $0["name"] as? String == "Udp.NoPorts" && (($0["value"] as? Double) ?? 0) > 100 })
+    }
+
+    @Test func aFullAcceptQueueNamesTheListener() throws {
+        let o = try scenario("accept-queue")
+        let f = try #require(finding(o, "tcp-listen-overflow"), "findings: \(o.findings.map { $0["id"] ?? "" })")
+        #expect(f["item"] as? String == "port \(o.port)")
+        #expect((f["hint"] as? String)?.contains("net.core.somaxconn = ") == true)
+    }
+
+    @Test func socketsTheApplicationNeverClosesPileUpInCloseWait() throws {
+        let o = try scenario("close-wait", interval: "0.5")
+        let f = try #require(finding(o, "tcp-close-wait"))
+        #expect(f["item"] as? String == "port \(o.port)")
+        let evidence = (f["evidence"] as? [[String: Any]]) ?? []
+        #expect(evidence.contains { $0["name"] as? String == "CLOSE_WAIT" && ($0["value"] as? Int) == 60 })
+    }
+
+    @Test func manyShortConnectionsExhaustASmallPortRangeInTimeWait() throws {
+        // A 200-port range in this namespace only (net.ipv4 sysctls are per namespace).
+        let o = try scenario("time-wait", sysctls: ["net.ipv4.ip_local_port_range=40000 40199"], interval: "0.5")
+        let f = try #require(finding(o, "tcp-time-wait"), "findings: \(o.findings.map { $0["id"] ?? "" })")
+        #expect(f["item"] as? String == "127.0.0.1")
+        #expect((f["hint"] as? String)?.contains("net.ipv4.ip_local_port_range = 40000 40199") == true)
+    }
+
+    @Test func aResetStorm() throws {
+        let o = try scenario("reset-storm")
+        let f = try #require(finding(o, "tcp-resets"), "findings: \(o.findings.map { $0["id"] ?? "" })")
+        let evidence = (f["evidence"] as? [[String: Any]]) ?? []
+        #expect(evidence.contains { ["OutRsts", "AttemptFails"].contains($0["name"] as? String) && (($0["value"] as? Double) ?? 0) >= 5 })
+    }
+
+    @Test func anIdleNamespaceHasNoNamespaceFindings() throws {
+        let o = try scenario("idle")
+        // Host-wide findings (softnet, IRQs) may reflect the rest of this machine; none other may appear.
+        let local = o.findings.filter { ($0["host_wide"] as? Bool) != true }
+        #expect(local.isEmpty, "\(local.map { $0["id"] ?? "" })")
+    }
+}
