@@ -257,6 +257,24 @@ def server64_later():
         cols = [1000 + c + (20000 if c == 3 else 0), dropped, 2 * c, 0, 0, 0, 0, 0, 0, 7, 0, 0, c]
         sn += " ".join("%08x" % v for v in cols) + "\n"
     write(root, "proc/net/softnet_stat", sn)
+    # eth0 queue 3 (IRQ 103) took 50,000 more interrupts, all on CPU 3, and CPU 3 ran 60,000
+    # more NET_RX softirqs: one CPU drowning while the others idle.
+    lines = open(os.path.join(HERE, root, "proc/interrupts")).read().split("\n")
+    for k, line in enumerate(lines):
+        if line.startswith(" 103:"):
+            label, rest = line.split(":", 1)
+            fields = rest.split()
+            counts, desc = [int(v) for v in fields[:62]], " ".join(fields[62:])
+            counts[3] += 50000
+            lines[k] = "%4s: %s  %s" % (label.strip(), " ".join("%10d" % c for c in counts), desc)
+    write(root, "proc/interrupts", "\n".join(lines))
+    lines = open(os.path.join(HERE, root, "proc/softirqs")).read().split("\n")
+    for k, line in enumerate(lines):
+        if line.strip().startswith("NET_RX:"):
+            vals = [int(v) for v in line.split(":", 1)[1].split()]
+            vals[3] += 60000
+            lines[k] = "%12s:%s" % ("NET_RX", "".join("%11d" % v for v in vals))
+    write(root, "proc/softirqs", "\n".join(lines))
 
 if __name__ == "__main__":
     for make in (server64, server64_later, kernel310, container, broken, oddnames):
