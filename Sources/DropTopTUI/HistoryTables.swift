@@ -87,7 +87,9 @@ public enum HistoryTables {
         return PaneContent(header: header("CPU", columns), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
     }
 
-    static let stateColumns = ["ESTAB", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"]
+    /// Short enough for 11 columns of 9 cells in a 120-column window.
+    static let stateColumns = ["ESTAB", "SYN_SENT", "SYN_RECV", "FIN_W1", "FIN_W2", "TIME_W", "CLOSE", "CLOSE_W", "LAST_ACK", "LISTEN", "CLOSING"]
+    static let stateCol = 9
 
     static func tcpStates(_ reports: [Report]) -> PaneContent {
         var rows: [Line] = []
@@ -99,12 +101,12 @@ public enum HistoryTables {
             for (i, v) in values.enumerated() { sums[i] += v }
             n += 1
             rows.append([Span(Format.padRight(Format.clock(r.sample.wallSeconds), 9))]
-                        + values.map { Span(Format.count(UInt64($0), width: col)) })
+                        + values.map { Span(Format.count(UInt64($0), width: stateCol)) })
         }
         if n > 0 {
-            rows.append([Span(Format.padRight("Average:", 9), .header)] + sums.map { Span(Format.rate($0 / n, width: col)) })
+            rows.append([Span(Format.padRight("Average:", 9), .header)] + sums.map { Span(Format.rate($0 / n, width: stateCol)) })
         }
-        let head: Line = [Span(Format.padRight("time", 9), .header)] + stateColumns.map { Span(Format.pad($0, col), .header) }
+        let head: Line = [Span(Format.padRight("time", 9), .header)] + stateColumns.map { Span(Format.pad($0, stateCol), .header) }
         return PaneContent(header: head, rows: rows.isEmpty ? [[Span("no TCP data yet", .dim)]] : rows)
     }
 
