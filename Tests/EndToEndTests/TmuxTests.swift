@@ -59,8 +59,8 @@ final class TmuxSession {
 
     /// After droptop ends: the prompt is back and the terminal is in cooked mode with echo.
     func expectTerminalRestored(sourceLocation: SourceLocation = #_sourceLocation) {
-        type("clear; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(echo|icanon)$' | tr '\\n' ' '; echo END")
-        let screen = waitFor("END\n", seconds: 5)
+        type("clear; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(echo|icanon)$' | tr '\\n' ' '; echo STTY\"\"DONE")
+        let screen = waitFor("STTYDONE", seconds: 5)
         #expect(screen.contains("echo icanon") || screen.contains("icanon echo"), "terminal not restored: \(screen)", sourceLocation: sourceLocation)
         #expect(!screen.contains("-echo") && !screen.contains("-icanon"), "\(screen)", sourceLocation: sourceLocation)
     }
