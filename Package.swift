@@ -30,14 +30,20 @@ let package = Package(
             dependencies: [
                 "DropTopCore", "CNcurses",
                 .product(name: "DequeModule", package: "swift-collections"),
-            ]
+            ],
+            // The panes and the CLI run once a second or once per process: build them for size
+            // in release (docs/performance.md, "The release binary"). The parsers stay at -O.
+            swiftSettings: [.unsafeFlags(["-Osize"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "droptop",
             dependencies: [
                 "DropTopCore", "DropTopTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The panes and the CLI run once a second or once per process: build them for size
+            // in release (docs/performance.md, "The release binary"). The parsers stay at -O.
+            swiftSettings: [.unsafeFlags(["-Osize"], .when(configuration: .release))]
         ),
         // Measures read and parse time per source; run with `swift run -c release droptop-bench`.
         .executableTarget(

@@ -1,18 +1,63 @@
 #!/bin/sh
-# Proves the release binary runs on a server without Swift: it links only system libraries,
-# and --version and --once work with an empty environment and no Swift library path.
+# Proves the release binary is what we ship: it stays within its size budget, links only
+# system libraries, and every mode works with an empty environment and no Swift in reach
+# (the terminal UI too, under tmux when tmux is installed).
 set -eu
 bin=${1:-.build-static/release/droptop}
-echo "check-release: $bin ($(stat -c %s "$bin") bytes)"
+budget=${SIZE_BUDGET:-15000000}
+here=$(cd "$(dirname "$0")/.." && pwd)
+size=$(stat -c %s "$bin")
+echo "check-release: $bin ($size bytes, budget $budget)"
+if [ "$size" -ge "$budget" ]; then
+  echo "check-release: FAIL: $size bytes is over the budget of $budget (docs/performance.md)" >&2
+  exit 1
+fi
 if ldd "$bin" | grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime'; then
   echo "check-release: FAIL: links Swift runtime libraries" >&2; exit 1
 fi
 ldd "$bin" | awk '{print "  " $1}'
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+session="droptop-check-release-$$"
+trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 cp "$bin" "$tmp/droptop"
+cp "$here/Tests/Fixtures/recordings/server64.jsonl" "$tmp/rec.jsonl"
 cd "$tmp"
-env -i PATH=/usr/bin:/bin ./droptop --version
-env -i PATH=/usr/bin:/bin ./droptop --once --interval 0 --compact > once.json
-grep -q '"schema":"droptop.snapshot/1"' once.json
-echo "check-release: ok (--version and --once work without the toolchain)"
+run() { env -i PATH=/usr/bin:/bin "$@"; }
+fail() { echo "check-release: FAIL: $*" >&2; exit 1; }
+
+run ./droptop --version
+run ./droptop --help | grep -q -- '--replay' || fail "--help"
+run ./droptop --once --interval 0 --compact > once.json
+grep -q '"schema":"droptop.snapshot/1"' once.json || fail "--once"
+run ./droptop --once --interval 0 --format prometheus | grep -q '^droptop_' || fail "prometheus"
+run ./droptop --json --count 2 --interval 0.2 | wc -l | grep -qx 2 || fail "--json"
+run ./droptop --replay rec.jsonl -b -n ALL | grep -q '^Average:' || fail "batch replay"
+run ./droptop --record new.jsonl --json --count 1 --interval 0.2 > /dev/null
+run ./droptop --replay new.jsonl --once --compact | grep -q '"schema"' || fail "record/replay"
+run ./droptop --generate-completion-script bash | grep -q droptop || fail "completions"
+run ./droptop --bogus-option > /dev/null 2>&1 && fail "bad usage accepted"
+echo "check-release: ok (--version, --help, --once json and prometheus, --json, batch, record/replay)"
+
+if ! command -v tmux > /dev/null; then
+  echo "check-release: skipped the terminal UI check: tmux is not installed"
+  exit 0
+fi
+tmux new-session -d -s "$session" -x 120 -y 40 \
+  "env -i PATH=/usr/bin:/bin TERM=xterm-256color LANG=C.UTF-8 ./droptop --replay rec.jsonl; echo EXITED \$?; sleep 30"
+seen=""
+for _ in $(seq 50); do
+  sleep 0.1
+  if tmux capture-pane -p -t "$session" | grep -q 'REPLAY'; then seen=yes; break; fi
+done
+[ -n "$seen" ] || { tmux capture-pane -p -t "$session"; fail "the terminal UI did not draw"; }
+tmux capture-pane -p -t "$session" | grep -q '│' || fail "no UTF-8 box drawing in the terminal UI"
+tmux send-keys -t "$session" q
+for _ in $(seq 50); do
+  sleep 0.1
+  if tmux capture-pane -p -t "$session" | grep -q 'EXITED 0'; then
+    echo "check-release: ok (the terminal UI draws a replay and quits with q)"
+    exit 0
+  fi
+done
+tmux capture-pane -p -t "$session"
+fail "the terminal UI did not quit on q"
