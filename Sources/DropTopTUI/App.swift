@@ -39,13 +39,7 @@ private func installSignalHandlers() {
     sigemptyset(&unblock)
     for sig in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { sigaddset(&unblock, sig) }
     pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-    for sig in [SIGINT, SIGTERM, SIGHUP] {
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = handler
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = 0
-        sigaction(sig, &action, nil)
-    }
+    catchSignals([SIGINT, SIGTERM, SIGHUP], handler: handler)
 }
 
 /// One thread owns the terminal: it samples, renders and reads keys in turn.

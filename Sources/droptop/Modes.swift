@@ -11,13 +11,7 @@ let stopRequested = Atomic<Int32>(0)
 func installStreamSignals() {
     signal(SIGPIPE, SIG_IGN)   // a closed pipe shows up as EPIPE from write, then we exit 0
     let handler: @convention(c) (Int32) -> Void = { sig in stopRequested.store(sig, ordering: .relaxed) }
-    for sig in [SIGINT, SIGTERM] {
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = handler
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = 0
-        sigaction(sig, &action, nil)
-    }
+    catchSignals([SIGINT, SIGTERM], handler: handler)
 }
 
 enum OutputClosed: Error { case closed }

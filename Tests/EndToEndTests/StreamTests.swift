@@ -114,6 +114,19 @@ func makeServerRecording() throws -> String {
         #expect(try validateAgainstSchema(text).status == 0)
     }
 
+    @Test func aSignalTheParentIgnoredStaysIgnored() throws {
+        // bash starts background jobs with SIGINT ignored (so does nohup with SIGHUP): droptop
+        // must not catch it back, or a Ctrl-C meant for the shell would stop it.
+        let out = NSTemporaryDirectory() + "droptop-ignored-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let script = "\(droptopBinary) --json -i 0.2 --count 5 > \(out) & p=$!; "
+            + "sleep 0.5; kill -INT $p; wait $p"
+        let r = try run("/bin/bash", ["-c", script], timeout: 20)
+        #expect(r.status == 0)
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 5, "SIGINT stopped the stream early")
+    }
+
     @Test func closedPipeEndsBatchQuietlyWithStatus0() throws {
         let r = try run("/bin/bash", ["-c", "set -o pipefail; \(droptopBinary) -b 0.1 | head -3 >/dev/null"], timeout: 20)
         #expect(r.status == 0, "\(r.stderr)")
