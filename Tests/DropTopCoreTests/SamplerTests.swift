@@ -35,6 +35,17 @@ import Testing
         #expect(s.hasAnyData)
     }
 
+    @Test func aKernelWithoutIPv6IsOneClearMessageNotFourReadErrors() throws {
+        // kernel310 has neither /proc/net/if_inet6 nor snmp6, as with ipv6.disable=1.
+        let s = fixtureSampler("kernel310").sample()
+        let v6Files = ["/proc/net/tcp6", "/proc/net/udp6", "/proc/net/snmp6", "/proc/net/sockstat6"]
+        #expect(!s.errors.contains { v6Files.contains($0.source) }, "\(s.errors)")
+        #expect(s.errors.filter { $0.message.hasPrefix("IPv6 is not available") }.count == 1)
+        #expect(s.tcp != nil && s.udp != nil)
+        // With IPv6 present, no such message.
+        #expect(!fixtureSampler("server64").sample().errors.contains { $0.message.hasPrefix("IPv6") })
+    }
+
     @Test func brokenFilesEachCostOnlyTheirOwnSection() throws {
         let s = fixtureSampler("broken").sample()
         #expect(s.interfaces.map(\.name) == ["lo"])

@@ -63,6 +63,10 @@ public final class Sampler {
             ["inuse", "orphan", "tw", "alloc"].map { s[proto]?[$0] ?? UInt64.max }
         }
     }
+    /// Whether this kernel has IPv6 (refreshed with the slow facts).
+    private var ipv6Present = true
+    static let noIPv6 = SourceError(source: "/proc/net/if_inet6",
+        message: "IPv6 is not available (no /proc/net/if_inet6 or /proc/net/snmp6: ipv6.disable=1, or hidden): tcp6, udp6, snmp6 and sockstat6 are not read")
     /// --iface: only interfaces whose names match one of these globs (empty: all).
     public var interfaceGlobs: [String] = []
 
@@ -104,8 +108,9 @@ public final class Sampler {
             }
         }
 
+        if !ipv6Present { errors.append(Self.noIPv6) }
         var sockstat = attempt { () throws(SourceError) in try reader.withContents(.proc, "net/sockstat") { try SockStatParser.parse($0) } }
-        if let v6 = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/sockstat6") { try SockStatParser.parse($0) } }) {
+        if ipv6Present, let v6 = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/sockstat6") { try SockStatParser.parse($0) } }) {
             sockstat = (sockstat ?? [:]).merging(v6) { a, _ in a }
         }
         s.sockstat = sockstat
@@ -116,8 +121,8 @@ public final class Sampler {
             s.socketTablesSeconds = last.at; s.socketTablesCostSeconds = last.cost
         } else {
             let before = Self.threadCPUNow()
-            let (tcp, tcpErrors) = socketSource.tcpSummary()
-            let (udp, udpErrors) = socketSource.udpSummary()
+            let (tcp, tcpErrors) = socketSource.tcpSummary(includeIPv6: ipv6Present)
+            let (udp, udpErrors) = socketSource.udpSummary(includeIPv6: ipv6Present)
             let cost = max(0, Self.threadCPUNow() - before)
             s.tcp = tcp; s.udp = udp; errors += tcpErrors + udpErrors
             s.socketTablesSeconds = now; s.socketTablesCostSeconds = cost
@@ -131,7 +136,7 @@ public final class Sampler {
                 errors += parsed.problems.map { SourceError(source: "/proc/" + file, message: $0) }
             }
         }
-        if let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/snmp6") { try SNMPParser.parseSNMP6($0) } }) {
+        if ipv6Present, let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/snmp6") { try SNMPParser.parseSNMP6($0) } }) {
             protocols.merge(parsed.value) { a, _ in a }
             errors += parsed.problems.map { SourceError(source: "/proc/net/snmp6", message: $0) }
         }
@@ -188,6 +193,9 @@ public final class Sampler {
             let msi = reader.directoryEntries(.sys, base + Array("/msi_irqs".utf8)) ?? []
             return InterfaceDevice(interface: name, deviceName: deviceName, msiIRQs: Set(msi.map { DisplayName.escaped($0) }))
         }
+        // A kernel booted with ipv6.disable=1 (or built without IPv6) has neither file; then
+        // the four v6 files are one expected absence, not four read errors.
+        ipv6Present = reader.exists(.proc, "net/if_inet6") || reader.exists(.proc, "net/snmp6")
         // /sys/devices/system/cpu/online ("0-3,5") numbers softnet rows on old kernels.
         onlineCPUList = (try? reader.withContents(.sys, "devices/system/cpu/online", { ValueFileParser.text($0) }))
             .flatMap(CPUList.parse)

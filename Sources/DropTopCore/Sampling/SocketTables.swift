@@ -1,8 +1,9 @@
 /// Where socket aggregates come from. Today: the /proc/net text tables. A netlink sock_diag
 /// source, which lets the kernel filter by state, can implement the same interface.
 public protocol SocketTableSource {
-    func tcpSummary() -> (TCPSummary?, [SourceError])
-    func udpSummary() -> (UDPSummary?, [SourceError])
+    /// `includeIPv6: false` on kernels without IPv6, where tcp6 and udp6 do not exist.
+    func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError])
+    func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError])
 }
 
 /// Reads /proc/net/tcp, tcp6, udp and udp6 and aggregates them row by row, without keeping rows.
@@ -15,17 +16,19 @@ public final class ProcSocketTables: SocketTableSource {
 
     public init(reader: FileReader) { self.reader = reader }
 
-    public func tcpSummary() -> (TCPSummary?, [SourceError]) {
+    public func tcpSummary(includeIPv6: Bool = true) -> (TCPSummary?, [SourceError]) {
         var aggregate = TCPAggregator(peerCapacity: peerCapacityHint)
-        let (readAny, errors) = forEachRow(of: ["net/tcp", "net/tcp6"], hasDrops: false) { aggregate.add($0) }
+        let files = includeIPv6 ? ["net/tcp", "net/tcp6"] : ["net/tcp"]
+        let (readAny, errors) = forEachRow(of: files, hasDrops: false) { aggregate.add($0) }
         peerCapacityHint = max(1024, aggregate.peers.count)
         return (readAny ? aggregate.summary(top: topCount) : nil, errors)
     }
 
-    public func udpSummary() -> (UDPSummary?, [SourceError]) {
+    public func udpSummary(includeIPv6: Bool = true) -> (UDPSummary?, [SourceError]) {
         var sockets: UInt64 = 0
         var busy: [UDPSocket] = []
-        let (readAny, errors) = forEachRow(of: ["net/udp", "net/udp6"], hasDrops: true) { row in
+        let files = includeIPv6 ? ["net/udp", "net/udp6"] : ["net/udp"]
+        let (readAny, errors) = forEachRow(of: files, hasDrops: true) { row in
             sockets += 1
             let drops = row.drops ?? 0
             if drops > 0 || row.rxQueue > 0 {
