@@ -77,7 +77,7 @@ public enum Format {
     }
 
     private static func localTime(_ seconds: Double) -> tm {
-        var t = time_t(seconds.rounded(.down))
+        var t = time_t(seconds.clampedEpochSeconds.rounded(.down))
         var parts = tm()
         localtime_r(&t, &parts)
         return parts

@@ -108,7 +108,7 @@ public struct Glyphs: Sendable {
         let peak = recent.max() ?? 0
         var s = String(recent.map { v -> Character in
             guard peak > 0, v > 0 else { return " " }
-            let level = Int((v / peak * Double(sparks.count - 1)).rounded())
+            let level = (v / peak * Double(sparks.count - 1)).rounded().saturatingInt
             return sparks[max(0, min(sparks.count - 1, level))]
         })
         if s.count < width { s = String(repeating: " ", count: width - s.count) + s }

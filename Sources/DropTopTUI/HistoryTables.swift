@@ -101,7 +101,7 @@ public enum HistoryTables {
             for (i, v) in values.enumerated() { sums[i] += v }
             n += 1
             rows.append([Span(Format.padRight(Format.clock(r.sample.wallSeconds), 9))]
-                        + values.map { Span(Format.count(UInt64($0), width: stateCol)) })
+                        + values.map { Span(Format.count($0.saturatingUInt64, width: stateCol)) })
         }
         if n > 0 {
             rows.append([Span(Format.padRight("Average:", 9), .header)] + sums.map { Span(Format.rate($0 / n, width: stateCol)) })

@@ -135,7 +135,7 @@ public enum Panes {
                 let share = total > 0 ? (c.netIRQsPerSecond ?? 0) / total : 0
                 line.append(Span(" "))
                 line.append(Span(state.glyphs.bar(share, width: barWidth), share > 0.8 && report.cpus.count > 1 ? .warn : .good))
-                line.append(Span(Format.pad(total > 0 ? "\(Int((share * 100).rounded()))%" : "", 4)))
+                line.append(Span(Format.pad(total > 0 ? "\((share * 100).rounded().saturatingInt)%" : "", 4)))
             }
             return line
         }
@@ -290,7 +290,7 @@ extension Panes {
                          Span(f.title, .header), Span("  (\(f.id), since \(Format.clock(f.since)))", .dim)])
             for e in f.evidence {
                 let unit = e.unit == "per_s" ? "/s" : e.unit == "percent" ? "%" : ""
-                let value = e.unit == "count" ? String(Int64(e.value)) : Format.fixed(e.value, 2)
+                let value = e.unit == "count" ? String(e.value.saturatingInt64) : Format.fixed(e.value, 2)
                 rows.append([Span("  \(e.name)\(e.item.map { " (\($0))" } ?? ""): "), Span(value + unit, severityStyle(f.severity))])
             }
             for chunk in wrap(f.explanation + (f.hostWide ? " (host-wide source)" : ""), width - 4) { rows.append([Span("  " + chunk)]) }

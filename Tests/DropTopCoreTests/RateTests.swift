@@ -104,3 +104,45 @@ private func sample(at t: Double, interfaces: [(String, UInt64)] = [], softnet: 
         #expect(r.rate("Tcp", "OutSegs") == 200)
     }
 }
+
+/// Values a driver or a crafted recording can produce must never stop the program.
+@Suite struct ExtremeValueTests {
+    @Test func doubleConversionsSaturateInsteadOfTrapping() {
+        #expect(Double.nan.saturatingInt64 == 0)
+        #expect(Double.infinity.saturatingInt64 == .max)
+        #expect((-Double.infinity).saturatingInt64 == .min)
+        #expect(9_223_372_036_854_775_808.0.saturatingInt64 == .max)
+        #expect((-1e300).saturatingInt64 == .min)
+        #expect(1.9.saturatingInt64 == 1 && (-1.9).saturatingInt64 == -1)
+        #expect((-5.0).saturatingUInt64 == 0 && 1e30.saturatingUInt64 == .max && Double.nan.saturatingUInt64 == 0)
+        #expect(1e300.clampedEpochSeconds == 253_402_300_799 && Double.nan.clampedEpochSeconds == 0)
+    }
+
+    @Test func aCounterJumpingTo2To64IsAFiniteRateThatEveryOutputCanPrint() throws {
+        // A driver reporting 2^64-1 right after 0: 1.8e19 bytes/s, beyond Int64.
+        let r = Report(previous: sample(at: 0, interfaces: [("eth0", 0)]),
+                       current: sample(at: 1, interfaces: [("eth0", UInt64.max)]))
+        let rate = try #require(r.interfaces.first?.rate(.rxBytes))
+        #expect(rate > 1.8e19 && rate.isFinite)
+        let json = JSONReport.document(r).serialized()
+        #expect(json.contains("1.8446744073709552e+19"))
+        #expect(PrometheusReport.text(r).contains("droptop_network_receive_bytes_total{device=\"eth0\"} 1.8446744073709552e+19"))
+        var text = TextReport(groups: BatchGroup.allCases)
+        #expect(text.render(r).contains("eth0"))
+    }
+
+    @Test func anIntervalUnderAMillisecondGivesNoRatesRatherThanInfiniteOnes() {
+        let r = Report(previous: sample(at: 5, interfaces: [("eth0", 0)]),
+                       current: sample(at: 5 + 1e-12, interfaces: [("eth0", UInt64.max)]))
+        #expect(r.intervalSeconds == nil)
+        #expect(r.interfaces.first?.rate(.rxBytes) == nil)
+    }
+
+    @Test func timesOutsideTheCalendarAreClampedNotFatal() {
+        #expect(JSONReport.isoTime(1e300) == "9999-12-31T23:59:59.000Z")
+        #expect(JSONReport.isoTime(-1e300).hasPrefix("0000-01-01T"))
+        #expect(!TimeText.clock(.nan).isEmpty)
+        #expect(JSONValue.format(.infinity) == "null" && JSONValue.format(2.5e20) == "2.5e+20")
+        #expect(PrometheusReport.format(-.infinity) == "-Inf" && PrometheusReport.format(.nan) == "NaN")
+    }
+}

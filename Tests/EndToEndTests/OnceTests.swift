@@ -106,6 +106,50 @@ import Testing
     }
 }
 
+/// A recording can come from anyone: every mode must survive hostile numbers in it.
+@Suite struct HostileRecordingTests {
+    /// server64.jsonl with `edit` applied to the JSON text of its second sample.
+    func recording(_ name: String, _ edit: (String) -> String) throws -> String {
+        let lines = try String(contentsOfFile: packageRoot + "/Tests/Fixtures/recordings/server64.jsonl", encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let path = NSTemporaryDirectory() + "droptop-hostile-\(name)-\(UUID().uuidString).jsonl"
+        try ([lines[0], lines[1], edit(lines[2])].joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Replaces the number after `"key":` with `value`, everywhere in `line`.
+    func set(_ key: String, _ value: String, in line: String) -> String {
+        var out = "", rest = Substring(line)
+        while let r = rest.range(of: "\"\(key)\":") {
+            out += rest[..<r.upperBound] + value
+            rest = rest[r.upperBound...].drop { "0123456789.eE+-".contains($0) }
+        }
+        return out + rest
+    }
+
+    @Test(arguments: ["wall-far-future", "wall-far-past", "monotonic-huge", "same-instant", "counters-at-2^64"])
+    func everyModeSurvives(_ name: String) throws {
+        let path = try recording(name) { line in
+            switch name {
+            case "wall-far-future": return set("wallSeconds", "1e300", in: line)
+            case "wall-far-past": return set("wallSeconds", "-1e300", in: line)
+            case "monotonic-huge": return set("monotonicSeconds", "1e300", in: line)
+            case "same-instant": return set("monotonicSeconds", "6343.243813886", in: line)
+            default: return line.replacingOccurrences(of: "\"values\":[123456,1000,", with: "\"values\":[18446744073709551615,18446744073709551615,")
+            }
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let once = try droptop(["--once", "--replay", path])
+        #expect(once.status == 0, "\(once.stderr)")
+        #expect(try validateAgainstSchema(once.stdout).status == 0)
+        for mode in [["--once", "--format", "prometheus"], ["-b", "-n", "ALL"], ["--json"]] {
+            let r = try droptop(mode + ["--replay", path])
+            #expect(r.status == 0, "\(mode): \(r.stderr)")
+            #expect(!r.stdout.isEmpty)
+        }
+    }
+}
+
 @Suite struct OnceLiveTests {
     @Test func liveSnapshotValidatesAgainstTheSchema() throws {
         let r = try droptop(["--once", "--interval", "0.3"])

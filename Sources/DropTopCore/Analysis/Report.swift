@@ -42,10 +42,7 @@ public struct Report: Sendable {
 
     public init(previous: Sample?, current: Sample) {
         sample = current
-        var seconds: Double?
-        if let previous, current.monotonicSeconds > previous.monotonicSeconds {
-            seconds = current.monotonicSeconds - previous.monotonicSeconds
-        }
+        let seconds = Self.seconds(from: previous?.monotonicSeconds, to: current.monotonicSeconds)
         intervalSeconds = seconds
 
         let oldInterfaces = Dictionary(previous?.interfaces.map { ($0.name, $0) } ?? [], uniquingKeysWith: { a, _ in a })
@@ -104,9 +101,14 @@ public struct Report: Sendable {
         }
     }
 
+    /// The time between two readings, or nil when there is none to divide by: under a
+    /// millisecond (droptop never samples that fast, so only a crafted or corrupted recording
+    /// gets here), backwards, or not finite. Rates are then unknown, and never infinite.
     static func seconds(from old: Double?, to new: Double) -> Double? {
-        guard let old, new > old else { return nil }
-        return new - old
+        guard let old else { return nil }
+        let seconds = new - old
+        guard seconds.isFinite, seconds >= 0.001 else { return nil }
+        return seconds
     }
 
     public func rate(_ section: String, _ counter: String) -> Double? { protocolRates[section]?[counter] ?? nil }

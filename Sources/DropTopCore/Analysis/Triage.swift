@@ -43,15 +43,15 @@ public struct Finding: Sendable, Equatable {
     /// The number shown on the one-line form: the first piece of evidence.
     public var headline: String {
         guard let e = evidence.first else { return title }
-        let value = e.unit == "count" ? String(Int64(e.value)) : Self.short(e.value)
+        let value = e.unit == "count" ? String(e.value.saturatingInt64) : Self.short(e.value)
         let unit = e.unit == "per_s" ? "/s" : e.unit == "percent" ? "%" : ""
         return "\(e.name) \(value)\(unit)"
     }
 
     static func short(_ v: Double) -> String {
-        if v >= 100 { return String(Int64(v.rounded())) }
+        if v >= 100 { return String(v.rounded().saturatingInt64) }
         let t = (v * 10).rounded() / 10
-        return t == t.rounded() ? String(Int64(t)) : String(t)
+        return t == t.rounded() ? String(t.saturatingInt64) : String(t)
     }
 }
 
@@ -188,7 +188,7 @@ public enum TriageRules {
             guard total >= TriageThresholds.imbalanceRate, let top = perCPU.indices.max(by: { perCPU[$0] < perCPU[$1] }),
                   perCPU[top] / total >= TriageThresholds.imbalanceShare else { continue }
             let cpu = r.cpus[top].cpu
-            out.append(Finding(id: "irq-imbalance", severity: .warning, layer: .cpu, title: "\(interface): CPU \(cpu) takes \(Int(perCPU[top] / total * 100))% of its interrupts",
+            out.append(Finding(id: "irq-imbalance", severity: .warning, layer: .cpu, title: "\(interface): CPU \(cpu) takes \((perCPU[top] / total * 100).saturatingInt)% of its interrupts",
                                item: interface, evidence: [Evidence(name: "irqs", value: total, unit: "per_s", item: interface),
                                                            Evidence(name: "top_cpu_share", value: perCPU[top] / total * 100, unit: "percent", item: "cpu\(cpu)")],
                                explanation: "One CPU handles nearly all of this interface's interrupts while the others idle, so receive processing is limited to one core. Host-wide figure.",
@@ -198,7 +198,7 @@ public enum TriageRules {
         let rx = r.cpus.map { $0.netRXPerSecond ?? 0 }, total = rx.reduce(0, +)
         if total >= TriageThresholds.imbalanceRate, let top = rx.indices.max(by: { rx[$0] < rx[$1] }), rx[top] / total >= TriageThresholds.imbalanceShare,
            out.isEmpty {
-            out.append(Finding(id: "net-rx-imbalance", severity: .warning, layer: .cpu, title: "CPU \(r.cpus[top].cpu) runs \(Int(rx[top] / total * 100))% of NET_RX softirqs",
+            out.append(Finding(id: "net-rx-imbalance", severity: .warning, layer: .cpu, title: "CPU \(r.cpus[top].cpu) runs \((rx[top] / total * 100).saturatingInt)% of NET_RX softirqs",
                                item: "cpu\(r.cpus[top].cpu)", evidence: [Evidence(name: "NET_RX", value: total, unit: "per_s", item: nil),
                                                                        Evidence(name: "top_cpu_share", value: rx[top] / total * 100, unit: "percent", item: "cpu\(r.cpus[top].cpu)")],
                                explanation: "Receive processing is concentrated on one CPU. Host-wide figure.",

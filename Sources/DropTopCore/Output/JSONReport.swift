@@ -153,7 +153,8 @@ public enum JSONReport {
     }
 
     /// ISO-8601 UTC with milliseconds: 2026-11-24T20:52:40.123Z.
-    public static func isoTime(_ seconds: Double) -> String {
+    public static func isoTime(_ time: Double) -> String {
+        let seconds = time.clampedEpochSeconds
         var t = time_t(seconds.rounded(.down))
         var parts = tm()
         gmtime_r(&t, &parts)

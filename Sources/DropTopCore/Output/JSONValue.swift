@@ -62,8 +62,12 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
 
     /// Rates print with at most three decimals; whole numbers print without a fraction.
+    /// Non-finite values (never produced by a rate, but possible from a crafted recording) are
+    /// null; 1e15 and beyond keep Swift's exponent form, which is valid JSON.
     static func format(_ d: Double) -> String {
-        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        guard d.isFinite else { return "null" }
+        if abs(d) >= 1e15 { return String(d) }
+        if d == d.rounded() { return String(Int64(d)) }
         let scaled = (d * 1000).rounded() / 1000
         var s = String(scaled)
         if s.contains("e") { s = String(format3(scaled)) }

@@ -112,7 +112,7 @@ public struct TextReport {
             out += Self.line(time, g.itemHeader, g.columns.map { $0 })
             for (item, values) in rows {
                 // Levels print as whole numbers like sar's; their averages keep two decimals.
-                out += Self.line(time, item, values.map { g.isLevel ? ($0.map { String(Int64($0)) } ?? "-") : Self.number($0) })
+                out += Self.line(time, item, values.map { g.isLevel ? ($0.map { String($0.saturatingInt64) } ?? "-") : Self.number($0) })
                 accumulate(g, item, values, weight: g.isLevel ? 1 : interval)
             }
             out += "\n"
@@ -189,7 +189,7 @@ public enum TimeText {
     }
 
     static func local(_ seconds: Double) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        var t = time_t(seconds.rounded(.down))
+        var t = time_t(seconds.clampedEpochSeconds.rounded(.down))
         var parts = tm()
         localtime_r(&t, &parts)
         return (Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
