@@ -75,6 +75,8 @@ import Testing
         #expect(CPUList.parse("0-3,8,10-11") == [0, 1, 2, 3, 8, 10, 11])
         #expect(CPUList.parse("0") == [0])
         #expect(CPUList.parse("x") == nil)
+        #expect(CPUList.parse("-") == nil && CPUList.parse("0-70000") == nil)   // found by Fuzz/run.sh
+        #expect(CPUList.parse(String(repeating: "0-40000,", count: 4)) == nil)
     }
 }
 

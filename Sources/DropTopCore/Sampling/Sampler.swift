@@ -247,13 +247,15 @@ public final class Sampler {
 
 /// The kernel's CPU list format: "0-3,8,10-11".
 public enum CPUList {
+    /// CPU numbers stay under 65,536 (the kernel's NR_CPUS is at most 8,192), which also
+    /// bounds the list a corrupted file can ask for.
     public static func parse(_ text: String) -> [Int]? {
         var result: [Int] = []
         for part in text.split(separator: ",") {
             let bounds = part.split(separator: "-", maxSplits: 1)
-            guard let lo = Int(bounds[0].trimmingSpaces) else { return nil }
+            guard let first = bounds.first, let lo = Int(first.trimmingSpaces), lo >= 0 else { return nil }
             let hi = bounds.count == 2 ? Int(bounds[1].trimmingSpaces) : lo
-            guard let hi, hi >= lo, hi - lo < 1 << 16 else { return nil }
+            guard let hi, hi >= lo, hi < 1 << 16, result.count + (hi - lo) < 1 << 16 else { return nil }
             result.append(contentsOf: lo...hi)
         }
         return result.isEmpty ? nil : result
