@@ -146,3 +146,27 @@ private func sample(at t: Double, interfaces: [(String, UInt64)] = [], softnet: 
         #expect(PrometheusReport.format(-.infinity) == "-Inf" && PrometheusReport.format(.nan) == "NaN")
     }
 }
+
+@Suite struct UtilizationTests {
+    func report(duplex: String?) -> InterfaceReport? {
+        var before = sample(at: 0, interfaces: [("eth0", 0)])
+        var after = sample(at: 1, interfaces: [("eth0", 12_500_000)])   // 100 Mbit/s in, 50 out
+        before.interfaces[0].duplex = duplex
+        after.interfaces[0].duplex = duplex
+        return Report(previous: before, current: after).interfaces.first
+    }
+
+    @Test func fullDuplexCountsTheBusierDirectionHalfDuplexBoth() {
+        #expect(report(duplex: "full")?.utilPercent == 10)     // 100 Mbit/s of 1000
+        #expect(report(duplex: nil)?.utilPercent == 10)        // unknown: full, as sar assumes
+        #expect(report(duplex: "half")?.utilPercent == 15)     // 100 + 50 share the wire
+    }
+
+    @Test func duplexIsReadWhereThereIsASpeed() throws {
+        let s = fixtureSampler("kernel310").sample()
+        #expect(s.interfaces.first { $0.name == "eth0" }?.duplex == "half")
+        let server = fixtureSampler("server64").sample()
+        #expect(server.interfaces.first { $0.name == "eth0" }?.duplex == "full")
+        #expect(server.interfaces.first { $0.name == "eth1" }?.duplex == nil)   // speed -1: not read
+    }
+}

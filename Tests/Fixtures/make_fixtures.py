@@ -71,6 +71,7 @@ def server64():
         write(root, "sys/class/net/%s/operstate" % name, oper + "\n")
         write(root, "sys/class/net/%s/carrier" % name, carrier + "\n")
         if speed: write(root, "sys/class/net/%s/speed" % name, speed + "\n")
+        if speed: write(root, "sys/class/net/%s/duplex" % name, ("full" if speed != "-1" else "unknown") + "\n")
         write(root, "sys/class/net/%s/mtu" % name, ("65536" if name == "lo" else "9000") + "\n")
         write(root, "sys/class/net/%s/tx_queue_len" % name, "1000\n")
     stats = {"rx_missed_errors": 700, "rx_over_errors": 0, "rx_fifo_errors": 700, "rx_crc_errors": 3,
@@ -198,7 +199,8 @@ def kernel310():
     write(root, "proc/net/sockstat", "sockets: used 80\nTCP: inuse 2 orphan 0 tw 0 alloc 3 mem 1\nUDP: inuse 1 mem 0\n")
     write(root, "sys/class/net/eth0/operstate", "up\n")
     write(root, "sys/class/net/eth0/carrier", "1\n")
-    write(root, "sys/class/net/eth0/speed", "1000\n")
+    write(root, "sys/class/net/eth0/speed", "100\n")
+    write(root, "sys/class/net/eth0/duplex", "half\n")   # an old 100 Mbit/s hub link
 
 def container():
     """A container-like tree: no snmp, no interrupts (hidden), the rest present."""

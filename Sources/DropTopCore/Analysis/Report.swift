@@ -146,7 +146,8 @@ public struct InterfaceReport: Sendable {
     public var sample: InterfaceSample
     /// Per-second rates in NetDevCounters.names order; nil when unknown for this interval.
     public var rates: [Double?]
-    /// sar's %ifutil: the larger of rx and tx bits/s over the link speed (full duplex).
+    /// sar's %ifutil: bits/s over the link speed; the larger of rx and tx on a full-duplex
+    /// link, their sum on a half-duplex one (both directions share the wire).
     public var utilPercent: Double?
     public var statisticRates: OrderedDictionary<String, Double?>
 
@@ -161,7 +162,8 @@ public struct InterfaceReport: Sendable {
         }
         if let speed = current.speedMbps, speed > 0,
            let rx = rates[NetDevCounters.Field.rxBytes.rawValue], let tx = rates[NetDevCounters.Field.txBytes.rawValue] {
-            utilPercent = min(100, max(rx, tx) * 8 / (Double(speed) * 1_000_000) * 100)
+            let busy = current.duplex == "half" ? rx + tx : max(rx, tx)
+            utilPercent = min(100, busy * 8 / (Double(speed) * 1_000_000) * 100)
         }
     }
 

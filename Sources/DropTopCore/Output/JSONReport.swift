@@ -58,6 +58,7 @@ public enum JSONReport {
             ("carrier", optionalInt(i.sample.carrier)),
             ("link_state", .string(i.linkState)),
             ("speed_mbps", optionalInt(i.sample.speedMbps)),
+            ("duplex", i.sample.duplex.map(JSONValue.string) ?? .null),
             ("mtu", optionalInt(i.sample.mtu)),
             ("tx_queue_len", optionalInt(i.sample.txQueueLen)),
             ("counters", .object(zip(names, i.sample.counters.values).map { ($0, .uint($1)) })),

@@ -60,6 +60,8 @@ public struct InterfaceSample: Codable, Equatable, Sendable {
     public var carrier: Int?
     /// nil when the driver does not know (virtual links print -1 or refuse the read).
     public var speedMbps: Int?
+    /// "full", "half" or "unknown" from /sys/class/net/IF/duplex; read only where a speed is.
+    public var duplex: String? = nil
     public var mtu: Int?
     public var txQueueLen: Int?
     public var counters: NetDevCounters

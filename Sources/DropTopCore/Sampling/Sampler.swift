@@ -172,11 +172,11 @@ public final class Sampler {
             }
             statistics = stats.isEmpty ? nil : stats
         }
-        let speed = integer("speed")
+        let speed = integer("speed").flatMap { $0 > 0 ? $0 : nil }
         return InterfaceSample(
             name: entry.name, operstate: text("operstate"), carrier: integer("carrier"),
-            speedMbps: (speed ?? -1) > 0 ? speed : nil, mtu: integer("mtu"), txQueueLen: integer("tx_queue_len"),
-            counters: entry.counters, statistics: statistics)
+            speedMbps: speed, duplex: speed == nil ? nil : text("duplex"), mtu: integer("mtu"),
+            txQueueLen: integer("tx_queue_len"), counters: entry.counters, statistics: statistics)
     }
 
     private func refreshSlowFacts(rawNames: [[UInt8]], names: [String]) {
