@@ -19,8 +19,8 @@ public enum HistoryTables {
         }
     }
 
-    static func header(_ first: String, _ columns: [String]) -> Line {
-        [Span(Format.padRight("time", 9) + Format.padRight(first, Panes.nameWidth), .header)]
+    static func header(_ first: String, _ columns: [String], nameWidth: Int = Panes.minimumNameWidth) -> Line {
+        [Span(Format.padRight("time", 9) + Format.padRight(first, nameWidth), .header)]
             + columns.map { Span(Format.pad($0, col), .header) }
     }
 
@@ -41,22 +41,23 @@ public enum HistoryTables {
         var names: [String] = []
         var samples: [String: [([Double?], Double)]] = [:]
         let alert = columns == Panes.dropColumns
+        let nameWidth = Panes.nameWidth(reports.flatMap { Panes.interfaces($0, state).map(\.name) })
         for r in reports {
             let time = Format.clock(r.sample.wallSeconds)
             for i in Panes.interfaces(r, state) {
                 let v = values(i)
                 if samples[i.name] == nil { names.append(i.name) }
                 samples[i.name, default: []].append((v, r.intervalSeconds ?? 0))
-                rows.append([Span(Format.padRight(time, 9) + Format.padRight(i.name, Panes.nameWidth))] + valueSpans(v, alertNonZero: alert))
+                rows.append([Span(Format.padRight(time, 9) + Format.padRight(i.name, nameWidth))] + valueSpans(v, alertNonZero: alert))
             }
         }
         for name in names {
             let series = samples[name] ?? []
             let avg = columns.indices.map { c in average(series.map { ($0.0[c], $0.1) }) }
-            rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(name, Panes.nameWidth))]
+            rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(name, nameWidth))]
                         + valueSpans(avg, alertNonZero: alert))
         }
-        return PaneContent(header: header("IFACE", columns), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
+        return PaneContent(header: header("IFACE", columns, nameWidth: nameWidth), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
     }
 
     static func cpuValues(_ c: CPUReport) -> [Double?] {
@@ -74,14 +75,14 @@ public enum HistoryTables {
                 let v = cpuValues(c)
                 if samples[c.cpu] == nil { order.append(c.cpu) }
                 samples[c.cpu, default: []].append((v, r.intervalSeconds ?? 0))
-                rows.append([Span(Format.padRight(time, 9) + Format.padRight(String(c.cpu), Panes.nameWidth))]
+                rows.append([Span(Format.padRight(time, 9) + Format.padRight(String(c.cpu), Panes.minimumNameWidth))]
                             + zip(v, [false, false, false, true, true]).map { Span(Format.rate($0, width: col), $1 && ($0 ?? 0) > 0 ? .alert : .normal) })
             }
         }
         for cpu in order {
             let series = samples[cpu] ?? []
             let avg = columns.indices.map { i in average(series.map { ($0.0[i], $0.1) }) }
-            rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(String(cpu), Panes.nameWidth))]
+            rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(String(cpu), Panes.minimumNameWidth))]
                         + valueSpans(avg, alertNonZero: false))
         }
         return PaneContent(header: header("CPU", columns), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)

@@ -16,7 +16,12 @@ public struct PaneContent: Sendable {
 
 /// Pure renderers: report + view state + width -> lines. No terminal, no I/O.
 public enum Panes {
-    static let nameWidth = 10
+    /// The IFACE column: 10 cells, widened up to 16 so that the longest name shown fits
+    /// (Linux names hold up to 15 bytes: "br-3f2a1b9c8d7e", "enp129s0f1np1").
+    static let minimumNameWidth = 10
+    static func nameWidth(_ names: [String]) -> Int {
+        min(16, max(minimumNameWidth, (names.map(\.count).max() ?? 0) + 1))
+    }
 
     // MARK: interfaces
 
@@ -64,6 +69,8 @@ public enum Panes {
     }
 
     public static func throughput(_ report: Report, history: History, state: ViewState, width: Int) -> PaneContent {
+        let shown = interfaces(report, state)
+        let nameWidth = nameWidth(shown.map(\.name))
         let col = max(7, min(10, (width - nameWidth - 17) / throughputColumns.count))
         let fixed = nameWidth + throughputColumns.count * col + 12 + 5
         let sparkWidth = max(0, width - fixed - 1)
@@ -71,7 +78,7 @@ public enum Panes {
         header += throughputColumns.map { Span(Format.pad(col >= 9 ? $0 : $0.replacingSuffix("/s"), col), .header) }
         header.append(Span(" " + Format.padRight("link", 11) + Format.pad("speed", 5), .header))
         if sparkWidth > 3 { header.append(Span(" rx+tx", .header)) }
-        let rows: [Line] = interfaces(report, state).map { i in
+        let rows: [Line] = shown.map { i in
             var line: Line = [Span(Format.padRight(i.name, nameWidth))]
             line += throughputValues(i).map { Span(Format.rate($0, width: col)) }
             line.append(Span(" " + Format.padRight(i.linkState, 11), linkStyle(i.linkState)))
@@ -92,11 +99,13 @@ public enum Panes {
 
     public static func drops(_ report: Report, state: ViewState, width: Int) -> PaneContent {
         // Narrow terminals drop the "/s" from the headers (the title says "per second").
+        let shown = interfaces(report, state)
+        let nameWidth = nameWidth(shown.map(\.name))
         let col = max(6, min(10, (width - nameWidth) / dropColumns.count))
         let names = col >= 9 ? dropColumns : dropColumns.map { String($0.dropLast(2)) }
         var header: Line = [Span(Format.padRight("IFACE", nameWidth), .header)]
         header += names.map { Span(Format.pad($0, col), .header) }
-        let rows: [Line] = interfaces(report, state).map { i in
+        let rows: [Line] = shown.map { i in
             var line: Line = [Span(Format.padRight(i.name, nameWidth))]
             line += dropFields.map { field in
                 let v = i.rate(field)
@@ -146,6 +155,7 @@ public enum Panes {
     }
 
     static func irqRows(_ report: Report, width: Int) -> PaneContent {
+        let nameWidth = nameWidth(report.irqs.map(\.interface))
         let header: Line = [Span(Format.padRight("IRQ", 6) + Format.padRight("IFACE", nameWidth) + Format.pad("total/s", 10)
                                  + "  " + Format.padRight("busiest CPUs", 24) + "device", .header)]
         let rows: [Line] = report.irqs.map { irq in
