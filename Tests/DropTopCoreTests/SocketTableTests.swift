@@ -76,3 +76,28 @@ import Testing
         #expect(s["TCP"]?["tw"] == 5)
     }
 }
+
+@Suite struct PeerTableTests {
+    @Test func countsMatchADictionaryThroughManyGrowths() {
+        var generator = SystemRandomNumberGenerator()
+        var table = PeerTable(capacity: 1)
+        var oracle: [IPAddress: (UInt64, UInt64, UInt64)] = [:]
+        for _ in 0..<20_000 {
+            let n = UInt64.random(in: 0..<3000, using: &generator)
+            let address = n % 2 == 0 ? IPAddress(v4: (10, 0, UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)))
+                                     : IPAddress(high: 0x2001_0db8 << 32, low: n)
+            let retrans = Bool.random(using: &generator), timeWait = Bool.random(using: &generator)
+            table.add(address, retransmitting: retrans, timeWait: timeWait)
+            let old = oracle[address] ?? (0, 0, 0)
+            oracle[address] = (old.0 + 1, old.1 + (retrans ? 1 : 0), old.2 + (timeWait ? 1 : 0))
+        }
+        var seen = 0
+        table.forEach { entry in
+            seen += 1
+            let expected = oracle[entry.address]
+            #expect(expected?.0 == entry.counts.connections && expected?.1 == entry.counts.retransmitting
+                     && expected?.2 == entry.counts.timeWait)
+        }
+        #expect(seen == oracle.count && table.count == oracle.count)
+    }
+}

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// A forward-only reader over the bytes of one /proc file.
 ///
 /// Every parser in ProcFS is built on this: it never makes a String for a line
@@ -43,12 +46,14 @@ public struct ByteCursor {
         }
     }
 
-    /// Moves past the next newline (or to the end).
+    /// Moves past the next newline (or to the end). memchr: the tail of a socket row that
+    /// droptop does not read is a third of /proc/net/tcp.
     public mutating func skipLine() {
-        while position < bytes.count {
-            let b = bytes[position]
-            position += 1
-            if b == 0x0A { return }
+        guard position < bytes.count, let base = bytes.baseAddress else { position = bytes.count; return }
+        if let found = memchr(base + position, 0x0A, bytes.count - position) {
+            position = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+        } else {
+            position = bytes.count
         }
     }
 

@@ -141,7 +141,8 @@ struct TopK<Item: Comparable> {
 
 /// Per-peer socket counts in an open-addressing table with a cheap multiplicative hash.
 /// Swift's Dictionary hashes with SipHash, which was a third of the cost of a 100,000-socket
-/// sample; this table makes one probe per row in the common case.
+/// sample; this table makes one probe per row in the common case, and keeps each address next
+/// to its counts so that a probe touches one cache line.
 struct PeerTable {
     struct Counts { var connections: UInt64 = 0, retransmitting: UInt64 = 0, timeWait: UInt64 = 0 }
     struct Entry: Comparable {
@@ -151,16 +152,15 @@ struct PeerTable {
         static func == (a: Entry, b: Entry) -> Bool { a.address == b.address }
     }
 
-    private var slots: [IPAddress?]
-    private var counts: [Counts]
+    /// A slot is empty while its connection count is 0: every add counts a connection.
+    private var slots: [Entry]
     private var mask: Int
     private(set) var count = 0
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [IPAddress?](repeating: nil, count: size)
-        counts = [Counts](repeating: Counts(), count: size)
+        slots = [Entry](repeating: Entry(address: IPAddress(high: 0, low: 0), counts: Counts()), count: size)
         mask = size - 1
     }
 
@@ -171,31 +171,31 @@ struct PeerTable {
 
     mutating func add(_ address: IPAddress, retransmitting: Bool, timeWait: Bool) {
         var i = slot(for: address)
-        while let existing = slots[i], existing != address { i = (i + 1) & mask }
-        if slots[i] == nil {
-            slots[i] = address
-            count += 1
+        slots.withUnsafeMutableBufferPointer { table in
+            while table[i].counts.connections != 0, table[i].address != address { i = (i + 1) & mask }
+            if table[i].counts.connections == 0 {
+                table[i].address = address
+                count += 1
+            }
+            table[i].counts.connections += 1
+            if retransmitting { table[i].counts.retransmitting += 1 }
+            if timeWait { table[i].counts.timeWait += 1 }
         }
-        counts[i].connections += 1
-        if retransmitting { counts[i].retransmitting += 1 }
-        if timeWait { counts[i].timeWait += 1 }
         if count * 2 > slots.count { grow() }
     }
 
     private mutating func grow() {
-        let old = zip(slots, counts).compactMap { s, c in s.map { ($0, c) } }
         var bigger = PeerTable(capacity: slots.count)
-        for (address, c) in old {
-            var i = bigger.slot(for: address)
-            while bigger.slots[i] != nil { i = (i + 1) & bigger.mask }
-            bigger.slots[i] = address
-            bigger.counts[i] = c
+        for entry in slots where entry.counts.connections != 0 {
+            var i = bigger.slot(for: entry.address)
+            while bigger.slots[i].counts.connections != 0 { i = (i + 1) & bigger.mask }
+            bigger.slots[i] = entry
             bigger.count += 1
         }
         self = bigger
     }
 
     func forEach(_ body: (Entry) -> Void) {
-        for i in slots.indices { if let a = slots[i] { body(Entry(address: a, counts: counts[i])) } }
+        for entry in slots where entry.counts.connections != 0 { body(entry) }
     }
 }
