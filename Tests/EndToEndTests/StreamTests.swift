@@ -101,6 +101,26 @@ func makeServerRecording() throws -> String {
         #expect(bad.status == 2 && bad.stderr.contains("BOGUS"))
     }
 
+    @Test func aReplayedServerShowsEveryLayersFindingRankedFromTheWireUp() throws {
+        // The two server64 trees: eth1 lost carrier, eth0's ring overflowed 40 times in 2 s,
+        // CPU 3 takes every eth0 interrupt and dropped 10 from its backlog, 3 % retransmits.
+        let recording = try makeServerRecording()
+        defer { try? FileManager.default.removeItem(atPath: recording) }
+        let r = try droptop(["--once", "--replay", recording])
+        #expect(r.status == 0, "\(r.stderr)")
+        let findings = try #require(r.json?["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["id"] as? String ?? "" }
+                == ["link-no-carrier", "nic-ring-overrun", "softnet-backlog-drops", "irq-imbalance", "tcp-retransmits"])
+        let overrun = try #require(findings.first { $0["id"] as? String == "nic-ring-overrun" })
+        let evidence = try #require(overrun["evidence"] as? [[String: Any]])
+        #expect(evidence.contains { $0["name"] as? String == "rx_missed_errors" && $0["value"] as? Double == 20 })
+        #expect(evidence.contains { $0["name"] as? String == "rx_fifo_errors" && $0["value"] as? Double == 20 })
+        let imbalance = try #require(findings.first { $0["id"] as? String == "irq-imbalance" })
+        #expect(imbalance["title"] as? String == "eth0: CPU 3 takes 100% of its interrupts")
+        let failing = try droptop(["--once", "--replay", recording, "--fail-on", "critical"])
+        #expect(failing.status == 3)
+    }
+
     @Test func aStopSignalEndsTheStreamCleanly() throws {
         // Ctrl-C reaches a foreground stream as SIGINT; a background job here gets SIGTERM (bash
         // ignores SIGINT for background jobs). Either way: status 0 and only whole lines.
