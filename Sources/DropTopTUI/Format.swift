@@ -63,25 +63,4 @@ public enum Format {
         if m >= 1000 { return fixed(Double(m) / 1000, 1) + "G" }
         return "\(m)M"
     }
-
-    /// Local wall-clock time "HH:MM:SS".
-    public static func clock(_ seconds: Double) -> String {
-        let t = localTime(seconds)
-        return "\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec))"
-    }
-
-    /// Local date "YYYY-MM-DD".
-    public static func date(_ seconds: Double) -> String {
-        let t = localTime(seconds)
-        return "\(t.tm_year + 1900)-\(two(t.tm_mon + 1))-\(two(t.tm_mday))"
-    }
-
-    private static func localTime(_ seconds: Double) -> tm {
-        var t = time_t(seconds.clampedEpochSeconds.rounded(.down))
-        var parts = tm()
-        localtime_r(&t, &parts)
-        return parts
-    }
-
-    private static func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
 }

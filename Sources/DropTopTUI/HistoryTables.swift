@@ -43,7 +43,7 @@ public enum HistoryTables {
         let alert = columns == Panes.dropColumns
         let nameWidth = Panes.nameWidth(reports.flatMap { Panes.interfaces($0, state).map(\.name) })
         for r in reports {
-            let time = Format.clock(r.sample.wallSeconds)
+            let time = TimeText.clock(r.sample.wallSeconds)
             for i in Panes.interfaces(r, state) {
                 let v = values(i)
                 if samples[i.name] == nil { names.append(i.name) }
@@ -70,7 +70,7 @@ public enum HistoryTables {
         var order: [Int] = []
         var samples: [Int: [([Double?], Double)]] = [:]
         for r in reports {
-            let time = Format.clock(r.sample.wallSeconds)
+            let time = TimeText.clock(r.sample.wallSeconds)
             for c in r.cpus {
                 let v = cpuValues(c)
                 if samples[c.cpu] == nil { order.append(c.cpu) }
@@ -101,7 +101,7 @@ public enum HistoryTables {
             let values = tcpStateNames.map { Double(states[$0] ?? 0) }
             for (i, v) in values.enumerated() { sums[i] += v }
             n += 1
-            rows.append([Span(Format.padRight(Format.clock(r.sample.wallSeconds), 9))]
+            rows.append([Span(Format.padRight(TimeText.clock(r.sample.wallSeconds), 9))]
                         + values.map { Span(Format.count($0.saturatingUInt64, width: stateCol)) })
         }
         if n > 0 {
@@ -117,7 +117,7 @@ public enum HistoryTables {
         for r in reports {
             let ids = r.findings.map { $0.id + ($0.item.map { "(\($0))" } ?? "") }
             for id in ids { counts[id, default: 0] += 1 }
-            rows.append([Span(Format.padRight(Format.clock(r.sample.wallSeconds), 9)),
+            rows.append([Span(Format.padRight(TimeText.clock(r.sample.wallSeconds), 9)),
                          Span(ids.isEmpty ? "-" : ids.joined(separator: " "), ids.isEmpty ? .dim : .warn)])
         }
         if !reports.isEmpty {
@@ -133,7 +133,7 @@ public enum HistoryTables {
         var rows: [Line] = []
         for r in reports {
             let values = items.map { Panes.protocolValue(r, section: $0.1, counter: $0.2) }
-            rows.append([Span(Format.padRight(Format.clock(r.sample.wallSeconds), 9))]
+            rows.append([Span(Format.padRight(TimeText.clock(r.sample.wallSeconds), 9))]
                         + zip(values, items).map { v, item in
                             Span(Format.rate(v, width: col), Panes.badCounters.contains(item.2) && (v ?? 0) > 0 ? .alert : .normal)
                         })

@@ -297,7 +297,7 @@ extension Panes {
         var rows: [Line] = []
         for f in report.findings {
             rows.append([Span(f.severity.name.uppercased() + " ", severityStyle(f.severity)), Span("[\(f.layer.name)] ", .dim),
-                         Span(f.title, .header), Span("  (\(f.id), since \(Format.clock(f.since)))", .dim)])
+                         Span(f.title, .header), Span("  (\(f.id), since \(TimeText.clock(f.since)))", .dim)])
             for e in f.evidence {
                 let unit = e.unit == "per_s" ? "/s" : e.unit == "percent" ? "%" : ""
                 let value = e.unit == "count" ? String(e.value.saturatingInt64) : Format.fixed(e.value, 2)

@@ -160,7 +160,7 @@ public enum ScreenRenderer {
             grid.put(" droptop", x: 0, y: 0, style: .status)
             return
         }
-        var text = " droptop | \(sample.host.hostname) | \(sample.host.kernel) | \(Format.date(sample.wallSeconds)) \(Format.clock(sample.wallSeconds))"
+        var text = " droptop | \(sample.host.hostname) | \(sample.host.kernel) | \(TimeText.date(sample.wallSeconds)) \(TimeText.clock(sample.wallSeconds))"
         text += " | every \(Format.fixed(state.interval, state.interval < 1 ? 1 : 0))s"
         if let note { text += " | \(note)" }
         let used = grid.put(text, x: 0, y: 0, style: .status)
