@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import DropTopCore
 
 /// Number and time formatting for fixed-width columns.
