@@ -1,7 +1,8 @@
 #!/bin/sh
 # Proves the release binary is what we ship: it stays within its size budget, links only
 # system libraries, and every mode works with an empty environment and no Swift in reach
-# (the terminal UI too, under tmux when tmux is installed).
+# (the terminal UI too, under tmux when tmux is installed), also in a root that holds nothing
+# but the binary and its libraries.
 set -eu
 bin=${1:-.build-static/release/droptop}
 budget=${SIZE_BUDGET:-15000000}
@@ -18,7 +19,8 @@ fi
 ldd "$bin" | awk '{print "  " $1}'
 tmp=$(mktemp -d)
 session="droptop-check-release-$$"
-trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# --one-file-system: never descend into a /proc or /sys still bound inside the jail.
+trap 'tmux kill-session -t "$session" 2>/dev/null || true; umount "$tmp/jail/proc" "$tmp/jail/sys" 2>/dev/null || true; rm -rf --one-file-system "$tmp"' EXIT
 cp "$bin" "$tmp/droptop"
 cp "$here/Tests/Fixtures/recordings/server64.jsonl" "$tmp/rec.jsonl"
 cd "$tmp"
@@ -37,6 +39,36 @@ run ./droptop --replay new.jsonl --once --compact | grep -q '"schema"' || fail "
 run ./droptop --generate-completion-script bash | grep -q droptop || fail "completions"
 run ./droptop --bogus-option > /dev/null 2>&1 && fail "bad usage accepted"
 echo "check-release: ok (--version, --help, --once json and prometheus, --json, batch, record/replay)"
+
+# A root holding nothing but the binary and the libraries ldd names (and /proc, /sys bound
+# read-only): no toolchain, no ICU or time zone data, nothing the binary could find by accident.
+chroot=$(command -v chroot || true)
+if [ "$(id -u)" = 0 ] && [ -n "$chroot" ]; then
+  jail="$tmp/jail"
+  mkdir -p "$jail/proc" "$jail/sys" "$jail/tmp"
+  cp droptop rec.jsonl "$jail/"
+  for lib in $(ldd droptop | grep -oE '/[^ ]+'); do
+    mkdir -p "$jail$(dirname "$lib")"; cp -L "$lib" "$jail$lib"
+  done
+  if mount --bind /proc "$jail/proc" 2>/dev/null && mount --bind /sys "$jail/sys" 2>/dev/null; then
+    mount -o remount,bind,ro "$jail/proc" 2>/dev/null || true
+    mount -o remount,bind,ro "$jail/sys" 2>/dev/null || true
+    status=0
+    {
+      env -i "$chroot" "$jail" /droptop --version
+      env -i "$chroot" "$jail" /droptop --once --interval 0.2 --compact | grep -q '"schema":"droptop.snapshot/1"'
+      env -i "$chroot" "$jail" /droptop --replay /rec.jsonl -b -n ALL | grep -q '^Average:'
+    } || status=1
+    umount "$jail/proc" "$jail/sys"
+    [ $status = 0 ] || fail "the binary does not run in a root with only its libraries"
+    echo "check-release: ok (runs in a root with only its $(ldd droptop | grep -c '/') libraries)"
+  else
+    umount "$jail/proc" 2>/dev/null || true
+    echo "check-release: skipped the minimal-root check: cannot bind-mount /proc and /sys here"
+  fi
+else
+  echo "check-release: skipped the minimal-root check: needs root and chroot"
+fi
 
 if ! command -v tmux > /dev/null; then
   echo "check-release: skipped the terminal UI check: tmux is not installed"
