@@ -94,11 +94,16 @@ struct TCPAggregator {
         var stateCounts: [String: UInt64] = [:]
         for (i, name) in tcpStateNames.enumerated() { stateCounts[name] = states[i + 1] }
         let sortedListeners = listeners.sorted { ($0.2, $1.1, $1.0) > ($1.2, $0.1, $0.0) }
-        // One pass per list keeping the best `top` (no sort of every peer: there may be 100,000).
-        func topPeers(_ key: (PeerTable.Counts) -> UInt64) -> [PeerCount] {
-            var best = TopK<PeerTable.Entry>(capacity: top)
-            peers.forEach { best.offer($0, score: key($0.counts)) }
-            return best.items.map {
+        // One pass over the peers fills the three lists, keeping the best `top` of each (no sort
+        // of every peer: there may be 100,000).
+        var byConnections = TopK<PeerTable.Entry>(capacity: top), byRetransmits = byConnections, byTimeWait = byConnections
+        peers.forEach { entry in
+            byConnections.offer(entry, score: entry.counts.connections)
+            byRetransmits.offer(entry, score: entry.counts.retransmitting)
+            byTimeWait.offer(entry, score: entry.counts.timeWait)
+        }
+        func peerCounts(_ best: TopK<PeerTable.Entry>) -> [PeerCount] {
+            best.items.map {
                 PeerCount(address: $0.address.description, connections: $0.counts.connections,
                           retransmitting: $0.counts.retransmitting, timeWait: $0.counts.timeWait)
             }
@@ -106,9 +111,9 @@ struct TCPAggregator {
         return TCPSummary(
             states: .init(uniqueKeysWithValues: tcpStateNames.map { ($0, stateCounts[$0] ?? 0) }),
             listeners: sortedListeners.prefix(64).map { Listener(address: $0.0.description, port: Int($0.1), acceptQueue: $0.2) },
-            peers: topPeers(\.connections),
-            retransmittingPeers: topPeers(\.retransmitting),
-            timeWaitPeers: topPeers(\.timeWait),
+            peers: peerCounts(byConnections),
+            retransmittingPeers: peerCounts(byRetransmits),
+            timeWaitPeers: peerCounts(byTimeWait),
             closeWaitPorts: closeWaitPorts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(top)
                 .map { PortCount(port: Int($0.key), count: $0.value) },
             sockets: sockets,
