@@ -9,7 +9,7 @@ import Glibc
 import DropTopTUI
 
 enum Target: String, CaseIterable {
-    case netdev, snmp, snmp6, interrupts, softirqs, softnet, sockets, sockstat, values, names, recording, samples
+    case netdev, snmp, snmp6, interrupts, softirqs, softnet, sockets, sockdiag, sockstat, values, names, recording, samples
 }
 
 let target: Target = {
@@ -148,6 +148,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try? SocketTableParser.forEachRow(bytes, hasDrops: false) { tcp.add($0) }
         _ = tcp.summary(top: 10)
         _ = try? SocketTableParser.forEachRow(bytes, hasDrops: true) { _ in }
+    case .sockdiag:
+        var tcp = TCPAggregator(peerCapacity: 4)
+        try? SockDiagParser.forEachMessage(bytes) { if case .socket(let row) = $0 { tcp.add(row) } }
+        _ = tcp.summary(top: 10)
     case .sockstat: _ = try? SockStatParser.parse(bytes)
     case .values:
         _ = ValueFileParser.text(bytes)

@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-60}; [ $# -gt 0 ] && shift
-targets=${*:-"netdev snmp snmp6 interrupts softirqs softnet sockets sockstat values names recording samples"}
+targets=${*:-"netdev snmp snmp6 interrupts softirqs softnet sockets sockdiag sockstat values names recording samples"}
 scratch=.build-fuzz
 # Release with testability: ~10x the executions of a debug build, and @testable still works.
 swift build -c release --scratch-path "$scratch" --target DropTopTUI \

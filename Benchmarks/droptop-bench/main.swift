@@ -79,6 +79,23 @@ let tcpRead = median(tcpReads), tcpWork = max(0, median(tcpTotals) - tcpRead)
 print("tcp+tcp6 summary: \(rowCount) sockets, read \(ms(tcpRead)) ms, parse and aggregate \(ms(tcpWork)) ms"
       + (rowCount > 0 ? " (\(Int((tcpWork / Double(rowCount) * 1e9).rounded())) ns a socket)" : ""))
 
+// The same through netlink sock_diag (live only: it reads the kernel, not a tree).
+if procRoot == "/proc" {
+    let netlink = NetlinkSocketTables(fallback: tables)
+    var cpuTimes: [Double] = []
+    var sockets: UInt64 = 0
+    for _ in 0..<runs {
+        let c0 = cpuNow()
+        sockets = netlink.tcpSummary(includeIPv6: true).0?.sockets ?? 0
+        cpuTimes.append(cpuNow() - c0)
+    }
+    let procTimes = (0..<runs).map { _ -> Double in
+        let c0 = cpuNow(); _ = tables.tcpSummary(includeIPv6: true); return cpuNow() - c0
+    }
+    print("tcp+tcp6 summary CPU (kernel and droptop), \(sockets) sockets: /proc \(ms(median(procTimes))) ms, "
+          + "\(netlink.source) \(ms(median(cpuTimes))) ms")
+}
+
 let sampler = Sampler(procRoot: procRoot, sysRoot: sysRoot)
 _ = sampler.sample()
 var cpu: [Double] = [], wall: [Double] = []

@@ -82,6 +82,29 @@ struct NamespaceTests {
         #expect(try validateAgainstSchema(r.stdout).status == 0)
     }
 
+    @Test func netlinkAndProcSocketTablesAgree() throws {
+        // The live default reads TCP sockets through sock_diag; /proc/net/tcp{,6} must give the
+        // same aggregates on the same sockets: v4, v6, v4-mapped, accept queues, CLOSE_WAIT.
+        let ns = try TestNamespace()
+        let (helper, input, output) = try ns.start(["python3", packageRoot + "/Tests/scenarios/mixed_sockets.py"])
+        defer { try? input.fileHandleForWriting.close(); helper.waitUntilExit() }
+        try #require(readLine(output) == "ready")
+        let netlink = try ns.exec([droptopBinary, "--once", "--interval", "0"])
+        let files = try ns.exec(["env", "DROPTOP_SOCKET_TABLES=proc", droptopBinary, "--once", "--interval", "0"])
+        let a = try #require(netlink.json?["tcp"] as? [String: Any])
+        let b = try #require(files.json?["tcp"] as? [String: Any])
+        for key in ["states", "sockets", "listeners", "peers", "close_wait_ports", "retransmitting_sockets"] {
+            let left = try JSONSerialization.data(withJSONObject: a[key] ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed])
+            let right = try JSONSerialization.data(withJSONObject: b[key] ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed])
+            #expect(left == right, "\(key): netlink \(String(decoding: left, as: UTF8.self)) /proc \(String(decoding: right, as: UTF8.self))")
+        }
+        // Both ends of 26 accepted and 3 queued connections; 4 listeners; 2 half-closed.
+        #expect(int(a, "states", "ESTABLISHED") == 2 * (20 + 5 + 1) + 2 * 3)
+        #expect(int(a, "states", "LISTEN") == 4 && int(a, "states", "CLOSE_WAIT") == 2)
+        let queued = (a["listeners"] as? [[String: Any]])?.map { $0["accept_queue"] as? Int ?? -1 }.max()
+        #expect(queued == 3)
+    }
+
     @Test func ratesFollowTrafficDuringTheInterval() throws {
         let ns = try TestNamespace()
         // 200 x 1000-byte datagrams to a closed port: NoPorts rises by exactly 200 within the interval.

@@ -72,7 +72,11 @@ public final class Sampler {
 
     public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
         reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
-        socketSource = ProcSocketTables(reader: reader)
+        // The live kernel answers sock_diag far cheaper than it prints /proc/net/tcp; a captured
+        // tree has only the files. DROPTOP_SOCKET_TABLES=proc keeps the files on a live host.
+        let files = ProcSocketTables(reader: reader)
+        let wantsFiles = getenv("DROPTOP_SOCKET_TABLES").map { String(cString: $0) } == "proc"
+        socketSource = procRoot == "/proc" && !wantsFiles ? NetlinkSocketTables(fallback: files) : files
     }
 
     public func sample() -> Sample {

@@ -1,5 +1,5 @@
-/// Where socket aggregates come from. Today: the /proc/net text tables. A netlink sock_diag
-/// source, which lets the kernel filter by state, can implement the same interface.
+/// Where socket aggregates come from: the /proc/net text tables (ProcSocketTables, for captured
+/// trees and as the fallback) or netlink sock_diag (NetlinkSocketTables, the live default).
 public protocol SocketTableSource {
     /// `includeIPv6: false` on kernels without IPv6, where tcp6 and udp6 do not exist.
     func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError])

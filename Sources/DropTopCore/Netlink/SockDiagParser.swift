@@ -1,0 +1,84 @@
+/// The NETLINK_SOCK_DIAG messages droptop sends and reads (linux/inet_diag.h): a dump request
+/// for every TCP socket of one address family, and the inet_diag_msg records that answer it.
+/// Bytes in, typed values out, like the /proc parsers; the socket I/O is in NetlinkSocketTables.
+public enum SockDiagParser {
+    public enum Message: Sendable {
+        case socket(SocketRow)
+        case done
+        /// NLMSG_ERROR with a negative errno (0 is an acknowledgement).
+        case error(Int32)
+        case other(type: UInt16)
+    }
+
+    static let headerSize = 16            // struct nlmsghdr
+    static let diagMessageSize = 72       // struct inet_diag_msg
+    static let typeDone: UInt16 = 3, typeError: UInt16 = 2, typeSockDiagByFamily: UInt16 = 20
+
+    /// nlmsghdr + inet_diag_req_v2 asking for every TCP socket of `family` (AF_INET or
+    /// AF_INET6) in every state, request sockets (SYN_RECV) and TIME_WAIT included, as
+    /// /proc/net/tcp lists them.
+    public static func tcpDumpRequest(family: UInt8, sequence: UInt32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value) { bytes += $0 } }
+        append(UInt32(headerSize + 56))       // nlmsg_len
+        append(typeSockDiagByFamily)          // nlmsg_type
+        append(UInt16(0x0301))                // NLM_F_REQUEST | NLM_F_DUMP
+        append(sequence)                      // nlmsg_seq
+        append(UInt32(0))                     // nlmsg_pid: the kernel
+        bytes += [family, 6, 0, 0]            // sdiag_family, IPPROTO_TCP, idiag_ext, pad
+        append(UInt32.max)                    // idiag_states: all
+        bytes += [UInt8](repeating: 0, count: 48)   // inet_diag_sockid: unused by a dump
+        return bytes
+    }
+
+    /// Walks the netlink messages in the bytes of one recv().
+    public static func forEachMessage(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (Message) -> Void) throws(ParseError) {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
+        var offset = 0
+        while offset + headerSize <= bytes.count {
+            let length = Int(base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            let type = base.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)
+            guard length >= headerSize, length <= bytes.count - offset else {
+                throw ParseError("netlink message of \(length) bytes at byte \(offset) does not fit the \(bytes.count) received")
+            }
+            let payload = offset + headerSize
+            switch type {
+            case typeDone:
+                visit(.done)
+            case typeError:
+                guard length >= headerSize + 4 else { throw ParseError("short netlink error message") }
+                visit(.error(base.loadUnaligned(fromByteOffset: payload, as: Int32.self)))
+            case typeSockDiagByFamily:
+                guard length >= headerSize + diagMessageSize else {
+                    throw ParseError("inet_diag_msg of \(length - headerSize) bytes, expected \(diagMessageSize)")
+                }
+                visit(.socket(try row(base + payload)))
+            default:
+                visit(.other(type: type))
+            }
+            offset += (length + 3) & ~3       // NLMSG_ALIGN
+        }
+    }
+
+    /// struct inet_diag_msg: family, state, timer, retrans; ports and addresses in network
+    /// order; expires, rqueue, wqueue, uid, inode in host order.
+    static func row(_ p: UnsafeRawPointer) throws(ParseError) -> SocketRow {
+        let family = p.load(fromByteOffset: 0, as: UInt8.self)
+        func address(_ at: Int) -> IPAddress {
+            if family == 2 {
+                return IPAddress(v4: (p.load(fromByteOffset: at, as: UInt8.self), p.load(fromByteOffset: at + 1, as: UInt8.self),
+                                      p.load(fromByteOffset: at + 2, as: UInt8.self), p.load(fromByteOffset: at + 3, as: UInt8.self)))
+            }
+            return IPAddress(high: UInt64(bigEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)),
+                             low: UInt64(bigEndian: p.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self)))
+        }
+        guard family == 2 || family == 10 else { throw ParseError("address family \(family) is neither AF_INET nor AF_INET6") }
+        func word(_ at: Int) -> UInt32 { p.loadUnaligned(fromByteOffset: at, as: UInt32.self) }
+        return SocketRow(
+            localAddress: address(8), localPort: UInt16(bigEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt16.self)),
+            remoteAddress: address(24), remotePort: UInt16(bigEndian: p.loadUnaligned(fromByteOffset: 6, as: UInt16.self)),
+            state: p.load(fromByteOffset: 1, as: UInt8.self), txQueue: UInt64(word(60)), rxQueue: UInt64(word(56)),
+            retransmits: UInt64(p.load(fromByteOffset: 3, as: UInt8.self)), uid: UInt64(word(64)), inode: UInt64(word(68)),
+            drops: nil)
+    }
+}

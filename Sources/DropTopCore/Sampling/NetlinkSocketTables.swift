@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// TCP sockets from the kernel's sock_diag netlink interface, as `ss` reads them: binary
+/// records instead of /proc/net/tcp's formatted text, so the kernel does not print 150 bytes a
+/// socket and droptop does not parse them. UDP stays on /proc/net/udp, the only place with
+/// per-socket drop counts. Any failure (no netlink in a sandbox, an old kernel, an error
+/// message) switches to the /proc tables for the rest of the run; `source` says which is in use.
+public final class NetlinkSocketTables: SocketTableSource {
+    let fallback: ProcSocketTables
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    private var sequence: UInt32 = 0
+    private var peerCapacityHint = 1024
+    /// Why netlink was given up, once it was.
+    public private(set) var failure: String?
+    public var topCount = 10
+
+    public init(fallback: ProcSocketTables) { self.fallback = fallback }
+
+    public var source: String { failure == nil ? "netlink sock_diag" : "/proc/net/tcp (netlink: \(failure ?? ""))" }
+
+    public func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError]) {
+        guard failure == nil else { return fallback.tcpSummary(includeIPv6: includeIPv6) }
+        var aggregate = TCPAggregator(peerCapacity: peerCapacityHint)
+        do {
+            try dump(family: UInt8(AF_INET)) { aggregate.add($0) }
+            if includeIPv6 { try dump(family: UInt8(AF_INET6)) { aggregate.add($0) } }
+        } catch {
+            failure = error.message
+            return fallback.tcpSummary(includeIPv6: includeIPv6)
+        }
+        peerCapacityHint = max(1024, aggregate.peers.count)
+        return (aggregate.summary(top: topCount), [])
+    }
+
+    public func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) {
+        fallback.udpSummary(includeIPv6: includeIPv6)
+    }
+
+    /// One dump request and its multipart answer on a fresh socket (one fd, closed again).
+    private func dump(family: UInt8, _ visit: (SocketRow) -> Void) throws(ParseError) {
+        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 4 /* NETLINK_SOCK_DIAG */)
+        guard fd >= 0 else { throw ParseError("socket: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        // A dump never waits for the network, but a stuck read must not freeze the screen.
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        sequence &+= 1
+        let request = SockDiagParser.tcpDumpRequest(family: family, sequence: sequence)
+        let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        guard sent == request.count else { throw ParseError("send: \(String(cString: strerror(errno)))") }
+        var finished = false
+        var failed: Int32 = 0
+        while !finished {
+            let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_TRUNC)) }
+            if received < 0 {
+                if errno == EINTR { continue }
+                throw ParseError("recv: \(String(cString: strerror(errno)))")
+            }
+            if received == 0 { throw ParseError("the kernel closed the dump before its end") }
+            guard received <= buffer.count else { throw ParseError("a netlink message of \(received) bytes did not fit") }
+            try buffer.withUnsafeBufferPointer { all throws(ParseError) in
+                try SockDiagParser.forEachMessage(UnsafeBufferPointer(rebasing: all[0..<received])) { message in
+                    switch message {
+                    case .socket(let row): if !finished { visit(row) }
+                    case .done: finished = true
+                    case .error(let code): if code != 0 { failed = code; finished = true }
+                    case .other: break
+                    }
+                }
+            }
+        }
+        if failed != 0 { throw ParseError("the kernel answered \(String(cString: strerror(0 &- failed)))") }
+    }
+}
