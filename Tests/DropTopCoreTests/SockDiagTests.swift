@@ -76,5 +76,11 @@ private func messages(_ bytes: [UInt8]) throws(ParseError) -> [SockDiagParser.Me
         let tables = NetlinkSocketTables(fallback: ProcSocketTables(reader: FileReader()))
         let (summary, errors) = tables.tcpSummary(includeIPv6: true)
         #expect(summary != nil && errors.isEmpty, "\(tables.source)")
+        #expect(tables.source == "netlink sock_diag")
+        // A kernel that refuses the netlink socket: the /proc tables answer, and say why.
+        let refused = NetlinkSocketTables(fallback: ProcSocketTables(reader: FileReader()), netlinkProtocol: 31)
+        let (fromFiles, _) = refused.tcpSummary(includeIPv6: true)
+        #expect(fromFiles != nil)
+        #expect(refused.source.hasPrefix("/proc/net/tcp (netlink: socket:"), "\(refused.source)")
     }
 }

@@ -16,7 +16,15 @@ public final class NetlinkSocketTables: SocketTableSource {
     public private(set) var failure: String?
     public var topCount = 10
 
-    public init(fallback: ProcSocketTables) { self.fallback = fallback }
+    /// NETLINK_SOCK_DIAG; tests pass a protocol the kernel refuses, to exercise the fallback.
+    let netlinkProtocol: Int32
+
+    public convenience init(fallback: ProcSocketTables) { self.init(fallback: fallback, netlinkProtocol: 4) }
+
+    init(fallback: ProcSocketTables, netlinkProtocol: Int32) {
+        self.fallback = fallback
+        self.netlinkProtocol = netlinkProtocol
+    }
 
     public var source: String { failure == nil ? "netlink sock_diag" : "/proc/net/tcp (netlink: \(failure ?? ""))" }
 
@@ -40,7 +48,7 @@ public final class NetlinkSocketTables: SocketTableSource {
 
     /// One dump request and its multipart answer on a fresh socket (one fd, closed again).
     private func dump(family: UInt8, _ visit: (SocketRow) -> Void) throws(ParseError) {
-        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 4 /* NETLINK_SOCK_DIAG */)
+        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol)
         guard fd >= 0 else { throw ParseError("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         // A dump never waits for the network, but a stuck read must not freeze the screen.
