@@ -19,6 +19,17 @@ public struct NetDevCounters: Codable, Equatable, Sendable {
     }
 
     public subscript(_ field: Field) -> UInt64 { values[field.rawValue] }
+
+    /// A recording is read with the same invariant: 16 values, or the sample is not valid.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let values = try container.decode([UInt64].self, forKey: .values)
+        guard values.count == 16 else {
+            throw DecodingError.dataCorruptedError(forKey: .values, in: container,
+                                                   debugDescription: "\(values.count) counters, expected 16")
+        }
+        self.values = values
+    }
 }
 
 /// One interface row of /proc/net/dev. `rawName` keeps the exact bytes; `name` is the display form.
