@@ -1,8 +1,11 @@
 #!/bin/sh
 # Builds the libFuzzer harness (Fuzz/FuzzDropTop.swift) with AddressSanitizer and runs each
-# target for SECONDS (default 60), seeded from the fixture trees and recordings.
+# target for SECONDS (default 60), seeded from the fixture trees, the recordings and
+# Fuzz/regressions/TARGET/ (inputs that once crashed droptop). SECONDS 0 runs every seed once
+# and nothing else: deterministic, what CI does.
 #   Fuzz/run.sh [SECONDS] [TARGET...]
-# A crash leaves its input in .build-fuzz/crashes/TARGET/ and exits non-zero.
+# A crash leaves its input in .build-fuzz/crashes/TARGET/ and exits non-zero; add it to
+# Fuzz/regressions/TARGET/ with the fix.
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-60}; [ $# -gt 0 ] && shift
@@ -39,10 +42,12 @@ for t in $targets; do
     done
   done
   [ "$t" = recording ] && cp Tests/Fixtures/recordings/*.jsonl "$corpus/"
+  [ -d "Fuzz/regressions/$t" ] && cp "Fuzz/regressions/$t/"* "$corpus/"
   [ "$t" = names ] && printf 'eth0\033[2J\377\\x' > "$corpus/hostile"
   extra=""
-  [ "$t" = samples ] && extra="-len_control=0 -max_len=16384"
-  echo "fuzz: $t for $secs s"
+  [ "$secs" = 0 ] && extra="-runs=0"
+  [ "$t" = samples ] && extra="$extra -len_control=0 -max_len=16384"
+  if [ "$secs" = 0 ]; then echo "fuzz: $t, seeds and regressions only"; else echo "fuzz: $t for $secs s"; fi
   if ! SWIFT_BACKTRACE=enable=no FUZZ_TARGET=$t "$scratch/fuzz-droptop" "$corpus" \
        -max_total_time="$secs" -max_len=200000 -timeout=20 -rss_limit_mb=4096 \
        -artifact_prefix="$crashes/" -print_final_stats=1 $extra 2> "$scratch/fuzz-$t.log"; then
