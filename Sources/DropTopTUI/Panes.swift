@@ -185,6 +185,7 @@ public enum Panes {
         let cell = 23
         let perLine = max(1, min(3, width / cell))
         var rows: [Line] = []
+        if let note = tcp.sourceNote { rows.append([Span(note, .warn)]) }
         if let readAt = report.sample.socketTablesSeconds, readAt < report.sample.monotonicSeconds {
             let age = report.sample.monotonicSeconds - readAt
             let cost = (report.sample.socketTablesCostSeconds ?? 0) * 1000

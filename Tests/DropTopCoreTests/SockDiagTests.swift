@@ -80,7 +80,8 @@ private func messages(_ bytes: [UInt8]) throws(ParseError) -> [SockDiagParser.Me
         // A kernel that refuses the netlink socket: the /proc tables answer, and say why.
         let refused = NetlinkSocketTables(fallback: ProcSocketTables(reader: FileReader()), netlinkProtocol: 31)
         let (fromFiles, _) = refused.tcpSummary(includeIPv6: true)
-        #expect(fromFiles != nil)
+        #expect(fromFiles?.source == "proc" && summary?.source == "netlink")
+        #expect(fromFiles?.sourceNote?.hasPrefix("netlink sock_diag failed (socket:") == true)
         #expect(refused.source.hasPrefix("/proc/net/tcp (netlink: socket:"), "\(refused.source)")
     }
 }

@@ -98,6 +98,8 @@ struct NamespaceTests {
             let right = try JSONSerialization.data(withJSONObject: b[key] ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed])
             #expect(left == right, "\(key): netlink \(String(decoding: left, as: UTF8.self)) /proc \(String(decoding: right, as: UTF8.self))")
         }
+        #expect(a["source"] as? String == "netlink" && b["source"] as? String == "proc")
+        #expect(a["source_note"] is NSNull && b["source_note"] is NSNull)
         // Both ends of 26 accepted and 3 queued connections; 4 listeners; 2 half-closed.
         #expect(int(a, "states", "ESTABLISHED") == 2 * (20 + 5 + 1) + 2 * 3)
         #expect(int(a, "states", "LISTEN") == 4 && int(a, "states", "CLOSE_WAIT") == 2)

@@ -117,6 +117,8 @@ public enum JSONReport {
             ("state_changes", changes.map { .object($0.map { ($0.key, .int($0.value)) }) } ?? .null),
             ("sockets", .uint(t.sockets)),
             ("retransmitting_sockets", .uint(t.retransmittingSockets)),
+            ("source", t.source.map(JSONValue.string) ?? .null),
+            ("source_note", t.sourceNote.map(JSONValue.string) ?? .null),
             ("listeners", .array(t.listeners.map { .object([
                 ("address", .string($0.address)), ("port", .int(Int64($0.port))), ("accept_queue", .uint($0.acceptQueue)),
             ]) })),

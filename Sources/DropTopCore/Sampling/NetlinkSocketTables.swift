@@ -29,17 +29,22 @@ public final class NetlinkSocketTables: SocketTableSource {
     public var source: String { failure == nil ? "netlink sock_diag" : "/proc/net/tcp (netlink: \(failure ?? ""))" }
 
     public func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError]) {
-        guard failure == nil else { return fallback.tcpSummary(includeIPv6: includeIPv6) }
-        var aggregate = TCPAggregator(peerCapacity: peerCapacityHint)
-        do {
-            try dump(family: UInt8(AF_INET)) { aggregate.add($0) }
-            if includeIPv6 { try dump(family: UInt8(AF_INET6)) { aggregate.add($0) } }
-        } catch {
-            failure = error.message
-            return fallback.tcpSummary(includeIPv6: includeIPv6)
+        if failure == nil {
+            var aggregate = TCPAggregator(peerCapacity: peerCapacityHint)
+            do {
+                try dump(family: UInt8(AF_INET)) { aggregate.add($0) }
+                if includeIPv6 { try dump(family: UInt8(AF_INET6)) { aggregate.add($0) } }
+                peerCapacityHint = max(1024, aggregate.peers.count)
+                var summary = aggregate.summary(top: topCount)
+                summary.source = "netlink"
+                return (summary, [])
+            } catch {
+                failure = error.message
+            }
         }
-        peerCapacityHint = max(1024, aggregate.peers.count)
-        return (aggregate.summary(top: topCount), [])
+        var (summary, errors) = fallback.tcpSummary(includeIPv6: includeIPv6)
+        summary?.sourceNote = failure.map { "netlink sock_diag failed (\($0)); read /proc/net/tcp instead" }
+        return (summary, errors)
     }
 
     public func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) {

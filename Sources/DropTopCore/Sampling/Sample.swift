@@ -96,6 +96,10 @@ public struct TCPSummary: Codable, Equatable, Sendable {
     public var closeWaitPorts: [PortCount]
     public var sockets: UInt64
     public var retransmittingSockets: UInt64
+    /// "netlink" (sock_diag) or "proc" (/proc/net/tcp and tcp6); nil in older recordings.
+    public var source: String? = nil
+    /// Why a live read used the /proc files although netlink was tried.
+    public var sourceNote: String? = nil
 }
 
 public struct Listener: Codable, Equatable, Sendable {

@@ -21,7 +21,10 @@ public final class ProcSocketTables: SocketTableSource {
         let files = includeIPv6 ? ["net/tcp", "net/tcp6"] : ["net/tcp"]
         let (readAny, errors) = forEachRow(of: files, hasDrops: false) { aggregate.add($0) }
         peerCapacityHint = max(1024, aggregate.peers.count)
-        return (readAny ? aggregate.summary(top: topCount) : nil, errors)
+        guard readAny else { return (nil, errors) }
+        var summary = aggregate.summary(top: topCount)
+        summary.source = "proc"
+        return (summary, errors)
     }
 
     public func udpSummary(includeIPv6: Bool = true) -> (UDPSummary?, [SourceError]) {
