@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The panes and the CLI run once a second or once per process: build them for size in release
+// (docs/performance.md, "The release binary"). The parsers stay at -O.
+let optimizeForSize: [SwiftSetting] = [.unsafeFlags(["-Osize"], .when(configuration: .release))]
+
 let package = Package(
     name: "droptop",
     platforms: [.macOS(.v13)],
@@ -31,9 +35,7 @@ let package = Package(
                 "DropTopCore", "CNcurses",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
-            // The panes and the CLI run once a second or once per process: build them for size
-            // in release (docs/performance.md, "The release binary"). The parsers stay at -O.
-            swiftSettings: [.unsafeFlags(["-Osize"], .when(configuration: .release))]
+            swiftSettings: optimizeForSize
         ),
         .executableTarget(
             name: "droptop",
@@ -41,9 +43,7 @@ let package = Package(
                 "DropTopCore", "DropTopTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            // The panes and the CLI run once a second or once per process: build them for size
-            // in release (docs/performance.md, "The release binary"). The parsers stay at -O.
-            swiftSettings: [.unsafeFlags(["-Osize"], .when(configuration: .release))]
+            swiftSettings: optimizeForSize
         ),
         // Measures read and parse time per source; run with `swift run -c release droptop-bench`.
         .executableTarget(

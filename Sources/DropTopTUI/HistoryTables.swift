@@ -41,10 +41,11 @@ public enum HistoryTables {
         var names: [String] = []
         var samples: [String: [([Double?], Double)]] = [:]
         let alert = columns == Panes.dropColumns
-        let nameWidth = Panes.nameWidth(reports.flatMap { Panes.interfaces($0, state).map(\.name) })
-        for r in reports {
+        let shown = reports.map { Panes.interfaces($0, state) }
+        let nameWidth = Panes.nameWidth(shown.flatMap { $0.map(\.name) })
+        for (r, interfaces) in zip(reports, shown) {
             let time = TimeText.clock(r.sample.wallSeconds)
-            for i in Panes.interfaces(r, state) {
+            for i in interfaces {
                 let v = values(i)
                 if samples[i.name] == nil { names.append(i.name) }
                 samples[i.name, default: []].append((v, r.intervalSeconds ?? 0))

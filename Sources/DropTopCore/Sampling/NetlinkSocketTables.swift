@@ -6,7 +6,8 @@ import Glibc
 /// records instead of /proc/net/tcp's formatted text, so the kernel does not print 150 bytes a
 /// socket and droptop does not parse them. UDP stays on /proc/net/udp, the only place with
 /// per-socket drop counts. Any failure (no netlink in a sandbox, an old kernel, an error
-/// message) switches to the /proc tables for the rest of the run; `source` says which is in use.
+/// message) switches to the /proc tables for the rest of the run; the summary's `source` and
+/// `sourceNote` say which was read, and why.
 public final class NetlinkSocketTables: SocketTableSource {
     let fallback: ProcSocketTables
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -14,7 +15,11 @@ public final class NetlinkSocketTables: SocketTableSource {
     private var peerCapacityHint = 1024
     /// Why netlink was given up, once it was.
     public private(set) var failure: String?
-    public var topCount = 10
+    /// How many entries each "top" list keeps: the fallback's setting, so both agree.
+    public var topCount: Int {
+        get { fallback.topCount }
+        set { fallback.topCount = newValue }
+    }
 
     /// NETLINK_SOCK_DIAG; tests pass a protocol the kernel refuses, to exercise the fallback.
     let netlinkProtocol: Int32
@@ -26,14 +31,14 @@ public final class NetlinkSocketTables: SocketTableSource {
         self.netlinkProtocol = netlinkProtocol
     }
 
-    public var source: String { failure == nil ? "netlink sock_diag" : "/proc/net/tcp (netlink: \(failure ?? ""))" }
-
     public func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError]) {
         if failure == nil {
             var aggregate = TCPAggregator(peerCapacity: peerCapacityHint)
             do {
-                try dump(family: UInt8(AF_INET)) { aggregate.add($0) }
-                if includeIPv6 { try dump(family: UInt8(AF_INET6)) { aggregate.add($0) } }
+                let fd = try openSocket()
+                defer { close(fd) }
+                try dump(fd, family: UInt8(AF_INET)) { aggregate.add($0) }
+                if includeIPv6 { try dump(fd, family: UInt8(AF_INET6)) { aggregate.add($0) } }
                 peerCapacityHint = max(1024, aggregate.peers.count)
                 var summary = aggregate.summary(top: topCount)
                 summary.source = "netlink"
@@ -51,14 +56,18 @@ public final class NetlinkSocketTables: SocketTableSource {
         fallback.udpSummary(includeIPv6: includeIPv6)
     }
 
-    /// One dump request and its multipart answer on a fresh socket (one fd, closed again).
-    private func dump(family: UInt8, _ visit: (SocketRow) -> Void) throws(ParseError) {
+    /// A sock_diag socket for one summary: both families are dumped on it, one after the other.
+    private func openSocket() throws(ParseError) -> Int32 {
         let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol)
         guard fd >= 0 else { throw ParseError("socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
         // A dump never waits for the network, but a stuck read must not freeze the screen.
         var timeout = timeval(tv_sec: 2, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// One dump request and its multipart answer, read to its NLMSG_DONE.
+    private func dump(_ fd: Int32, family: UInt8, _ visit: (SocketRow) -> Void) throws(ParseError) {
         sequence &+= 1
         let request = SockDiagParser.tcpDumpRequest(family: family, sequence: sequence)
         let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
