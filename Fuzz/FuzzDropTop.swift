@@ -95,7 +95,7 @@ func substituteNumbers(_ json: ArraySlice<UInt8>, from input: Slice<UnsafeBuffer
 
 func render(_ reports: [Report]) {
     var history = History()
-    var text = TextReport(groups: BatchGroup.allCases)
+    var text = TextReport(groups: ColumnGroup.batchGroups)
     for r in reports {
         history.append(r)
         _ = JSONReport.document(r, findings: r.findings).serialized(pretty: true)
@@ -158,7 +158,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try? ValueFileParser.integer(bytes)
         _ = CPUList.parse(ValueFileParser.text(bytes))
         _ = InterfaceGlob.matches(ValueFileParser.text(bytes), any: ["eth*", "*[0-9]", "?x"])
-        _ = try? BatchGroup.parse(ValueFileParser.text(bytes))
+        _ = try? BatchGroups.parse(ValueFileParser.text(bytes))
     case .names:
         _ = DisplayName.escaped(Array(bytes))
     case .recording:

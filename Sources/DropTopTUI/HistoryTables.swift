@@ -9,9 +9,9 @@ public enum HistoryTables {
         let reports = history.withRates
         switch pane {
         case .throughput:
-            return perInterface(reports, state: state, columns: Panes.throughputColumns) { Panes.throughputValues($0) }
+            return perInterface(reports, state: state, group: .throughputPane)
         case .drops:
-            return perInterface(reports, state: state, columns: Panes.dropColumns) { i in Panes.dropFields.map { i.rate($0) } }
+            return perInterface(reports, state: state, group: .edev)
         case .cpu: return cpus(reports)
         case .tcp: return tcpStates(reports)
         case .protocols: return protocolRates(reports)
@@ -24,8 +24,9 @@ public enum HistoryTables {
             + columns.map { Span(Format.pad($0, col), .header) }
     }
 
-    static func valueSpans(_ values: [Double?], alertNonZero: Bool) -> [Span] {
-        values.map { Span(Format.rate($0, width: col), alertNonZero && ($0 ?? 0) > 0 ? .alert : .normal) }
+    /// Values painted as their columns say (Panes.style); `plain` for averages of levels.
+    static func valueSpans(_ values: [Double?], _ columns: [Column]) -> [Span] {
+        zip(values, columns).map { Span(Format.rate($0, width: col), Panes.style($1, $0)) }
     }
 
     /// Interval-weighted mean of the known values.
@@ -35,62 +36,56 @@ public enum HistoryTables {
         return seconds > 0 ? sum / seconds : nil
     }
 
-    static func perInterface(_ reports: [Report], state: ViewState, columns: [String],
-                             values: (InterfaceReport) -> [Double?]) -> PaneContent {
+    static func perInterface(_ reports: [Report], state: ViewState, group: ColumnGroup) -> PaneContent {
+        let columns = group.columns
         var rows: [Line] = []
         var names: [String] = []
         var samples: [String: [([Double?], Double)]] = [:]
-        let alert = columns == Panes.dropColumns
         let shown = reports.map { Panes.interfaces($0, state) }
         let nameWidth = Panes.nameWidth(shown.flatMap { $0.map(\.name) })
         for (r, interfaces) in zip(reports, shown) {
             let time = TimeText.clock(r.sample.wallSeconds)
             for i in interfaces {
-                let v = values(i)
+                let v = columns.map { $0.value(i) }
                 if samples[i.name] == nil { names.append(i.name) }
                 samples[i.name, default: []].append((v, r.intervalSeconds ?? 0))
-                rows.append([Span(Format.padRight(time, 9) + Format.padRight(i.name, nameWidth))] + valueSpans(v, alertNonZero: alert))
+                rows.append([Span(Format.padRight(time, 9) + Format.padRight(i.name, nameWidth))] + valueSpans(v, columns))
             }
         }
         for name in names {
             let series = samples[name] ?? []
             let avg = columns.indices.map { c in average(series.map { ($0.0[c], $0.1) }) }
             rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(name, nameWidth))]
-                        + valueSpans(avg, alertNonZero: alert))
+                        + valueSpans(avg, columns))
         }
-        return PaneContent(header: header("IFACE", columns, nameWidth: nameWidth), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
-    }
-
-    static func cpuValues(_ c: CPUReport) -> [Double?] {
-        [c.netIRQsPerSecond, c.netRXPerSecond, c.netTXPerSecond, c.softnetRates["dropped"] ?? nil, c.softnetRates["time_squeeze"] ?? nil]
+        return PaneContent(header: header("IFACE", group.labels, nameWidth: nameWidth), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
     }
 
     static func cpus(_ reports: [Report]) -> PaneContent {
-        let columns = ["irq/s", "NET_RX/s", "NET_TX/s", "dropd/s", "squeezd/s"]
+        let columns = ColumnGroup.cpuPane.columns
         var rows: [Line] = []
         var order: [Int] = []
         var samples: [Int: [([Double?], Double)]] = [:]
         for r in reports {
             let time = TimeText.clock(r.sample.wallSeconds)
             for c in r.cpus {
-                let v = cpuValues(c)
+                let v = columns.map { $0.value(c, in: r) }
                 if samples[c.cpu] == nil { order.append(c.cpu) }
                 samples[c.cpu, default: []].append((v, r.intervalSeconds ?? 0))
                 rows.append([Span(Format.padRight(time, 9) + Format.padRight(String(c.cpu), Panes.minimumNameWidth))]
-                            + zip(v, [false, false, false, true, true]).map { Span(Format.rate($0, width: col), $1 && ($0 ?? 0) > 0 ? .alert : .normal) })
+                            + valueSpans(v, columns))
             }
         }
         for cpu in order {
             let series = samples[cpu] ?? []
             let avg = columns.indices.map { i in average(series.map { ($0.0[i], $0.1) }) }
             rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(String(cpu), Panes.minimumNameWidth))]
-                        + valueSpans(avg, alertNonZero: false))
+                        + avg.map { Span(Format.rate($0, width: col)) })
         }
-        return PaneContent(header: header("CPU", columns), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
+        return PaneContent(header: header("CPU", ColumnGroup.cpuPane.labels), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
     }
 
-    /// Short enough for 11 columns of 9 cells in a 120-column window.
-    static let stateColumns = ["ESTAB", "SYN_SENT", "SYN_RECV", "FIN_W1", "FIN_W2", "TIME_W", "CLOSE", "CLOSE_W", "LAST_ACK", "LISTEN", "CLOSING"]
+    /// 11 columns of 9 cells fit a 120-column window (TCPState.historyLabel).
     static let stateCol = 9
 
     static func tcpStates(_ reports: [Report]) -> PaneContent {
@@ -108,7 +103,7 @@ public enum HistoryTables {
         if n > 0 {
             rows.append([Span(Format.padRight("Average:", 9), .header)] + sums.map { Span(Format.rate($0 / n, width: stateCol)) })
         }
-        let head: Line = [Span(Format.padRight("time", 9), .header)] + stateColumns.map { Span(Format.pad($0, stateCol), .header) }
+        let head: Line = [Span(Format.padRight("time", 9), .header)] + TCPState.allCases.map { Span(Format.pad($0.historyLabel, stateCol), .header) }
         return PaneContent(header: head, rows: rows.isEmpty ? [[Span("no TCP data yet", .dim)]] : rows)
     }
 
@@ -130,20 +125,16 @@ public enum HistoryTables {
     }
 
     static func protocolRates(_ reports: [Report]) -> PaneContent {
-        let items = Panes.protocolGroups.flatMap { $0.1 }
+        let columns = ColumnGroup.protocolPane.flatMap(\.columns)
         var rows: [Line] = []
         for r in reports {
-            let values = items.map { Panes.protocolValue(r, section: $0.1, counter: $0.2) }
-            rows.append([Span(Format.padRight(TimeText.clock(r.sample.wallSeconds), 9))]
-                        + zip(values, items).map { v, item in
-                            Span(Format.rate(v, width: col), Panes.badCounters.contains(item.2) && (v ?? 0) > 0 ? .alert : .normal)
-                        })
+            rows.append([Span(Format.padRight(TimeText.clock(r.sample.wallSeconds), 9))] + valueSpans(columns.map { $0.value(r) }, columns))
         }
         if !reports.isEmpty {
-            let avg = items.map { item in average(reports.map { (Panes.protocolValue($0, section: item.1, counter: item.2), $0.intervalSeconds ?? 0) }) }
-            rows.append([Span(Format.padRight("Average:", 9), .header)] + valueSpans(avg, alertNonZero: false))
+            let avg = columns.map { c in average(reports.map { (c.value($0), $0.intervalSeconds ?? 0) }) }
+            rows.append([Span(Format.padRight("Average:", 9), .header)] + avg.map { Span(Format.rate($0, width: col)) })
         }
-        let head: Line = [Span(Format.padRight("time", 9), .header)] + items.map { Span(Format.pad($0.0, col), .header) }
+        let head: Line = [Span(Format.padRight("time", 9), .header)] + columns.map { Span(Format.pad($0.label, col), .header) }
         return PaneContent(header: head, rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
     }
 }

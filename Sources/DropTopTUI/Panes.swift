@@ -42,15 +42,30 @@ public enum Panes {
         return list
     }
 
-    static let dropFields: [NetDevCounters.Field] = [.rxErrs, .txErrs, .txColls, .rxDrop, .txDrop, .txCarrier, .rxFrame, .rxFifo, .txFifo]
-
     static func dropsAndErrors(_ i: InterfaceReport) -> Double {
-        dropFields.reduce(0) { $0 + (i.rate($1) ?? 0) }
+        ColumnGroup.edev.columns.reduce(0) { $0 + ($1.value(i) ?? 0) }
     }
 
+    /// Any drop or error counted since boot, moving or not.
     static func hasDropCounters(_ i: InterfaceReport) -> Bool {
-        dropFields.contains { i.sample.counters[$0] > 0 }
+        ColumnGroup.edev.columns.contains { column in
+            if case .interface(let field, _) = column.source { return i.sample.counters[field] > 0 }
+            return false
+        }
     }
+
+    /// How a value is painted: red where a packet was lost, yellow for a precursor.
+    static func style(_ column: Column, _ value: Double?) -> Style {
+        guard (value ?? 0) > 0 else { return .normal }
+        switch column.trouble {
+        case .none: return .normal
+        case .warning: return .warn
+        case .loss: return .alert
+        }
+    }
+
+    /// The label that fits: sar's when the column is wide enough, else the narrow form.
+    static func label(_ column: Column, wide: Bool) -> String { wide ? column.label : column.narrowLabel }
 
     static func linkStyle(_ state: String) -> Style {
         switch state {
@@ -61,26 +76,20 @@ public enum Panes {
         }
     }
 
-    public static let throughputColumns = ["rxpck/s", "txpck/s", "rxkB/s", "txkB/s", "rxmcst/s", "%ifutil"]
-
-    static func throughputValues(_ i: InterfaceReport) -> [Double?] {
-        [i.rate(.rxPackets), i.rate(.txPackets), i.rate(.rxBytes).map { $0 / 1024 }, i.rate(.txBytes).map { $0 / 1024 },
-         i.rate(.rxMulticast), i.utilPercent]
-    }
-
     public static func throughput(_ report: Report, history: History, state: ViewState, width: Int) -> PaneContent {
         let shown = interfaces(report, state)
         let nameWidth = nameWidth(shown.map(\.name))
-        let col = max(7, min(10, (width - nameWidth - 17) / throughputColumns.count))
-        let fixed = nameWidth + throughputColumns.count * col + 12 + 5
+        let columns = ColumnGroup.throughputPane.columns
+        let col = max(7, min(10, (width - nameWidth - 17) / columns.count))
+        let fixed = nameWidth + columns.count * col + 12 + 5
         let sparkWidth = max(0, width - fixed - 1)
         var header: Line = [Span(Format.padRight("IFACE", nameWidth), .header)]
-        header += throughputColumns.map { Span(Format.pad(col >= 9 ? $0 : $0.replacingSuffix("/s"), col), .header) }
+        header += columns.map { Span(Format.pad(label($0, wide: col >= 9), col), .header) }
         header.append(Span(" " + Format.padRight("link", 11) + Format.pad("speed", 5), .header))
         if sparkWidth > 3 { header.append(Span(" rx+tx", .header)) }
         let rows: [Line] = shown.map { i in
             var line: Line = [Span(Format.padRight(i.name, nameWidth))]
-            line += throughputValues(i).map { Span(Format.rate($0, width: col)) }
+            line += columns.map { Span(Format.rate($0.value(i), width: col)) }
             line.append(Span(" " + Format.padRight(i.linkState, 11), linkStyle(i.linkState)))
             line.append(Span(Format.pad(Format.speed(i.sample.speedMbps), 5)))
             if sparkWidth > 3 {
@@ -95,21 +104,19 @@ public enum Panes {
         return PaneContent(header: header, rows: rows.isEmpty ? [[Span("no interfaces match the filter (f)", .dim)]] : rows)
     }
 
-    public static let dropColumns = ["rxerr/s", "txerr/s", "coll/s", "rxdrop/s", "txdrop/s", "txcarr/s", "rxfram/s", "rxfifo/s", "txfifo/s"]
-
     public static func drops(_ report: Report, state: ViewState, width: Int) -> PaneContent {
         // Narrow terminals drop the "/s" from the headers (the title says "per second").
         let shown = interfaces(report, state)
         let nameWidth = nameWidth(shown.map(\.name))
-        let col = max(6, min(10, (width - nameWidth) / dropColumns.count))
-        let names = col >= 9 ? dropColumns : dropColumns.map { String($0.dropLast(2)) }
+        let columns = ColumnGroup.edev.columns
+        let col = max(6, min(10, (width - nameWidth) / columns.count))
         var header: Line = [Span(Format.padRight("IFACE", nameWidth), .header)]
-        header += names.map { Span(Format.pad($0, col), .header) }
+        header += columns.map { Span(Format.pad(label($0, wide: col >= 9), col), .header) }
         let rows: [Line] = shown.map { i in
             var line: Line = [Span(Format.padRight(i.name, nameWidth))]
-            line += dropFields.map { field in
-                let v = i.rate(field)
-                return Span(Format.rate(v, width: col), (v ?? 0) > 0 ? .alert : .normal)
+            line += columns.map { column in
+                let v = column.value(i)
+                return Span(Format.rate(v, width: col), style(column, v))
             }
             return line
         }
@@ -123,23 +130,20 @@ public enum Panes {
         // Columns shrink before the share bar disappears: the bar is what shows one CPU drowning.
         // Narrow (80 columns): NET_TX/s moves to the zoomed view and headers lose their "/s".
         let narrow = width < 60
-        let wide = ["irq/s", "NET_RX/s", "NET_TX/s", "dropd/s", "squeezd/s"], short = ["irq", "NET_RX", "drop", "sqz"]
-        let count = narrow ? short.count : wide.count
+        let columns = ColumnGroup.cpuPane.columns.filter { !narrow || $0.label != Column.netTX.label }
+        let count = columns.count
         let col = narrow ? 7 : max(7, min(10, (width - 4 - 10) / count))
-        let names = narrow ? short : (col >= 10 ? wide : ["irq", "NET_RX", "NET_TX", "drop", "sqz"])
         let barWidth = max(0, width - 4 - col * count - 5)
         var header: Line = [Span(Format.padRight("CPU", 4), .header)]
-        header += names.map { Span(Format.pad($0, col), .header) }
+        header += columns.map { Span(Format.pad(label($0, wide: !narrow && col >= 10), col), .header) }
         if barWidth > 2 { header.append(Span(" " + Format.padRight(barWidth >= 17 ? "share of net IRQs" : "IRQ share", barWidth + 4), .header)) }
         let total = report.cpus.reduce(0.0) { $0 + ($1.netIRQsPerSecond ?? 0) }
         let rows: [Line] = report.cpus.map { c in
-            let dropped = c.softnetRates["dropped"] ?? nil, squeezed = c.softnetRates["time_squeeze"] ?? nil
             var line: Line = [Span(Format.padRight(String(c.cpu), 4))]
-            line.append(Span(Format.rate(c.netIRQsPerSecond, width: col)))
-            line.append(Span(Format.rate(c.netRXPerSecond, width: col)))
-            if !narrow { line.append(Span(Format.rate(c.netTXPerSecond, width: col))) }
-            line.append(Span(Format.rate(dropped, width: col), (dropped ?? 0) > 0 ? .alert : .normal))
-            line.append(Span(Format.rate(squeezed, width: col), (squeezed ?? 0) > 0 ? .warn : .normal))
+            line += columns.map { column in
+                let v = column.value(c, in: report)
+                return Span(Format.rate(v, width: col), style(column, v))
+            }
             if barWidth > 2 {
                 let share = total > 0 ? (c.netIRQsPerSecond ?? 0) / total : 0
                 line.append(Span(" "))
@@ -174,10 +178,6 @@ public enum Panes {
 
     // MARK: TCP
 
-    static let stateShort = ["ESTABLISHED": "ESTAB", "SYN_SENT": "SYN_SENT", "SYN_RECV": "SYN_RECV", "FIN_WAIT1": "FIN_WAIT1",
-                             "FIN_WAIT2": "FIN_WAIT2", "TIME_WAIT": "TIME_WAIT", "CLOSE": "CLOSE", "CLOSE_WAIT": "CLOSE_WAIT",
-                             "LAST_ACK": "LAST_ACK", "LISTEN": "LISTEN", "CLOSING": "CLOSING"]
-
     public static func tcp(_ report: Report, state: ViewState, width: Int) -> PaneContent {
         guard let tcp = report.sample.tcp else {
             return PaneContent(header: nil, rows: [[Span("/proc/net/tcp unreadable (see errors)", .warn)]])
@@ -195,8 +195,9 @@ public enum Panes {
         for (name, count) in tcp.states {
             let change = report.tcpStateChanges?[name]
             let changeText = change.map { $0 > 0 ? "+\($0)" : $0 < 0 ? "\($0)" : "" } ?? ""
-            let style: Style = (name == "CLOSE_WAIT" || name == "SYN_RECV") && count > 0 ? .warn : .normal
-            line.append(Span(Format.padRight(stateShort[name] ?? name, 10), .header))
+            let state = TCPState(rawValue: name)
+            let style: Style = (state == .closeWait || state == .synRecv) && count > 0 ? .warn : .normal
+            line.append(Span(Format.padRight(state?.paneLabel ?? name, 10), .header))
             line.append(Span(Format.count(count, width: 7), style))
             line.append(Span(Format.padRight(changeText.isEmpty ? "" : " " + changeText, 6), (change ?? 0) != 0 ? .warn : .dim))
             if line.count / 3 == perLine { rows.append(line); line = [] }
@@ -225,44 +226,18 @@ public enum Panes {
 
     // MARK: protocols
 
-    /// sar -n TCP/ETCP/UDP/IP/EIP names for the counters they show.
-    public static let protocolGroups: [(String, [(String, String, String)])] = [
-        ("TCP", [("active/s", "Tcp", "ActiveOpens"), ("passive/s", "Tcp", "PassiveOpens"), ("iseg/s", "Tcp", "InSegs"),
-                 ("oseg/s", "Tcp", "OutSegs")]),
-        ("ETCP", [("atmptf/s", "Tcp", "AttemptFails"), ("estres/s", "Tcp", "EstabResets"), ("retrans/s", "Tcp", "RetransSegs"),
-                  ("%retrans", "", "retrans%"), ("isegerr/s", "Tcp", "InErrs"), ("orsts/s", "Tcp", "OutRsts"),
-                  ("lstovf/s", "TcpExt", "ListenOverflows"), ("lstdrp/s", "TcpExt", "ListenDrops")]),
-        ("UDP", [("idgm/s", "Udp", "InDatagrams"), ("odgm/s", "Udp", "OutDatagrams"), ("noport/s", "Udp", "NoPorts"),
-                 ("idgmerr/s", "Udp", "InErrors"), ("rcvbuferr/s", "Udp", "RcvbufErrors"), ("sndbuferr/s", "Udp", "SndbufErrors")]),
-        ("UDP6", [("idgm6/s", "Udp6", "InDatagrams"), ("odgm6/s", "Udp6", "OutDatagrams"), ("noport6/s", "Udp6", "NoPorts"),
-                  ("rcvbuf6/s", "Udp6", "RcvbufErrors")]),
-        ("IP", [("irec/s", "Ip", "InReceives"), ("fwddgm/s", "Ip", "ForwDatagrams"), ("idisc/s", "Ip", "InDiscards"),
-                ("odisc/s", "Ip", "OutDiscards"), ("ihdrerr/s", "Ip", "InHdrErrors"), ("iadrerr/s", "Ip", "InAddrErrors"),
-                ("fragf/s", "Ip", "ReasmFails"), ("onort/s", "Ip", "OutNoRoutes")]),
-    ]
-
-    /// Counters whose movement means trouble; shown in red when non-zero.
-    static let badCounters: Set<String> = ["AttemptFails", "EstabResets", "RetransSegs", "InErrs", "OutRsts", "ListenOverflows",
-                                           "ListenDrops", "NoPorts", "InErrors", "RcvbufErrors", "SndbufErrors", "InDiscards",
-                                           "OutDiscards", "InHdrErrors", "InAddrErrors", "ReasmFails", "OutNoRoutes"]
-
-    public static func protocolValue(_ report: Report, section: String, counter: String) -> Double? {
-        section.isEmpty ? report.retransPercent : report.rate(section, counter)
-    }
-
     public static func protocols(_ report: Report, state: ViewState, width: Int) -> PaneContent {
         let cell = 21
         let perLine = max(1, (width - 5) / cell)
         var rows: [Line] = []
-        for (group, items) in protocolGroups {
-            var line: Line = [Span(Format.padRight(group, 5), .header)]
+        for group in ColumnGroup.protocolPane {
+            var line: Line = [Span(Format.padRight(group.name, 5), .header)]
             var n = 0
-            for (label, section, counter) in items {
+            for column in group.columns {
                 if n == perLine { rows.append(line); line = [Span("     ")]; n = 0 }
-                let v = protocolValue(report, section: section, counter: counter)
-                let bad = badCounters.contains(counter) && (v ?? 0) > 0
-                line.append(Span(Format.padRight(label, 12), .dim))
-                line.append(Span(Format.rate(v, width: 8) + " ", bad ? .alert : .normal))
+                let v = column.value(report)
+                line.append(Span(Format.padRight(column.label, 12), .dim))
+                line.append(Span(Format.rate(v, width: 8) + " ", style(column, v)))
                 n += 1
             }
             rows.append(line)

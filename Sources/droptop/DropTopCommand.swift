@@ -95,7 +95,7 @@ struct DropTopCommand: ParsableCommand {
         if format != .json && !once { throw ValidationError("--format applies to --once") }
         if failOn != nil && !once { throw ValidationError("--fail-on applies to --once") }
         if let groups {
-            do { _ = try BatchGroup.parse(groups) } catch { throw ValidationError("--groups: \(error.message)") }
+            do { _ = try BatchGroups.parse(groups) } catch { throw ValidationError("--groups: \(error.message)") }
         }
         if replay != nil && record != nil { throw ValidationError("--record and --replay cannot be used together") }
         let interval = effectiveInterval
@@ -120,7 +120,7 @@ struct DropTopCommand: ParsableCommand {
         if batch || json {
             let source: SampleSource = replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler())
             if batch {
-                var text = TextReport(groups: groups.flatMap { try? BatchGroup.parse($0) } ?? BatchGroup.defaults)
+                var text = TextReport(groups: groups.flatMap { try? BatchGroups.parse($0) } ?? BatchGroups.defaults)
                 var bannerDone = false
                 let status = runStream(source: source, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
                                        render: { report in

@@ -127,7 +127,7 @@ private func sample(at t: Double, interfaces: [(String, UInt64)] = [], softnet: 
         let json = JSONReport.document(r).serialized()
         #expect(json.contains("1.8446744073709552e+19"))
         #expect(PrometheusReport.text(r).contains("droptop_network_receive_bytes_total{device=\"eth0\"} 1.8446744073709552e+19"))
-        var text = TextReport(groups: BatchGroup.allCases)
+        var text = TextReport(groups: ColumnGroup.batchGroups)
         #expect(text.render(r).contains("eth0"))
     }
 

@@ -87,13 +87,13 @@ public struct Report: Sendable {
             }
             protocolRates[section] = rates
         }
-        if let retrans = protocolRates["Tcp"]?["RetransSegs"] ?? nil,
-           let out = protocolRates["Tcp"]?["OutSegs"] ?? nil, out > 0 {
+
+        retransPercent = nil
+        udpDropRates = [:]
+        if let retrans = rate(.tcpRetransSegs), let out = rate(.tcpOutSegs), out > 0 {
             retransPercent = min(100, retrans / out * 100)
         }
-
         let oldUDP = Dictionary(previous?.udp?.busySockets.map { ($0.inode, $0.drops) } ?? [], uniquingKeysWith: { a, _ in a })
-        udpDropRates = [:]
         for socket in current.udp?.busySockets ?? [] {
             if let rate = Rate.perSecond(from: oldUDP[socket.inode], to: socket.drops, seconds: socketSeconds) {
                 udpDropRates[socket.inode] = rate
@@ -112,6 +112,7 @@ public struct Report: Sendable {
     }
 
     public func rate(_ section: String, _ counter: String) -> Double? { protocolRates[section]?[counter] ?? nil }
+    public func rate(_ counter: CounterID) -> Double? { rate(counter.section, counter.name) }
 
     private static func cpuReports(previous: Sample?, current: Sample, seconds: Double?) -> [CPUReport] {
         func softirqByCPU(_ s: Sample?) -> [Int: (UInt64, UInt64)] {
@@ -129,8 +130,9 @@ public struct Report: Sendable {
             let softnet = newSoftnet[cpu]
             var softnetRates = OrderedDictionary<String, Double?>()
             if let softnet {
-                for name in SoftnetRow.counterNames where softnet.counter(name) != nil {
-                    softnetRates[name] = Rate.perSecond(from: oldSoftnet[cpu]?.counter(name), to: softnet.counter(name), seconds: seconds)
+                for column in SoftnetColumn.allCases where softnet.counter(column) != nil {
+                    softnetRates[column.name] = Rate.perSecond(from: oldSoftnet[cpu]?.counter(column), to: softnet.counter(column),
+                                                               seconds: seconds)
                 }
             }
             return CPUReport(

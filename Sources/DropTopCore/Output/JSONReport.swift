@@ -77,8 +77,8 @@ public enum JSONReport {
     static func cpu(_ c: CPUReport) -> JSONValue {
         var softnet: JSONValue = .null
         if let row = c.softnet {
-            let counters: [(String, JSONValue)] = SoftnetRow.counterNames.compactMap { name in
-                row.counter(name).map { (name, .uint($0)) }
+            let counters: [(String, JSONValue)] = SoftnetColumn.allCases.compactMap { column in
+                row.counter(column).map { (column.name, .uint($0)) }
             }
             softnet = .object([
                 ("counters", .object(counters)),

@@ -12,26 +12,8 @@ public enum PrometheusReport {
             }
         }
         let s = r.sample
-        let netdev: [(NetDevCounters.Field, String, String)] = [
-            (.rxBytes, "receive_bytes_total", "Bytes received (/proc/net/dev)."),
-            (.rxPackets, "receive_packets_total", "Packets received."),
-            (.rxErrs, "receive_errors_total", "Receive errors."),
-            (.rxDrop, "receive_drop_total", "Received packets dropped (rx_dropped + rx_missed_errors)."),
-            (.rxFifo, "receive_fifo_total", "Receive FIFO overruns."),
-            (.rxFrame, "receive_frame_total", "Receive frame errors."),
-            (.rxCompressed, "receive_compressed_total", "Compressed packets received."),
-            (.rxMulticast, "receive_multicast_total", "Multicast packets received."),
-            (.txBytes, "transmit_bytes_total", "Bytes transmitted."),
-            (.txPackets, "transmit_packets_total", "Packets transmitted."),
-            (.txErrs, "transmit_errors_total", "Transmit errors."),
-            (.txDrop, "transmit_drop_total", "Transmit packets dropped."),
-            (.txFifo, "transmit_fifo_total", "Transmit FIFO errors."),
-            (.txColls, "transmit_colls_total", "Collisions."),
-            (.txCarrier, "transmit_carrier_total", "Carrier errors."),
-            (.txCompressed, "transmit_compressed_total", "Compressed packets transmitted."),
-        ]
-        for (field, suffix, help) in netdev {
-            family("droptop_network_\(suffix)", "counter", help,
+        for field in NetDevCounters.Field.allCases {
+            family("droptop_network_\(field.metricName)", "counter", sentence(field.meaning) + " (/proc/net/dev)",
                    s.interfaces.map { ([("device", $0.name)], Double($0.counters[field])) })
         }
         family("droptop_network_up", "gauge", "1 when the link is up with carrier, else 0.",
@@ -41,16 +23,9 @@ public enum PrometheusReport {
         family("droptop_network_speed_bytes", "gauge", "Link speed in bytes per second.",
                s.interfaces.compactMap { i in i.speedMbps.map { ([("device", i.name)], Double($0) * 125_000) } })
 
-        let softnet: [(String, String, String)] = [
-            ("processed", "softnet_processed_total", "Packets processed by the CPU's network softirq (/proc/net/softnet_stat)."),
-            ("dropped", "softnet_dropped_total", "Packets dropped because the CPU's backlog was full (netdev_max_backlog)."),
-            ("time_squeeze", "softnet_time_squeeze_total", "Times the NAPI budget or time ran out with work left."),
-            ("received_rps", "softnet_received_rps_total", "Packets steered to this CPU by RPS."),
-            ("flow_limit_count", "softnet_flow_limit_total", "Packets dropped by the flow limit."),
-        ]
-        for (key, name, help) in softnet {
-            family("droptop_\(name)", "counter", help,
-                   (s.softnet ?? []).compactMap { row in row.counter(key).map { ([("cpu", String(row.cpu))], Double($0)) } })
+        for column in SoftnetColumn.allCases {
+            family("droptop_\(column.metricName)", "counter", sentence(column.meaning) + " (/proc/net/softnet_stat)",
+                   (s.softnet ?? []).compactMap { row in row.counter(column).map { ([("cpu", String(row.cpu))], Double($0)) } })
         }
         if let softirqs = s.softirqs {
             family("droptop_softirqs_net_rx_total", "counter", "NET_RX softirqs (/proc/softirqs).",
@@ -75,7 +50,9 @@ public enum PrometheusReport {
         for (section, values) in s.protocols ?? [:] {
             let base = "droptop_" + snake(section)
             for (name, value) in values.counters {
-                family("\(base)_\(snake(name))_total", "counter", "\(section) \(name) (/proc/net/snmp, netstat or snmp6).", [([], Double(value))])
+                let id = CounterID(section, name)
+                let help = "\(id) (\(id.file))" + (id.meaning.map { ": \($0)." } ?? ".")
+                family("\(base)_\(snake(name))_total", "counter", help, [([], Double(value))])
             }
             for (name, value) in values.gauges {
                 family("\(base)_\(snake(name))", "gauge", "\(section) \(name), a level.", [([], Double(value))])
@@ -85,6 +62,9 @@ public enum PrometheusReport {
                findings.map { ([("id", $0.id), ("severity", $0.severity.name), ("layer", $0.layer.name), ("item", $0.item ?? "")], 1) })
         return out
     }
+
+    /// "packets received" -> "Packets received"
+    static func sentence(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
 
     /// "TcpExt" -> "tcpext", "ListenOverflows" -> "listenoverflows": lower case, [a-z0-9_] only.
     static func snake(_ s: String) -> String {

@@ -1,101 +1,29 @@
-/// sar-style text: one block per group per interval, then `Average:` blocks.
-/// Column names and units follow sar -n (DEV, EDEV, TCP, ETCP, UDP, IP, EIP, SOCK, SOFT) where
-/// sar has the figure; IRQ is droptop's own (network interrupts per CPU).
-public enum BatchGroup: String, CaseIterable, Sendable {
-    case DEV, EDEV, TCP, ETCP, UDP, IP, EIP, SOCK, SOFT, IRQ
-
-    public static let defaults: [BatchGroup] = [.DEV, .EDEV, .SOFT, .SOCK, .TCP, .ETCP]
+/// The sar groups batch mode prints (`-n DEV,EDEV`); their columns are the catalog's (Catalog/Groups.swift).
+public enum BatchGroups {
+    public static let defaults: [ColumnGroup] = [.dev, .edev, .soft, .sock, .tcp, .etcp]
 
     /// "DEV,EDEV" or "ALL" -> groups; throws naming the first unknown group.
-    public static func parse(_ list: String) throws(ParseError) -> [BatchGroup] {
-        var groups: [BatchGroup] = []
+    public static func parse(_ list: String) throws(ParseError) -> [ColumnGroup] {
+        let known = ColumnGroup.batchGroups
+        var groups: [ColumnGroup] = []
         for name in list.split(separator: ",").map({ $0.uppercased() }) {
-            if name == "ALL" { return allCases }
-            guard let g = BatchGroup(rawValue: name) else {
-                throw ParseError("unknown group \(name) (known: \(allCases.map(\.rawValue).joined(separator: ",")),ALL)")
+            if name == "ALL" { return known }
+            guard let g = known.first(where: { $0.name == name }) else {
+                throw ParseError("unknown group \(name) (known: \(known.map(\.name).joined(separator: ",")),ALL)")
             }
-            if !groups.contains(g) { groups.append(g) }
+            if !groups.contains(where: { $0.name == g.name }) { groups.append(g) }
         }
         if groups.isEmpty { throw ParseError("no groups given") }
         return groups
-    }
-
-    var itemHeader: String? {
-        switch self {
-        case .DEV, .EDEV: return "IFACE"
-        case .SOFT, .IRQ: return "CPU"
-        default: return nil
-        }
-    }
-
-    /// Levels (socket counts) are averaged as plain means; rates by interval length.
-    var isLevel: Bool { self == .SOCK }
-
-    var columns: [String] {
-        switch self {
-        case .DEV: return ["rxpck/s", "txpck/s", "rxkB/s", "txkB/s", "rxcmp/s", "txcmp/s", "rxmcst/s", "%ifutil"]
-        case .EDEV: return ["rxerr/s", "txerr/s", "coll/s", "rxdrop/s", "txdrop/s", "txcarr/s", "rxfram/s", "rxfifo/s", "txfifo/s"]
-        case .TCP: return ["active/s", "passive/s", "iseg/s", "oseg/s"]
-        case .ETCP: return ["atmptf/s", "estres/s", "retrans/s", "isegerr/s", "orsts/s", "%retrans", "lstovf/s", "lstdrp/s"]
-        case .UDP: return ["idgm/s", "odgm/s", "noport/s", "idgmerr/s", "rcvbuferr/s", "sndbuferr/s", "rcvbuf6/s"]
-        case .IP: return ["irec/s", "fwddgm/s", "idel/s", "orq/s", "asmrq/s", "asmok/s", "fragok/s", "fragcrt/s"]
-        case .EIP: return ["ihdrerr/s", "iadrerr/s", "iukwnpr/s", "idisc/s", "odisc/s", "onort/s", "asmf/s", "fragf/s"]
-        case .SOCK: return ["totsck", "tcpsck", "udpsck", "rawsck", "ip-frag", "tcp-tw", "estab", "synrecv", "closewait", "listen"]
-        case .SOFT: return ["total/s", "dropd/s", "squeezd/s", "rx_rps/s", "flw_lim/s", "NET_RX/s", "NET_TX/s"]
-        case .IRQ: return ["netirq/s", "share%"]
-        }
-    }
-
-    /// (item, values) rows for one report; the item is nil for whole-host groups.
-    func rows(_ r: Report) -> [(String?, [Double?])] {
-        func p(_ section: String, _ names: [String]) -> [Double?] { names.map { r.rate(section, $0) } }
-        switch self {
-        case .DEV:
-            return r.interfaces.map { i in
-                (i.name, [i.rate(.rxPackets), i.rate(.txPackets), i.rate(.rxBytes).map { $0 / 1024 }, i.rate(.txBytes).map { $0 / 1024 },
-                          i.rate(.rxCompressed), i.rate(.txCompressed), i.rate(.rxMulticast), i.utilPercent])
-            }
-        case .EDEV:
-            return r.interfaces.map { i in
-                (i.name, [NetDevCounters.Field.rxErrs, .txErrs, .txColls, .rxDrop, .txDrop, .txCarrier, .rxFrame, .rxFifo, .txFifo].map { i.rate($0) })
-            }
-        case .TCP: return [(nil, p("Tcp", ["ActiveOpens", "PassiveOpens", "InSegs", "OutSegs"]))]
-        case .ETCP:
-            return [(nil, p("Tcp", ["AttemptFails", "EstabResets", "RetransSegs", "InErrs", "OutRsts"]) + [r.retransPercent]
-                     + p("TcpExt", ["ListenOverflows", "ListenDrops"]))]
-        case .UDP:
-            return [(nil, p("Udp", ["InDatagrams", "OutDatagrams", "NoPorts", "InErrors", "RcvbufErrors", "SndbufErrors"])
-                     + p("Udp6", ["RcvbufErrors"]))]
-        case .IP:
-            return [(nil, p("Ip", ["InReceives", "ForwDatagrams", "InDelivers", "OutRequests", "ReasmReqds", "ReasmOKs", "FragOKs", "FragCreates"]))]
-        case .EIP:
-            return [(nil, p("Ip", ["InHdrErrors", "InAddrErrors", "InUnknownProtos", "InDiscards", "OutDiscards", "OutNoRoutes", "ReasmFails", "FragFails"]))]
-        case .SOCK:
-            let ss = r.sample.sockstat, states = r.sample.tcp?.states
-            func v(_ a: String, _ b: String) -> Double? { ss?[a]?[b].map { Double($0) } }
-            func st(_ name: String) -> Double? { states?[name].map { Double($0) } }
-            return [(nil, [v("sockets", "used"), v("TCP", "inuse"), v("UDP", "inuse"), v("RAW", "inuse"), v("FRAG", "inuse"), v("TCP", "tw"),
-                           st("ESTABLISHED"), st("SYN_RECV"), st("CLOSE_WAIT"), st("LISTEN")])]
-        case .SOFT:
-            return r.cpus.map { c in
-                (String(c.cpu), ["processed", "dropped", "time_squeeze", "received_rps", "flow_limit_count"].map { c.softnetRates[$0] ?? nil }
-                    + [c.netRXPerSecond, c.netTXPerSecond])
-            }
-        case .IRQ:
-            let total = r.cpus.reduce(0.0) { $0 + ($1.netIRQsPerSecond ?? 0) }
-            return r.cpus.map { c in
-                (String(c.cpu), [c.netIRQsPerSecond, total > 0 ? (c.netIRQsPerSecond ?? 0) / total * 100 : (c.netIRQsPerSecond == nil ? nil : 0)])
-            }
-        }
     }
 }
 
 /// Formats reports as sar does and keeps what the final `Average:` block needs.
 public struct TextReport {
-    public let groups: [BatchGroup]
-    private var sums: [BatchGroup: [(item: String?, sums: [Double], weights: [Double])]] = [:]
+    public let groups: [ColumnGroup]
+    private var sums: [String: [(item: String?, sums: [Double], weights: [Double])]] = [:]
 
-    public init(groups: [BatchGroup]) { self.groups = groups }
+    public init(groups: [ColumnGroup]) { self.groups = groups }
 
     /// "Linux 6.1.0 (host)  2026-11-24  (2 CPU)" and a blank line, as sar starts.
     public static func banner(_ s: Sample) -> String {
@@ -108,12 +36,13 @@ public struct TextReport {
         let time = TimeText.clock(r.sample.wallSeconds)
         var out = ""
         for g in groups {
-            let rows = g.rows(r)
-            out += Self.line(time, g.itemHeader, g.columns.map { $0 })
-            for (item, values) in rows {
+            let columns = g.columns
+            out += Self.line(time, g.itemHeader, g.labels)
+            for (item, values) in g.rows(r) {
                 // Levels print as whole numbers like sar's; their averages keep two decimals.
-                out += Self.line(time, item, values.map { g.isLevel ? ($0.map { String($0.saturatingInt64) } ?? "-") : Self.number($0) })
-                accumulate(g, item, values, weight: g.isLevel ? 1 : interval)
+                let texts = zip(columns, values).map { c, v in c.isLevel ? (v.map { String($0.saturatingInt64) } ?? "-") : Self.number(v) }
+                out += Self.line(time, item, texts)
+                accumulate(g, item, values, weights: columns.map { $0.isLevel ? 1 : interval })
             }
             out += "\n"
         }
@@ -124,8 +53,8 @@ public struct TextReport {
     public func averages() -> String {
         var out = ""
         for g in groups {
-            guard let items = sums[g], !items.isEmpty else { continue }
-            out += Self.line("Average:", g.itemHeader, g.columns)
+            guard let items = sums[g.name], !items.isEmpty else { continue }
+            out += Self.line("Average:", g.itemHeader, g.labels)
             for entry in items {
                 let values = zip(entry.sums, entry.weights).map { s, w in w > 0 ? Self.number(s / w) : Self.number(nil) }
                 out += Self.line("Average:", entry.item, values)
@@ -135,8 +64,8 @@ public struct TextReport {
         return out
     }
 
-    private mutating func accumulate(_ g: BatchGroup, _ item: String?, _ values: [Double?], weight: Double) {
-        var items = sums[g] ?? []
+    private mutating func accumulate(_ g: ColumnGroup, _ item: String?, _ values: [Double?], weights: [Double]) {
+        var items = sums[g.name] ?? []
         var index = items.firstIndex { $0.item == item }
         if index == nil {
             items.append((item, [Double](repeating: 0, count: values.count), [Double](repeating: 0, count: values.count)))
@@ -144,10 +73,10 @@ public struct TextReport {
         }
         if let i = index {
             for (k, v) in values.enumerated() where k < items[i].sums.count {
-                if let v { items[i].sums[k] += v * weight; items[i].weights[k] += weight }
+                if let v { items[i].sums[k] += v * weights[k]; items[i].weights[k] += weights[k] }
             }
         }
-        sums[g] = items
+        sums[g.name] = items
     }
 
     static func number(_ v: Double?) -> String {

@@ -10,17 +10,14 @@ public struct SoftnetRow: Codable, Equatable, Sendable {
     /// Packets waiting in the backlog right now (a level, not a counter; kernels 5.10+).
     public var backlog: UInt64?
 
-    public static let counterNames = ["processed", "dropped", "time_squeeze", "received_rps", "flow_limit_count"]
-
-    /// Counter values by name, nil when this kernel does not print the column.
-    public func counter(_ name: String) -> UInt64? {
-        switch name {
-        case "processed": return processed
-        case "dropped": return dropped
-        case "time_squeeze": return timeSqueeze
-        case "received_rps": return receivedRPS
-        case "flow_limit_count": return flowLimitCount
-        default: return nil
+    /// A counter's value, nil when this kernel does not print the column.
+    public func counter(_ column: SoftnetColumn) -> UInt64? {
+        switch column {
+        case .processed: return processed
+        case .dropped: return dropped
+        case .timeSqueeze: return timeSqueeze
+        case .receivedRPS: return receivedRPS
+        case .flowLimit: return flowLimitCount
         }
     }
 }

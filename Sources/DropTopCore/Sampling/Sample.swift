@@ -80,10 +80,8 @@ public struct NetworkIRQSample: Codable, Equatable, Sendable {
 
 
 
-public let tcpStateNames: [String] = [
-    "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
-    "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
-]
+/// The kernel's TCP state names in its numbering order (TCPState).
+public let tcpStateNames: [String] = TCPState.allCases.map(\.name)
 
 public struct TCPSummary: Codable, Equatable, Sendable {
     /// Count of sockets in each state, every state present (0 when none), tcp and tcp6 together.

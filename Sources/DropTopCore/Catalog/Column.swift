@@ -1,0 +1,149 @@
+/// How a figure is counted.
+public enum FigureUnit: String, Sendable {
+    case perSecond = "per_s", kilobytesPerSecond = "kB_per_s", percent, count
+}
+
+/// What it means when a figure moves (how the views colour a non-zero value).
+public enum Trouble: Sendable {
+    /// Throughput and levels: movement is normal.
+    case none
+    /// A precursor of loss (NAPI budget exhausted, ...): worth a look.
+    case warning
+    /// A packet was dropped, refused or failed.
+    case loss
+}
+
+/// Where a column's value comes from.
+public enum ColumnSource: Sendable {
+    /// Per interface: a /proc/net/dev counter per second (`kilobytes` divides bytes by 1024).
+    case interface(NetDevCounters.Field, kilobytes: Bool = false)
+    /// Per interface: sar's %ifutil.
+    case interfaceUtilization
+    /// Per CPU: a softnet_stat counter per second.
+    case softnet(SoftnetColumn)
+    /// Per CPU: NET_RX or NET_TX softirqs per second.
+    case softirqRX, softirqTX
+    /// Per CPU: interrupts of network IRQs per second, and that CPU's share of them.
+    case networkIRQs, networkIRQShare
+    /// Host: a protocol counter per second.
+    case counter(CounterID)
+    /// Host: RetransSegs over OutSegs, in percent.
+    case retransPercent
+    /// Host: a /proc/net/sockstat level ("TCP", "tw").
+    case sockstat(String, String)
+    /// Host: sockets in a TCP state.
+    case tcpState(TCPState)
+}
+
+/// What a column is about: a whole-host figure, one row per interface, or one row per CPU.
+public enum ColumnScope: Sendable {
+    case host, interface, cpu
+}
+
+/// One figure as every view shows it: declared once in Columns.swift.
+public struct Column: Sendable {
+    /// sar's name where sar has the figure ("rxdrop/s"), droptop's own otherwise.
+    public let label: String
+    /// For narrow panes; by default the label without its "/s".
+    public let narrowLabel: String
+    public let unit: FigureUnit
+    public let trouble: Trouble
+    public let source: ColumnSource
+    /// The place on the packet's path this figure describes, when it is about loss.
+    public let layer: Layer?
+    /// One line: what the figure counts.
+    public let meaning: String
+    /// The setting or tool to look at when it moves.
+    public let knob: String?
+
+    public init(_ label: String, narrow: String? = nil, unit: FigureUnit = .perSecond, trouble: Trouble = .none,
+                _ source: ColumnSource, layer: Layer? = nil, meaning: String, knob: String? = nil) {
+        self.label = label
+        self.narrowLabel = narrow ?? (label.hasSuffix("/s") ? String(label.dropLast(2)) : label)
+        self.unit = unit
+        self.trouble = trouble
+        self.source = source
+        self.layer = layer
+        self.meaning = meaning
+        self.knob = knob
+    }
+
+    public var scope: ColumnScope {
+        switch source {
+        case .interface, .interfaceUtilization: return .interface
+        case .softnet, .softirqRX, .softirqTX, .networkIRQs, .networkIRQShare: return .cpu
+        case .counter, .retransPercent, .sockstat, .tcpState: return .host
+        }
+    }
+
+    /// Levels are averaged as plain means; rates by interval length.
+    public var isLevel: Bool { unit == .count }
+
+    /// The protocol counter behind the column, if it shows one.
+    public var counter: CounterID? {
+        if case .counter(let id) = source { return id }
+        return nil
+    }
+
+    /// Whole-host value (nil when unknown for this interval, or the column is not host-scoped).
+    public func value(_ r: Report) -> Double? {
+        switch source {
+        case .counter(let id): return r.rate(id)
+        case .retransPercent: return r.retransPercent
+        case .sockstat(let proto, let key): return r.sample.sockstat?[proto]?[key].map { Double($0) }
+        case .tcpState(let state): return r.sample.tcp?.states[state.name].map { Double($0) }
+        default: return nil
+        }
+    }
+
+    public func value(_ i: InterfaceReport) -> Double? {
+        switch source {
+        case .interface(let field, let kilobytes): return i.rate(field).map { kilobytes ? $0 / 1024 : $0 }
+        case .interfaceUtilization: return i.utilPercent
+        default: return nil
+        }
+    }
+
+    /// Per-CPU value; the IRQ share needs the whole report's total.
+    public func value(_ c: CPUReport, in r: Report) -> Double? {
+        switch source {
+        case .softnet(let column): return c.softnetRates[column.name] ?? nil
+        case .softirqRX: return c.netRXPerSecond
+        case .softirqTX: return c.netTXPerSecond
+        case .networkIRQs: return c.netIRQsPerSecond
+        case .networkIRQShare:
+            let total = r.cpus.reduce(0.0) { $0 + ($1.netIRQsPerSecond ?? 0) }
+            guard let own = c.netIRQsPerSecond else { return nil }
+            return total > 0 ? own / total * 100 : 0
+        default: return nil
+        }
+    }
+}
+
+/// A named list of columns: a sar group for batch (`-n EDEV`), a pane, a history table.
+public struct ColumnGroup: Sendable {
+    public let name: String
+    public let columns: [Column]
+    public init(_ name: String, _ columns: [Column]) { self.name = name; self.columns = columns }
+
+    public var scope: ColumnScope { columns.first?.scope ?? .host }
+    public var labels: [String] { columns.map(\.label) }
+
+    /// The header of the item column, as sar prints it.
+    public var itemHeader: String? {
+        switch scope {
+        case .interface: return "IFACE"
+        case .cpu: return "CPU"
+        case .host: return nil
+        }
+    }
+
+    /// (item, values) rows for one report; the item is nil for whole-host groups.
+    public func rows(_ r: Report, interfaces: [InterfaceReport]? = nil) -> [(item: String?, values: [Double?])] {
+        switch scope {
+        case .interface: return (interfaces ?? r.interfaces).map { i in (i.name, columns.map { $0.value(i) }) }
+        case .cpu: return r.cpus.map { c in (String(c.cpu), columns.map { $0.value(c, in: r) }) }
+        case .host: return [(nil, columns.map { $0.value(r) })]
+        }
+    }
+}
