@@ -98,8 +98,8 @@ func render(_ reports: [Report]) {
     var text = TextReport(groups: ColumnGroup.batchGroups)
     for r in reports {
         history.append(r)
-        _ = JSONReport.document(r, findings: r.findings).serialized(pretty: true)
-        _ = PrometheusReport.text(r, findings: r.findings)
+        _ = JSONReport.document(r).serialized(pretty: true)
+        _ = PrometheusReport.text(r)
         _ = text.render(r)
     }
     _ = text.averages()

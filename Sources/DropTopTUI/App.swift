@@ -47,8 +47,6 @@ public final class App {
     let sampler: Sampler
     var state: ViewState
     var history = History()
-    var previous: Sample?
-    let triage = TriageEngine()
     /// Samples of a recording to replay instead of sampling (--replay).
     public var replay: [Sample]?
     /// Called with every live sample (--record).
@@ -74,12 +72,10 @@ public final class App {
         var dirty = true
         // Replay: every report up front; `cursor` is the one shown as "now".
         let replayReports: [Report] = replay.map { samples in
-            samples.indices.map { i in
-                var r = Report(previous: i > 0 ? samples[i - 1] : nil, current: samples[i])
-                r.findings = triage.evaluate(r)
-                return r
-            }
+            let pipeline = Pipeline(ReplaySampleSource(samples))
+            return samples.indices.compactMap { _ in pipeline.next() }
         } ?? []
+        let live = Pipeline(LiveSampleSource(sampler))
         var cursor = min(1, max(0, replayReports.count - 1))
         func showReplay() {
             history = History()
@@ -105,12 +101,10 @@ public final class App {
                 if replay != nil {
                     if cursor + 1 < replayReports.count { cursor += 1; showReplay() } else { state.paused = true; dirty = true }
                 } else {
-                    let sample = sampler.sample()
-                    recorder?(sample)
-                    var report = Report(previous: previous, current: sample)
-                    report.findings = triage.evaluate(report)
-                    history.append(report)
-                    previous = sample
+                    if let report = live.next() {
+                        recorder?(report.sample)
+                        history.append(report)
+                    }
                     dirty = true
                 }
                 nextSample = now + state.interval

@@ -206,7 +206,7 @@ public enum Panes {
         let address = max(12, min(40, width - 8)), peerAddress = max(12, min(40, width - 23))
         rows.append([Span(Format.padRight("LISTEN address", address) + Format.pad("acceptq", 8), .header)])
         for l in tcp.listeners.prefix(8) {
-            rows.append([Span(Format.padRight(hostPort(l.address, l.port), address)),
+            rows.append([Span(Format.padRight(Listener.hostPort(l.address, l.port), address)),
                          Span(Format.count(l.acceptQueue, width: 8), l.acceptQueue > 0 ? .warn : .normal)])
         }
         if tcp.listeners.isEmpty { rows.append([Span("(none)", .dim)]) }
@@ -218,10 +218,6 @@ public enum Panes {
         }
         if tcp.peers.isEmpty { rows.append([Span("(none)", .dim)]) }
         return PaneContent(header: nil, rows: rows)
-    }
-
-    static func hostPort(_ address: String, _ port: Int) -> String {
-        address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
     }
 
     // MARK: protocols

@@ -118,11 +118,11 @@ struct DropTopCommand: ParsableCommand {
         let replayed = try replayedSamples()
         let recorder = try recorder()
         if batch || json {
-            let source: SampleSource = replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler())
+            let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
             if batch {
                 var text = TextReport(groups: groups.flatMap { try? BatchGroups.parse($0) } ?? BatchGroups.defaults)
                 var bannerDone = false
-                let status = runStream(source: source, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
+                let status = runStream(pipeline: pipeline, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
                                        render: { report in
                                            let banner = bannerDone ? "" : TextReport.banner(report.sample)
                                            bannerDone = true
@@ -130,42 +130,35 @@ struct DropTopCommand: ParsableCommand {
                                        }, finish: { text.averages() })
                 throw ExitCode(status)
             }
-            let triage = TriageEngine()
-            let status = runStream(source: source, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
-                                   render: { JSONReport.document($0, findings: triage.evaluate($0)).serialized() + "\n" }, finish: { "" })
+            let status = runStream(pipeline: pipeline, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
+                                   render: { JSONReport.document($0).serialized() + "\n" }, finish: { "" })
             throw ExitCode(status)
         }
         guard once else { throw ExitCode(runTerminalUI(replay: replayed, recorder: recorder)) }
-        let report: Report
-        if let replayed {
-            guard let first = replayed.first else { throw ExitCode(1) }
-            report = replayed.count > 1 ? Report(previous: first, current: replayed[1]) : Report(previous: nil, current: first)
-        } else {
-            let sampler = liveSampler()
-            let first = sampler.sample()
-            try? recorder?.append(first)
-            var live = Report(previous: nil, current: first)
-            if interval > 0 {
-                sleepSeconds(interval)
-                let second = sampler.sample()
-                try? recorder?.append(second)
-                live = Report(previous: first, current: second)
+        // The same pipeline as every mode: two samples --interval apart (one with -i 0), or the
+        // first two of a recording.
+        let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
+        guard var report = pipeline.next() else { throw ExitCode(1) }
+        try? recorder?.append(report.sample)
+        if replayed != nil || interval > 0 {
+            if replayed == nil { sleepSeconds(interval) }
+            if let second = pipeline.next() {
+                try? recorder?.append(second.sample)
+                report = second
             }
-            report = live
         }
         guard report.sample.hasAnyData else {
             writeError("droptop: nothing could be read under \(proc) and \(sys)")
             for e in report.sample.errors { writeError("  \(e.source): \(e.message)") }
             throw ExitCode(1)
         }
-        let findings = TriageEngine().evaluate(report)
         if format == .prometheus {
-            print(PrometheusReport.text(report, findings: findings), terminator: "")
+            print(PrometheusReport.text(report), terminator: "")
         } else {
-            print(JSONReport.document(report, findings: findings).serialized(pretty: !compact))
+            print(JSONReport.document(report).serialized(pretty: !compact))
         }
         // --fail-on: exit 3 when a finding of that severity or worse holds, for scripts and cron.
-        if let failOn, findings.contains(where: { $0.severity >= failOn.severity }) { throw ExitCode(3) }
+        if let failOn, report.findings.contains(where: { $0.severity >= failOn.severity }) { throw ExitCode(3) }
     }
 }
 

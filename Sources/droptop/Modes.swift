@@ -39,28 +39,27 @@ func pause(_ seconds: Double) {
 
 /// Drives batch text and the JSON Lines stream: samples, records, reports, until `count`
 /// reports were written, the recording ends, the reader goes away or a stop is requested.
-func runStream(source: SampleSource, interval: Double, count: Int?, recorder: RecordingWriter?,
+func runStream(pipeline: Pipeline, interval: Double, count: Int?, recorder: RecordingWriter?,
                render: (Report) -> String, finish: () -> String) -> Int32 {
     installStreamSignals()
-    var previous: Sample?
+    var started = false
     var written = 0
     do {
         while count.map({ written < $0 }) ?? true, stopRequested.load(ordering: .relaxed) == 0 {
-            if source.isLive && previous != nil { pause(interval) }
+            if pipeline.isLive && started { pause(interval) }
             if stopRequested.load(ordering: .relaxed) != 0 { break }
-            guard let sample = source.next() else { break }
+            guard let report = pipeline.next() else { break }
             if let recorder {
-                do { try recorder.append(sample) } catch {
+                do { try recorder.append(report.sample) } catch {
                     writeError("droptop: \(error.source): \(error.message)")
                     return 1
                 }
             }
-            let report = Report(previous: previous, current: sample)
-            if previous != nil {
+            if started {
                 try emit(render(report))
                 written += 1
             }
-            previous = sample
+            started = true
         }
         try emit(finish())
     } catch {

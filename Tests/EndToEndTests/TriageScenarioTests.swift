@@ -69,7 +69,7 @@ struct TriageScenarioTests {
         let o = try scenario("reset-storm")
         let f = try #require(finding(o, "tcp-resets"), "findings: \(o.findings.map { $0["id"] ?? "" })")
         let evidence = (f["evidence"] as? [[String: Any]]) ?? []
-        #expect(evidence.contains { ["OutRsts", "AttemptFails"].contains($0["name"] as? String) && (($0["value"] as? Double) ?? 0) >= 5 })
+        #expect(evidence.contains { ["Tcp.OutRsts", "Tcp.AttemptFails"].contains($0["name"] as? String) && (($0["value"] as? Double) ?? 0) >= 5 })
     }
 
     @Test func anIdleNamespaceHasNoNamespaceFindings() throws {

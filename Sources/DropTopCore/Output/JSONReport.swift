@@ -9,7 +9,7 @@ import OrderedCollections
 public enum JSONReport {
     public static let schemaName = "droptop.snapshot/1"
 
-    public static func document(_ report: Report, findings: [Finding] = []) -> JSONValue {
+    public static func document(_ report: Report) -> JSONValue {
         let s = report.sample
         let doc: [(String, JSONValue)] = [
             ("schema", .string(schemaName)),
@@ -29,7 +29,7 @@ public enum JSONReport {
             ("protocols", s.protocols == nil ? .null : protocols(report)),
             ("derived", .object([("tcp_retrans_percent", .number(report.retransPercent))])),
             ("sysctl", .object(s.sysctl.map { ($0.key, .string($0.value)) })),
-            ("findings", .array(findings.map(finding))),
+            ("findings", .array(report.findings.map(finding))),
             ("errors", .array(s.errors.map { .object([("source", .string($0.source)), ("message", .string($0.message))]) })),
         ]
         return .object(doc)

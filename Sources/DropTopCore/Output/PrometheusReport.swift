@@ -1,7 +1,7 @@
 /// The snapshot in the Prometheus text exposition format (version 0.0.4): counters as `_total`
 /// in base units, gauges for levels; names prefixed `droptop_`.
 public enum PrometheusReport {
-    public static func text(_ r: Report, findings: [Finding] = []) -> String {
+    public static func text(_ r: Report) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
             guard !samples.isEmpty else { return }
@@ -59,7 +59,7 @@ public enum PrometheusReport {
             }
         }
         family("droptop_finding", "gauge", "1 for each triage finding that holds now (docs/triage.md).",
-               findings.map { ([("id", $0.id), ("severity", $0.severity.name), ("layer", $0.layer.name), ("item", $0.item ?? "")], 1) })
+               r.findings.map { ([("id", $0.id), ("severity", $0.severity.name), ("layer", $0.layer.name), ("item", $0.item ?? "")], 1) })
         return out
     }
 

@@ -22,6 +22,10 @@ public enum BatchGroups {
 public struct TextReport {
     public let groups: [ColumnGroup]
     private var sums: [String: [(item: String?, sums: [Double], weights: [Double])]] = [:]
+    /// How many reports each finding (severity layer id item) held in, in order of first sight.
+    private var heldCounts: [String: Int] = [:]
+    private var heldOrder: [String] = []
+    private var reports = 0
 
     public init(groups: [ColumnGroup]) { self.groups = groups }
 
@@ -46,10 +50,25 @@ public struct TextReport {
             }
             out += "\n"
         }
-        return out
+        return out + findingLines(r, time: time)
     }
 
-    /// The `Average:` blocks over everything rendered so far.
+    /// One line per finding that holds, after the groups, for grep and awk: time, FINDING,
+    /// severity, layer, id, item (- when none), then the title and the moving number.
+    mutating func findingLines(_ r: Report, time: String) -> String {
+        reports += 1
+        guard !r.findings.isEmpty else { return "" }
+        var out = ""
+        for f in r.findings {
+            let key = "\(f.severity.name) \(f.layer.name) \(f.id) \(f.item ?? "-")"
+            if heldCounts[key] == nil { heldOrder.append(key) }
+            heldCounts[key, default: 0] += 1
+            out += "\(time.padding(to: 11))FINDING \(key) \(f.title) (\(f.headline))\n"
+        }
+        return out + "\n"
+    }
+
+    /// The `Average:` blocks over everything rendered so far, then how often each finding held.
     public func averages() -> String {
         var out = ""
         for g in groups {
@@ -61,7 +80,8 @@ public struct TextReport {
             }
             out += "\n"
         }
-        return out
+        for key in heldOrder { out += "\("Average:".padding(to: 11))FINDING \(key) held in \(heldCounts[key] ?? 0)/\(reports) intervals\n" }
+        return out + (heldOrder.isEmpty ? "" : "\n")
     }
 
     private mutating func accumulate(_ g: ColumnGroup, _ item: String?, _ values: [Double?], weights: [Double]) {

@@ -105,6 +105,11 @@ public struct Listener: Codable, Equatable, Sendable {
     public var port: Int
     /// Connections waiting to be accept()ed (rx_queue of a LISTEN row).
     public var acceptQueue: UInt64
+
+    /// "10.0.0.1:80", "[::1]:80": an address and port as ss writes them.
+    public static func hostPort(_ address: String, _ port: Int) -> String {
+        address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
+    }
 }
 
 public struct PeerCount: Codable, Equatable, Sendable {

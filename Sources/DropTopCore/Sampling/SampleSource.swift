@@ -24,3 +24,24 @@ public final class ReplaySampleSource: SampleSource {
     }
     public var isLive: Bool { false }
 }
+
+/// sample → report → triage: the one loop every front end runs (TUI, --once, --json, batch,
+/// Prometheus), live or replayed. Each report carries its findings.
+public final class Pipeline {
+    public let source: SampleSource
+    private var previous: Sample?
+    private let triage = TriageEngine()
+
+    public init(_ source: SampleSource) { self.source = source }
+
+    public var isLive: Bool { source.isLive }
+
+    /// The next report, or nil when a recording is exhausted. The first has no rates.
+    public func next() -> Report? {
+        guard let sample = source.next() else { return nil }
+        var report = Report(previous: previous, current: sample)
+        report.findings = triage.evaluate(report)
+        previous = sample
+        return report
+    }
+}

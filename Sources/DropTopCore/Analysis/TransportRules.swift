@@ -1,0 +1,89 @@
+/// Rules that need more than counters: the socket tables name the port, peer or listener.
+extension TriageRules {
+    static func udpReceiveBuffers(_ r: Report) -> [Finding] {
+        let rcv4 = r.rate(.udpRcvbufErrors) ?? 0, rcv6 = r.rate(.udp6RcvbufErrors) ?? 0
+        guard rcv4 + rcv6 > 0 else { return [] }
+        let sockets = (r.sample.udp?.busySockets ?? []).filter { (r.udpDropRates[$0.inode] ?? 0) > 0 }
+        let items = sockets.map { Listener.hostPort($0.address, $0.port) }
+        var evidence = [ev(CounterID.udpRcvbufErrors.description, rcv4), ev(CounterID.udp6RcvbufErrors.description, rcv6)]
+            .compactMap { $0 }
+        evidence += sockets.prefix(5).map {
+            Evidence(name: "socket_drops", value: r.udpDropRates[$0.inode] ?? 0, unit: "per_s", item: "port \($0.port)")
+        }
+        let title = items.isEmpty ? nil : "UDP receive buffer full: \(items.prefix(3).joined(separator: ", "))"
+        return [FindingKind.udpRcvbufErrors.finding(r, .critical, item: sockets.first.map { "port \($0.port)" }, evidence: evidence,
+                                                    title: title)]
+    }
+
+    static func tcp(_ r: Report) -> [Finding] {
+        [listenOverflow(r), synBacklog(r), retransmits(r), resets(r), closeWait(r), timeWait(r)].compactMap { $0 }
+    }
+
+    static func listenOverflow(_ r: Report) -> Finding? {
+        let overflows = r.rate(.tcpListenOverflows) ?? 0, drops = r.rate(.tcpListenDrops) ?? 0
+        guard overflows + drops > 0 else { return nil }
+        let full = (r.sample.tcp?.listeners ?? []).filter { $0.acceptQueue > 0 }
+        let evidence = [ev(.tcpListenOverflows, r), ev(.tcpListenDrops, r)].compactMap { $0 }
+            + full.prefix(3).map { Evidence(name: "accept_queue", value: Double($0.acceptQueue), unit: "count", item: "port \($0.port)") }
+        return FindingKind.tcpListenOverflow.finding(r, .critical, item: full.first.map { "port \($0.port)" }, evidence: evidence,
+                                                     title: full.first.map { "TCP accept queue full on port \($0.port)" })
+    }
+
+    static func synBacklog(_ r: Report) -> Finding? {
+        let counters = [ev(.tcpReqQFullDrop, r), ev(.tcpReqQFullDoCookies, r), ev(.tcpSyncookiesSent, r)].compactMap { $0 }
+        let synRecv = r.sample.tcp?.states[TCPState.synRecv.name] ?? 0
+        guard !counters.isEmpty || synRecv >= TriageThresholds.synRecvCount else { return nil }
+        let dropping = counters.contains { $0.name == CounterID.tcpReqQFullDrop.description }
+        let level = synRecv > 0 ? [Evidence(name: TCPState.synRecv.name, value: Double(synRecv), unit: "count", item: nil)] : []
+        return FindingKind.tcpSynBacklog.finding(r, dropping ? .critical : .warning, evidence: counters + level)
+    }
+
+    static func retransmits(_ r: Report) -> Finding? {
+        guard let percent = r.retransPercent, let sent = r.rate(.tcpOutSegs), sent >= TriageThresholds.retransMinSegments,
+              percent >= TriageThresholds.retransWarning else { return nil }
+        let peers = (r.sample.tcp?.retransmittingPeers ?? []).prefix(3)
+        let evidence = [Evidence(name: "retrans", value: percent, unit: "percent", item: nil)]
+            + [ev(.tcpRetransSegs, r), ev(.tcpTimeouts, r), ev(.tcpSynRetrans, r), ev(.tcpLostRetransmit, r)].compactMap { $0 }
+            + peers.map { Evidence(name: "retransmitting_sockets", value: Double($0.retransmitting), unit: "count", item: $0.address) }
+        return FindingKind.tcpRetransmits.finding(r, percent >= TriageThresholds.retransCritical ? .critical : .warning,
+                                                  item: peers.first?.address, fill: ["PERCENT": Finding.short(percent)], evidence: evidence)
+    }
+
+    static let resetCounters: [CounterID] = [.tcpEstabResets, .tcpAttemptFails, .tcpOutRsts, .tcpAbortOnData, .tcpAbortOnClose,
+                                             .tcpAbortOnMemory, .tcpAbortOnTimeout]
+
+    static func resets(_ r: Report) -> Finding? {
+        let moving = resetCounters.compactMap { ev($0, r) }
+        let memory = moving.contains { $0.name == CounterID.tcpAbortOnMemory.description }
+        guard memory || moving.contains(where: { $0.value >= TriageThresholds.resetRate }) else { return nil }
+        return FindingKind.tcpResets.finding(r, memory ? .critical : .warning, evidence: moving.sorted { $0.value > $1.value })
+    }
+
+    static func closeWait(_ r: Report) -> Finding? {
+        guard let count = r.sample.tcp?.states[TCPState.closeWait.name], count >= TriageThresholds.closeWaitCount else { return nil }
+        let ports = (r.sample.tcp?.closeWaitPorts ?? []).prefix(3)
+        let evidence = [Evidence(name: TCPState.closeWait.name, value: Double(count), unit: "count", item: nil)]
+            + ports.map { Evidence(name: "close_wait", value: Double($0.count), unit: "count", item: "port \($0.port)") }
+        let title = "\(count) sockets in CLOSE_WAIT" + (ports.first.map { ", most on port \($0.port)" } ?? "")
+        return FindingKind.tcpCloseWait.finding(r, .warning, item: ports.first.map { "port \($0.port)" }, evidence: evidence, title: title)
+    }
+
+    /// The size of the local port range, from net.ipv4.ip_local_port_range ("32768 60999").
+    static func localPortRange(_ r: Report) -> Double {
+        let parts = (r.sample.sysctl["net.ipv4.ip_local_port_range"] ?? "").split(separator: " ").compactMap { Double($0) }
+        return parts.count == 2 && parts[1] >= parts[0] ? parts[1] - parts[0] + 1 : TriageThresholds.defaultPortRange
+    }
+
+    static func timeWait(_ r: Report) -> Finding? {
+        let overflow = r.rate(.tcpTimeWaitOverflow) ?? 0
+        let worst = r.sample.tcp?.timeWaitPeers.first
+        guard overflow > 0 || Double(worst?.timeWait ?? 0) >= TriageThresholds.timeWaitPortShare * localPortRange(r) else { return nil }
+        let evidence = [ev(.tcpTimeWaitOverflow, r),
+                        worst.map { Evidence(name: "time_wait", value: Double($0.timeWait), unit: "count", item: $0.address) },
+                        Evidence(name: TCPState.timeWait.name, value: Double(r.sample.tcp?.states[TCPState.timeWait.name] ?? 0),
+                                 unit: "count", item: nil)].compactMap { $0 }
+        let title = overflow > 0 ? nil : "TIME_WAIT towards \(worst?.address ?? "?") near local port exhaustion"
+        return FindingKind.tcpTimeWait.finding(r, overflow > 0 ? .critical : .warning, item: worst?.address, evidence: evidence,
+                                               title: title)
+    }
+}
