@@ -113,7 +113,7 @@ struct BPFAttr {
 }
 
 /// A file descriptor closed exactly once, by its owner.
-final class OwnedDescriptor {
+final class OwnedDescriptor: Sendable {
     let fd: Int32
     init(_ fd: Int32) { self.fd = fd }
     deinit { close(fd) }
