@@ -2,11 +2,11 @@
 public struct BTFKfreeSkb: Equatable, Sendable {
     /// From `enum skb_drop_reason`; nil when the kernel has no such enum.
     public var names: DropReasonNames?
-    /// The parameter names of `btf_trace_kfree_skb` without the leading `__data`; nil when absent.
-    public var tracepointArguments: [String]?
-
-    /// The raw tracepoint's context slot that holds `reason` (ctx[i], 8 bytes each).
-    public var reasonArgumentIndex: Int? { tracepointArguments?.firstIndex(of: "reason") }
+    /// How many arguments `btf_trace_kfree_skb` passes (without the leading `__data`); nil when absent.
+    public var tracepointArgumentCount: Int?
+    /// The raw tracepoint's context slot that holds the reason (ctx[i], 8 bytes each): the argument
+    /// named `reason`, else the one typed `enum skb_drop_reason` (vmlinux leaves these names empty).
+    public var reasonArgumentIndex: Int?
 }
 
 /// Finds `enum skb_drop_reason` and `typedef btf_trace_kfree_skb` in a BTF blob.
@@ -34,8 +34,22 @@ enum BTFParser {
             position = record.end
         }
         let names = try enumID.map { id throws(DescriptionError) in try reasonNames(blob, try blob.record(at: recordOffsets[id])) }
-        let arguments = try typedefID.map { id throws(DescriptionError) in try tracepointArguments(blob, recordOffsets, id) }
-        return BTFKfreeSkb(names: names, tracepointArguments: arguments)
+        guard let typedefID else { return BTFKfreeSkb(names: names) }
+        let arguments = try tracepointArguments(blob, recordOffsets, typedefID)
+        let index = arguments.firstIndex { $0.name == "reason" }
+            ?? arguments.firstIndex { argument in enumID != nil && strippingQualifiers(blob, recordOffsets, argument.type) == enumID }
+        return BTFKfreeSkb(names: names, tracepointArgumentCount: arguments.count, reasonArgumentIndex: index)
+    }
+
+    /// The type id behind typedefs and const/volatile/restrict/type-tag qualifiers (not pointers).
+    private static func strippingQualifiers(_ blob: BTFBlob, _ offsets: [Int], _ start: Int) -> Int {
+        var id = start
+        for _ in 0..<8 {
+            guard id > 0, id < offsets.count, let record = try? blob.record(at: offsets[id]),
+                  [8, 9, 10, 11, 18].contains(record.kind) else { return id }
+            id = Int(record.sizeOrType)
+        }
+        return id
     }
 
     private static func reasonNames(_ blob: BTFBlob, _ record: BTFRecord) throws(DescriptionError) -> DropReasonNames {
@@ -51,17 +65,21 @@ enum BTFParser {
         return DropReasonNames(entries: entries)
     }
 
-    /// Follows the typedef through pointers and qualifiers to its FUNC_PROTO and names the parameters.
-    private static func tracepointArguments(_ blob: BTFBlob, _ offsets: [Int], _ typedefID: Int) throws(DescriptionError) -> [String] {
+    /// Follows the typedef through pointers and qualifiers to its FUNC_PROTO; the parameters' names and types.
+    private static func tracepointArguments(_ blob: BTFBlob, _ offsets: [Int], _ typedefID: Int)
+        throws(DescriptionError) -> [(name: String, type: Int)] {
         var id = typedefID
         for _ in 0..<8 {
             guard id > 0, id < offsets.count else { break }
             let record = try blob.record(at: offsets[id])
             if record.kind == BTFKind.functionPrototype {
-                var names: [String] = []
-                for parameter in 0..<record.vlen { names.append(try blob.string(try blob.u32(record.dataStart + parameter * 8))) }
+                var parameters: [(name: String, type: Int)] = []
+                for index in 0..<record.vlen {
+                    let at = record.dataStart + index * 8
+                    parameters.append((try blob.string(try blob.u32(at)), Int(try blob.u32(at + 4))))
+                }
                 // The first parameter is the tracepoint's private `void *__data`, not passed to raw tracepoint programs.
-                return Array(names.dropFirst())
+                return Array(parameters.dropFirst())
             }
             guard BTFKind.references.contains(record.kind) else { break }
             id = Int(record.sizeOrType)

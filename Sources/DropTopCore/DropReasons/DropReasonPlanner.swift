@@ -56,7 +56,7 @@ enum DropReasonPlanner {
 
     /// nil when BTF does not describe the tracepoint (try tracefs); throws when it shows no reason.
     private static func rawTracepointPlan(_ btf: BTFKfreeSkb, source: String) throws(DescriptionError) -> DropReasonPlan? {
-        guard btf.tracepointArguments != nil else { return nil }
+        guard btf.tracepointArgumentCount != nil else { return nil }
         guard let index = btf.reasonArgumentIndex else { throw .noReasonField("btf_trace_kfree_skb has no reason argument") }
         guard let names = btf.names, usable(names) else { throw .malformed("enum skb_drop_reason is missing or empty") }
         return DropReasonPlan(names: names, location: .rawTracepointArgument(index: index),

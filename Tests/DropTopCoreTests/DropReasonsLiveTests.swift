@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import DropTopCore
+
+/// Runs a program to completion with posix_spawn (killed after `timeout` s); returns its exit status.
+@discardableResult
+func runQuietly(_ arguments: [String], timeout: Double = 60) -> Int32 {
+    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawnp(&pid, arguments[0], nil, nil, argv, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    let deadline = Date().addingTimeInterval(timeout)
+    while waitpid(pid, &status, WNOHANG) == 0 {
+        if Date() > deadline { kill(pid, SIGKILL); waitpid(pid, &status, 0); return -1 }
+        usleep(2_000)
+    }
+    return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+}
+
+/// A network namespace with loopback up, deleted when the value goes away.
+struct DropReasonNamespace: ~Copyable {
+    let name = "dt-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+
+    init() throws {
+        guard runQuietly(["ip", "netns", "add", name]) == 0 else { throw NamespaceFailure(step: "ip netns add") }
+        guard runQuietly(["ip", "-n", name, "link", "set", "lo", "up"]) == 0 else {
+            runQuietly(["ip", "netns", "del", name])
+            throw NamespaceFailure(step: "ip link set lo up")
+        }
+    }
+
+    deinit { runQuietly(["ip", "netns", "del", name]) }
+
+    /// Runs a python3 program inside the namespace and expects it to succeed.
+    func python(_ program: String, timeout: Double = 120) {
+        let status = runQuietly(["ip", "netns", "exec", name, "/usr/bin/env", "python3", "-c", program], timeout: timeout)
+        #expect(status == 0, "python3 in \(name) exited with \(status)")
+    }
+}
+
+struct NamespaceFailure: Error { var step: String }
+
+/// Sends `count` UDP datagrams to 127.0.0.1:9, where nothing listens: each is dropped as NO_SOCKET.
+func sendToClosedPort(count: Int) -> String {
+    """
+    import socket
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for _ in range(\(count)): s.sendto(b'x', ('127.0.0.1', 9))
+    """
+}
+
+func total(_ totals: [DropReasonTotal], _ reason: String) -> UInt64 {
+    totals.first { $0.reason == reason }?.total ?? 0
+}
+
+func openCounter() throws -> DropReasonCounter {
+    switch DropReasonCounter.open() {
+    case .success(let counter): return counter
+    case .failure(let reason): throw NamespaceFailure(step: reason.message)
+    }
+}
+
+/// Loads a real program; drops are counted machine-wide, so these run one at a time.
+@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to load BPF programs and create network namespaces"))
+struct DropReasonsLiveTests {
+    @Test func closedPortDatagramsAreCountedAsNoSocket() throws {
+        let counter = try openCounter()
+        let namespace = try DropReasonNamespace()
+        let before = total(counter.totals(), "NO_SOCKET")
+        namespace.python(sendToClosedPort(count: 500))
+        let gained = total(counter.totals(), "NO_SOCKET") - before
+        #expect(gained >= 500 && gained < 700, "NO_SOCKET gained \(gained) via \(counter.mechanism)")
+        #expect(!counter.totals().contains { DropReasonNames.notDrops.contains($0.reason) })
+    }
+
+    @Test func aFullReceiveBufferIsCountedAsSocketRcvbuff() throws {
+        let counter = try openCounter()
+        let namespace = try DropReasonNamespace()
+        let before = total(counter.totals(), "SOCKET_RCVBUFF")
+        namespace.python("""
+            import socket
+            r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            r.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+            r.bind(('127.0.0.1', 5555))
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            for _ in range(2000): s.sendto(b'x' * 200, ('127.0.0.1', 5555))
+            """)
+        let gained = total(counter.totals(), "SOCKET_RCVBUFF") - before
+        #expect(gained >= 1500 && gained <= 2000, "SOCKET_RCVBUFF gained \(gained)")
+    }
+
+    @Test func theProgramIsGoneWhenTheCounterIs() throws {
+        var counter: DropReasonCounter? = try openCounter()
+        let id = try #require(counter?.programInfo()?.id)
+        #expect(DropReasonCounter.loadedProgramIDs(named: DropReasonCounter.programName).contains(id))
+        counter = nil
+        // The last descriptor frees the program; allow the kernel a moment for deferred link release.
+        var remaining = [id]
+        for _ in 0..<100 where remaining.contains(id) {
+            usleep(20_000)
+            remaining = DropReasonCounter.loadedProgramIDs(named: DropReasonCounter.programName)
+        }
+        #expect(!remaining.contains(id))
+    }
+
+    /// Not an assertion: prints ns per drop. Run with DROPTOP_MEASURE_COST=1 (see the report).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["DROPTOP_MEASURE_COST"] == "1"))
+    func costPerDropIsPrinted() throws {
+        let statsPath = "/proc/sys/kernel/bpf_stats_enabled"
+        let previous = try String(contentsOfFile: statsPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        try "1".write(toFile: statsPath, atomically: false, encoding: .utf8)
+        defer { try? previous.write(toFile: statsPath, atomically: false, encoding: .utf8) }
+        let counter = try openCounter()
+        let namespace = try DropReasonNamespace()
+        namespace.python(sendToClosedPort(count: 200_000), timeout: 300)
+        let info = try #require(counter.programInfo())
+        let perRun = info.nanosecondsPerRun.map { String(format: "%.1f", $0) } ?? "n/a"
+        print("drop-reason cost: \(info.runTimeNanoseconds) ns over \(info.runCount) runs = \(perRun) ns per drop "
+              + "via \(counter.mechanism); NO_SOCKET \(total(counter.totals(), "NO_SOCKET"))")
+    }
+}
