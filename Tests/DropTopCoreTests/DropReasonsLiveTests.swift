@@ -74,6 +74,26 @@ struct DropReasonsLiveTests {
         #expect(!counter.totals().contains { DropReasonNames.notDrops.contains($0.reason) })
     }
 
+    /// The fallback for hosts without BTF: a tracefs tracepoint, with tracefs mounted for the test only.
+    @Test func tracefsFallbackCountsNoSocketToo() throws {
+        let root = NSTemporaryDirectory() + "droptop-tracefs-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try #require(runQuietly(["mount", "-t", "tracefs", "nodev", root]) == 0, "cannot mount tracefs at \(root)")
+        defer { runQuietly(["umount", root]) }
+        let counter: DropReasonCounter
+        switch DropReasonCounter.open(btfPath: "/nonexistent/vmlinux", tracefsRoots: [root]) {
+        case .success(let opened): counter = opened
+        case .failure(let reason): Issue.record(Comment(rawValue: reason.message)); return
+        }
+        #expect(counter.mechanism == "tracefs tracepoint")
+        let namespace = try DropReasonNamespace()
+        let before = total(counter.totals(), "NO_SOCKET")
+        namespace.python(sendToClosedPort(count: 500))
+        let gained = total(counter.totals(), "NO_SOCKET") - before
+        #expect(gained >= 500 && gained < 700, "NO_SOCKET gained \(gained) via \(counter.mechanism)")
+    }
+
     @Test func aFullReceiveBufferIsCountedAsSocketRcvbuff() throws {
         let counter = try openCounter()
         let namespace = try DropReasonNamespace()
@@ -87,7 +107,8 @@ struct DropReasonsLiveTests {
             for _ in range(2000): s.sendto(b'x' * 200, ('127.0.0.1', 5555))
             """)
         let gained = total(counter.totals(), "SOCKET_RCVBUFF") - before
-        #expect(gained >= 1500 && gained <= 2000, "SOCKET_RCVBUFF gained \(gained)")
+        // Drops are machine-wide: other traffic on a shared host may add a few.
+        #expect(gained >= 1500 && gained < 2500, "SOCKET_RCVBUFF gained \(gained)")
     }
 
     @Test func theProgramIsGoneWhenTheCounterIs() throws {
@@ -105,6 +126,7 @@ struct DropReasonsLiveTests {
     }
 
     /// Not an assertion: prints ns per drop. Run with DROPTOP_MEASURE_COST=1 (see the report).
+    /// An empty program attached beside the counter measures what run_time_ns itself costs per run.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["DROPTOP_MEASURE_COST"] == "1"))
     func costPerDropIsPrinted() throws {
         let statsPath = "/proc/sys/kernel/bpf_stats_enabled"
@@ -112,11 +134,18 @@ struct DropReasonsLiveTests {
         try "1".write(toFile: statsPath, atomically: false, encoding: .utf8)
         defer { try? previous.write(toFile: statsPath, atomically: false, encoding: .utf8) }
         let counter = try openCounter()
+        let empty = [BPFInstruction(code: 0xB7, dst: 0, immediate: 0), BPFInstruction(code: 0x95)]
+        let baseline = try BPFObjects.loadProgram(type: DropCountingProgram.programTypeRawTracepoint, name: "droptop_empty", empty).get()
+        let baselineLink = try BPFObjects.attachRawTracepoint("kfree_skb", program: baseline).get()
         let namespace = try DropReasonNamespace()
         namespace.python(sendToClosedPort(count: 200_000), timeout: 300)
         let info = try #require(counter.programInfo())
-        let perRun = info.nanosecondsPerRun.map { String(format: "%.1f", $0) } ?? "n/a"
-        print("drop-reason cost: \(info.runTimeNanoseconds) ns over \(info.runCount) runs = \(perRun) ns per drop "
-              + "via \(counter.mechanism); NO_SOCKET \(total(counter.totals(), "NO_SOCKET"))")
+        let floor = try #require(BPFObjects.programInfo(baseline.fd))
+        _ = baselineLink
+        let format: (BPFProgramInfo) -> String = { info in
+            "\(info.runTimeNanoseconds) ns / \(info.runCount) runs = " + String(format: "%.1f ns", info.nanosecondsPerRun ?? 0)
+        }
+        print("drop-reason cost via \(counter.mechanism): counter \(format(info)); empty program \(format(floor)); "
+              + "NO_SOCKET \(total(counter.totals(), "NO_SOCKET"))")
     }
 }

@@ -25,7 +25,8 @@ enum BPFObjects {
     }
 
     /// Loads a program; on refusal, loads it again with a verifier log and reports the log's first line.
-    static func loadProgram(type: UInt32, name: String, _ instructions: [BPFInstruction]) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+    static func loadProgram(type: UInt32, name: String,
+                            _ instructions: [BPFInstruction]) -> Result<OwnedDescriptor, DropReasonUnavailable> {
         let code = instructions.flatMap(\.bytes)
         switch load(type: type, name: name, code: code, logSize: 0) {
         case .success(let fd): return .success(OwnedDescriptor(fd))

@@ -65,7 +65,8 @@ public final class DropReasonCounter: Sendable {
         }
     }
 
-    private static func attach(_ attachment: DropReasonPlan.Attachment, _ program: OwnedDescriptor) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+    private static func attach(_ attachment: DropReasonPlan.Attachment,
+                               _ program: OwnedDescriptor) -> Result<OwnedDescriptor, DropReasonUnavailable> {
         switch attachment {
         case .rawTracepoint(let name): return BPFObjects.attachRawTracepoint(name, program: program)
         case .tracepoint(let id): return BPFObjects.attachTracepoint(id: id, program: program)
