@@ -41,6 +41,34 @@ struct DropReasonNamespace: ~Copyable {
 
 struct NamespaceFailure: Error { var step: String }
 
+/// Starts this test binary again to run one test, with `environment` added and output discarded.
+func spawnThisTestBinary(test: String, environment: [String: String]) -> pid_t? {
+    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let arguments = [executable, "--testing-library", "swift-testing", "--filter", test]
+    let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
+    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var pid: pid_t = 0
+    return posix_spawn(&pid, executable, &actions, nil, argv, envp) == 0 ? pid : nil
+}
+
+/// Polls until no loaded program has this id (the kernel may finish releasing a link just after close).
+func waitUntilUnloaded(_ id: UInt32) -> Bool {
+    for _ in 0..<100 {
+        if !DropReasonCounter.loadedProgramIDs(named: DropReasonCounter.programName).contains(id) { return true }
+        usleep(20_000)
+    }
+    return false
+}
+
+let counterHolderVariable = "DROPTOP_TEST_HOLD_COUNTER_ID_FILE"
+
 /// Sends `count` UDP datagrams to 127.0.0.1:9, where nothing listens: each is dropped as NO_SOCKET.
 func sendToClosedPort(count: Int) -> String {
     """
@@ -116,13 +144,37 @@ struct DropReasonsLiveTests {
         let id = try #require(counter?.programInfo()?.id)
         #expect(DropReasonCounter.loadedProgramIDs(named: DropReasonCounter.programName).contains(id))
         counter = nil
-        // The last descriptor frees the program; allow the kernel a moment for deferred link release.
-        var remaining = [id]
-        for _ in 0..<100 where remaining.contains(id) {
+        #expect(waitUntilUnloaded(id))
+    }
+
+    /// Run only as the child of the next test: holds a counter, writes its program id, waits to be killed.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[counterHolderVariable] != nil))
+    func holdACounterUntilKilled() throws {
+        let counter = try openCounter()
+        let id = try #require(counter.programInfo()?.id)
+        let path = try #require(ProcessInfo.processInfo.environment[counterHolderVariable])
+        try "\(id)".write(toFile: path, atomically: true, encoding: .utf8)
+        sleep(60)
+        _ = counter
+    }
+
+    @Test func theProgramIsGoneAfterItsProcessIsKilled() throws {
+        let idFile = NSTemporaryDirectory() + "droptop-holder-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: idFile) }
+        let pid = try #require(spawnThisTestBinary(test: "holdACounterUntilKilled", environment: [counterHolderVariable: idFile]))
+        var status: Int32 = 0, reaped = false
+        defer { if !reaped { kill(pid, SIGKILL); waitpid(pid, &status, 0) } }
+        var id: UInt32?
+        for _ in 0..<1000 where id == nil {
             usleep(20_000)
-            remaining = DropReasonCounter.loadedProgramIDs(named: DropReasonCounter.programName)
+            id = (try? String(contentsOfFile: idFile, encoding: .utf8)).flatMap { UInt32($0) }
         }
-        #expect(!remaining.contains(id))
+        let held = try #require(id, "the child test never reported its program id")
+        #expect(DropReasonCounter.loadedProgramIDs(named: DropReasonCounter.programName).contains(held))
+        kill(pid, SIGKILL)
+        reaped = waitpid(pid, &status, 0) == pid
+        #expect(reaped && (status & 0x7F) == SIGKILL, "the child was not killed: status \(status)")
+        #expect(waitUntilUnloaded(held))
     }
 
     /// Not an assertion: prints ns per drop. Run with DROPTOP_MEASURE_COST=1 (see the report).
