@@ -1,8 +1,8 @@
 /// Counts, per kernel drop reason, every packet the kernel frees as dropped (skb:kfree_skb).
 ///
 /// No clang or libbpf: a 15-instruction program is assembled here, loaded with bpf(2) and attached
-/// either as a raw tracepoint found through BTF (preferred: works without tracefs, reads
-/// `reason` as the tracepoint argument BTF names) or as a tracefs tracepoint through
+/// either as a raw tracepoint found through BTF (preferred: works without tracefs; reads the
+/// tracepoint argument BTF types as `enum skb_drop_reason`) or as a tracefs tracepoint through
 /// perf_event_open (fallback for kernels without BTF). Reason numbers and names are always read
 /// from the running kernel. Counts live in a per-CPU array with one slot per reason number below
 /// SKB_DROP_REASON_MAX and one overflow slot, reported as SUBSYSTEM_SPECIFIC, for values at or past
