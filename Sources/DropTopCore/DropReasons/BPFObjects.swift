@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Creating, loading, attaching and reading the kernel objects, one bpf(2) command each.
+/// Offsets are those of union bpf_attr and struct bpf_prog_info in include/uapi/linux/bpf.h.
+enum BPFObjects {
+    static func failure(_ operation: String, _ error: Errno32) -> DropReasonUnavailable {
+        error.isPermission ? .notPermitted(operation: operation)
+            : .systemCallFailed(operation: operation, error: error.text)
+    }
+
+    /// A BPF_MAP_TYPE_PERCPU_ARRAY of u64 counters indexed by u32.
+    static func createPerCPUArray(name: String, entries: UInt32) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+        var attr = BPFAttr()
+        attr.set32(0, 6)  // map_type = BPF_MAP_TYPE_PERCPU_ARRAY
+        attr.set32(4, 4)  // key_size
+        attr.set32(8, 8)  // value_size
+        attr.set32(12, entries)  // max_entries
+        attr.setName(28, name)  // map_name
+        return KernelCall.bpf(.mapCreate, &attr).map(OwnedDescriptor.init)
+            .mapError { failure("bpf(BPF_MAP_CREATE)", $0) }
+    }
+
+    /// Loads a program; on refusal, loads it again with a verifier log and reports the log's first line.
+    static func loadProgram(type: UInt32, name: String,
+                            _ instructions: [BPFInstruction]) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+        let code = instructions.flatMap(\.bytes)
+        switch load(type: type, name: name, code: code, logSize: 0) {
+        case .success(let fd): return .success(OwnedDescriptor(fd))
+        case .failure(let error) where error.errno.isPermission:
+            return .failure(.notPermitted(operation: "bpf(BPF_PROG_LOAD)"))
+        case .failure:
+            switch load(type: type, name: name, code: code, logSize: 64 * 1024) {
+            case .success(let fd): return .success(OwnedDescriptor(fd))
+            case .failure(let error): return .failure(.programRejected(error: error.errno.text, log: error.firstLogLine))
+            }
+        }
+    }
+
+    private struct LoadFailure: Error { var errno: Errno32; var firstLogLine: String }
+
+    private static func load(type: UInt32, name: String, code: [UInt8], logSize: Int) -> Result<Int32, LoadFailure> {
+        var log = [UInt8](repeating: 0, count: max(logSize, 1))
+        let license = Array("Dual MIT/GPL".utf8) + [0]
+        let result = code.withUnsafeBytes { codePointer in
+            license.withUnsafeBytes { licensePointer in
+                log.withUnsafeMutableBytes { logPointer in
+                    var attr = BPFAttr()
+                    attr.set32(0, type)  // prog_type
+                    attr.set32(4, UInt32(code.count / 8))  // insn_cnt
+                    attr.setPointer(8, codePointer.baseAddress)  // insns
+                    attr.setPointer(16, licensePointer.baseAddress)  // license
+                    if logSize > 0 {
+                        attr.set32(24, 1)  // log_level
+                        attr.set32(28, UInt32(logSize))  // log_size
+                        attr.setPointer(32, logPointer.baseAddress)  // log_buf
+                    }
+                    attr.setName(48, name)  // prog_name
+                    return KernelCall.bpf(.programLoad, &attr)
+                }
+            }
+        }
+        let firstLine = String(decoding: log.prefix { $0 != 0 && $0 != 0x0A }, as: UTF8.self)
+        return result.mapError { LoadFailure(errno: $0, firstLogLine: firstLine) }
+    }
+
+    /// BPF_RAW_TRACEPOINT_OPEN: attaches until the returned descriptor is closed.
+    static func attachRawTracepoint(_ tracepoint: String, program: OwnedDescriptor) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+        let name = Array(tracepoint.utf8) + [0]
+        return name.withUnsafeBytes { namePointer in
+            var attr = BPFAttr()
+            attr.setPointer(0, namePointer.baseAddress)  // raw_tracepoint.name
+            attr.set32(8, UInt32(bitPattern: program.fd))  // raw_tracepoint.prog_fd
+            return KernelCall.bpf(.rawTracepointOpen, &attr)
+        }.map(OwnedDescriptor.init).mapError { failure("bpf(BPF_RAW_TRACEPOINT_OPEN, \(tracepoint))", $0) }
+    }
+
+    /// perf_event_open on CPU 0 (a tracepoint's programs run for hits on every CPU), then SET_BPF and ENABLE.
+    static func attachTracepoint(id: UInt64, program: OwnedDescriptor) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+        let event: OwnedDescriptor
+        switch KernelCall.openTracepointEvent(id: id, cpu: 0) {
+        case .success(let fd): event = OwnedDescriptor(fd)
+        case .failure(let error): return .failure(failure("perf_event_open(tracepoint \(id))", error))
+        }
+        if case .failure(let error) = KernelCall.ioctl(event.fd, PerfEventAttr.ioctlSetBPF, Int(program.fd)) {
+            return .failure(failure("ioctl(PERF_EVENT_IOC_SET_BPF)", error))
+        }
+        if case .failure(let error) = KernelCall.ioctl(event.fd, PerfEventAttr.ioctlEnable, 0) {
+            return .failure(failure("ioctl(PERF_EVENT_IOC_ENABLE)", error))
+        }
+        return .success(event)
+    }
+
+    /// The sum over CPUs of one per-CPU u64 slot; nil when the lookup fails.
+    static func perCPUSum(map: OwnedDescriptor, key: UInt32, possibleCPUs: Int) -> UInt64? {
+        var keyValue = key
+        var values = [UInt64](repeating: 0, count: possibleCPUs)  // 8 bytes per possible CPU
+        let result = withUnsafeBytes(of: &keyValue) { keyPointer in
+            values.withUnsafeMutableBytes { valuePointer in
+                var attr = BPFAttr()
+                attr.set32(0, UInt32(bitPattern: map.fd))  // map_fd
+                attr.setPointer(8, keyPointer.baseAddress)  // key
+                attr.setPointer(16, UnsafeRawPointer(valuePointer.baseAddress))  // value
+                return KernelCall.bpf(.mapLookupElement, &attr)
+            }
+        }
+        guard case .success = result else { return nil }
+        return values.reduce(0, &+)
+    }
+}
