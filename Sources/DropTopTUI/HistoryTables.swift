@@ -16,6 +16,7 @@ public enum HistoryTables {
         case .tcp: return tcpStates(reports)
         case .protocols: return protocolRates(reports)
         case .triage: return triageHistory(reports)
+        case .dropReasons: return dropReasonHistory(reports)
         }
     }
 
@@ -105,6 +106,31 @@ public enum HistoryTables {
         }
         let head: Line = [Span(Format.padRight("time", 9), .header)] + TCPState.allCases.map { Span(Format.pad($0.historyLabel, stateCol), .header) }
         return PaneContent(header: head, rows: rows.isEmpty ? [[Span("no TCP data yet", .dim)]] : rows)
+    }
+
+    /// One row per interval and moving reason, sar-style, then each reason's average.
+    static func dropReasonHistory(_ reports: [Report]) -> PaneContent {
+        let nameWidth = min(28, max(10, (reports.flatMap { $0.dropReasons.map(\.reason.count) }.max() ?? 0) + 1))
+        var rows: [Line] = []
+        var order: [String] = []
+        var series: [String: [(Double?, Double)]] = [:]
+        for r in reports {
+            for d in r.movingDropReasons {
+                if series[d.reason] == nil { order.append(d.reason) }
+                rows.append([Span(Format.padRight(TimeText.clock(r.sample.wallSeconds), 9) + Format.padRight(d.reason, nameWidth))]
+                            + valueSpans([d.perSecond], [.reasonDrops]))
+            }
+            // Every interval counts towards the average, moving or not.
+            for reason in order {
+                series[reason, default: []].append((r.dropReasons.first { $0.reason == reason }?.perSecond ?? 0, r.intervalSeconds ?? 0))
+            }
+        }
+        for reason in order {
+            rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(reason, nameWidth))]
+                        + [Span(Format.rate(average(series[reason] ?? []), width: col))])
+        }
+        let head = header("REASON", [Column.reasonDrops.label], nameWidth: nameWidth)
+        return PaneContent(header: head, rows: rows.isEmpty ? [[Span("no kernel drops in this history", .dim)]] : rows)
     }
 
     static func triageHistory(_ reports: [Report]) -> PaneContent {

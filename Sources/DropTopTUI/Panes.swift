@@ -298,3 +298,27 @@ extension String {
 
     var trimmingLeadingSpaces: String { String(drop { $0 == " " }) }
 }
+
+extension Panes {
+    /// Pane 7: the kernel's drop reasons, fastest first, with the layer and meaning of each.
+    /// In the overview only those moving now; zoomed, every reason counted since the start.
+    public static func dropReasons(_ report: Report, movingOnly: Bool, width: Int) -> PaneContent {
+        guard let sample = report.sample.dropReasons, sample.available else {
+            let why = report.sample.dropReasons?.note ?? "not counted: kernel drop reasons are read only on a live host"
+            return PaneContent(header: nil, rows: [[Span(why, .warn)]])
+        }
+        let shown = movingOnly ? report.movingDropReasons : report.dropReasons
+        let nameWidth = min(28, max(10, (shown.map(\.reason.count).max() ?? 0) + 1))
+        let header: Line = [Span(Format.padRight("REASON", nameWidth) + Format.pad(Column.reasonDrops.label, 10)
+                                 + Format.pad("total", 12) + "  " + Format.padRight("layer", 12) + "meaning", .header)]
+        let rows: [Line] = shown.map { d in
+            [Span(Format.padRight(d.reason, nameWidth)),
+             Span(Format.rate(d.perSecond, width: 10), style(.reasonDrops, d.perSecond)),
+             Span(Format.count(d.total, width: 12)),
+             Span("  " + Format.padRight(d.info.layer.name, 12), .dim),
+             Span(d.info.meaning)]
+        }
+        let empty = "no packets dropped since droptop started (\(sample.note ?? "kernel drop reasons"))"
+        return PaneContent(header: header, rows: rows.isEmpty ? [[Span(empty, .good)]] : rows)
+    }
+}

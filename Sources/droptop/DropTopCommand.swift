@@ -60,6 +60,9 @@ struct DropTopCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("With --batch, sar's habit: [interval [count]], e.g. droptop -b 1 5.", valueName: "interval count"))
     var positional: [String] = []
 
+    @Flag(name: .long, help: "Do not count the kernel's drop reasons (a BPF program on skb:kfree_skb, loaded as root).")
+    var noDropReasons = false
+
     @Flag(name: .long, help: "Terminal UI: no colors, attributes (bold, reverse) only. Also when NO_COLOR is set.")
     var noColor = false
 
@@ -175,6 +178,8 @@ extension DropTopCommand {
     func liveSampler() -> Sampler {
         let sampler = Sampler(procRoot: proc, sysRoot: sys)
         sampler.interfaceGlobs = interfaceGlobs
+        // The BPF counter sees the live kernel: not for a captured tree.
+        if proc == "/proc" && !noDropReasons { sampler.dropReasons = DropReasonReader() }
         return sampler
     }
 

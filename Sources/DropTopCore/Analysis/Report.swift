@@ -37,6 +37,8 @@ public struct Report: Sendable {
     public var retransPercent: Double?
     /// Drops per second of each busy UDP socket, by inode.
     public var udpDropRates: [UInt64: Double]
+    /// Kernel drop reasons counted so far, with their rates (empty without a counter).
+    public var dropReasons: [DropReasonRate]
     /// Triage findings for this interval, set by whoever runs a TriageEngine over the reports.
     public var findings: [Finding] = []
 
@@ -90,6 +92,7 @@ public struct Report: Sendable {
 
         retransPercent = nil
         udpDropRates = [:]
+        dropReasons = Self.dropReasonRates(previous: previous, current: current, seconds: seconds)
         if let retrans = rate(.tcpRetransSegs), let out = rate(.tcpOutSegs), out > 0 {
             retransPercent = min(100, retrans / out * 100)
         }

@@ -33,11 +33,13 @@ public enum ColumnSource: Sendable {
     case sockstat(String, String)
     /// Host: sockets in a TCP state.
     case tcpState(TCPState)
+    /// Per kernel drop reason: packets dropped per second.
+    case dropReasonRate
 }
 
 /// What a column is about: a whole-host figure, one row per interface, or one row per CPU.
 public enum ColumnScope: Sendable {
-    case host, interface, cpu
+    case host, interface, cpu, dropReason
 }
 
 /// One figure as every view shows it: declared once in Columns.swift.
@@ -73,6 +75,7 @@ public struct Column: Sendable {
         case .interface, .interfaceUtilization: return .interface
         case .softnet, .softirqRX, .softirqTX, .networkIRQs, .networkIRQShare: return .cpu
         case .counter, .retransPercent, .sockstat, .tcpState: return .host
+        case .dropReasonRate: return .dropReason
         }
     }
 
@@ -135,6 +138,7 @@ public struct ColumnGroup: Sendable {
         case .interface: return "IFACE"
         case .cpu: return "CPU"
         case .host: return nil
+        case .dropReason: return "REASON"
         }
     }
 
@@ -144,6 +148,7 @@ public struct ColumnGroup: Sendable {
         case .interface: return (interfaces ?? r.interfaces).map { i in (i.name, columns.map { $0.value(i) }) }
         case .cpu: return r.cpus.map { c in (String(c.cpu), columns.map { $0.value(c, in: r) }) }
         case .host: return [(nil, columns.map { $0.value(r) })]
+        case .dropReason: return r.dropReasons.map { d in (d.reason, columns.map { _ in d.perSecond }) }
         }
     }
 }

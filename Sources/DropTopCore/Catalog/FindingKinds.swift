@@ -123,10 +123,17 @@ extension FindingKind {
         hint: "{net.ipv4.ip_local_port_range}; connection reuse (keep-alive, pools); net.ipv4.tcp_tw_reuse; "
             + "net.ipv4.tcp_max_tw_buckets")
 
+    /// A moving kernel drop reason that no other finding explains; its layer is the reason's.
+    public static let kernelDropReason = FindingKind(
+        "kernel-drop-reason", .ip, title: "Kernel dropping packets: {MEANING} ({REASON})",
+        explanation: "The kernel freed these packets as dropped with reason {REASON}: {MEANING}. No counter-based finding "
+            + "explains them. Host-wide figure: the tracepoint sees every namespace.",
+        hint: "perf record -e skb:kfree_skb -g (where in the kernel); pane 7 for every reason", hostWide: true)
+
     /// Every kind, for the docs check.
     public static let all: [FindingKind] = [
         .linkNoCarrier, .linkErrors, .nicRingOverrun, .interfaceDrops, .softnetBacklogDrops, .softnetTimeSqueeze, .irqImbalance,
         .netRXImbalance, .ipErrors, .udpRcvbufErrors, .udpSndbufErrors, .udpNoPorts, .udpCsumErrors, .tcpListenOverflow,
-        .tcpSynBacklog, .tcpRetransmits, .tcpRcvPressure, .tcpResets, .tcpCloseWait, .tcpTimeWait,
+        .tcpSynBacklog, .tcpRetransmits, .tcpRcvPressure, .tcpResets, .tcpCloseWait, .tcpTimeWait, .kernelDropReason,
     ]
 }

@@ -24,6 +24,8 @@ public struct Sample: Codable, Sendable {
     public var socketTablesCostSeconds: Double?
     public var sockstat: SockStat?
     public var protocols: ProtocolCounters?
+    /// Kernel drop reasons (skb:kfree_skb), host-wide; nil where none were read (a captured tree).
+    public var dropReasons: DropReasonSample?
     public var sysctl: OrderedDictionary<String, String>
     public var errors: [SourceError]
 

@@ -67,6 +67,8 @@ public final class Sampler {
     private var ipv6Present = true
     static let noIPv6 = SourceError(source: "/proc/net/if_inet6",
         message: "IPv6 is not available (no /proc/net/if_inet6 or /proc/net/snmp6: ipv6.disable=1, or hidden): tcp6, udp6, snmp6 and sockstat6 are not read")
+    /// Kernel drop reasons through BPF; set only for the live host (nil: not read).
+    public var dropReasons: DropReasonReader?
     /// --iface: only interfaces whose names match one of these globs (empty: all).
     public var interfaceGlobs: [String] = []
 
@@ -147,6 +149,7 @@ public final class Sampler {
         s.protocols = protocols.isEmpty ? nil : protocols
 
         s.sysctl = sysctlValues
+        s.dropReasons = dropReasons?.sample()
         s.errors = errors
         return s
     }
