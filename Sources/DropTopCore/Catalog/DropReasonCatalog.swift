@@ -30,18 +30,5 @@ public enum DropReasonCatalog {
         return DropReasonInfo(layer, "kernel drop reason \(reason) (see the kernel's include/net/dropreason-core.h)")
     }
 
-    static let entries: [String: DropReasonInfo] = [
-        "NOT_SPECIFIED": DropReasonInfo(.ip, "freed as dropped without a reason (kfree_skb callers not yet annotated)",
-                                        knob: "noisy by nature; look at the other reasons and counters"),
-        "NO_SOCKET": DropReasonInfo(.application, "no socket for the destination port (closed port, or a reset to one)",
-                                    knob: "ss -tuln (who listens)", explainedBy: ["udp-no-ports", "tcp-resets"]),
-        "SOCKET_RCVBUFF": DropReasonInfo(.socket, "the socket's receive buffer was full", knob: "SO_RCVBUF; net.core.rmem_max",
-                                         explainedBy: ["udp-rcvbuf-errors", "tcp-rcv-pressure"]),
-        "TCP_LISTEN_OVERFLOW": DropReasonInfo(.application, "a listener's accept queue was full",
-                                              knob: "net.core.somaxconn; listen() backlog", explainedBy: ["tcp-listen-overflow"]),
-        "CPU_BACKLOG": DropReasonInfo(.cpu, "the CPU's input backlog was full", knob: "net.core.netdev_max_backlog",
-                                      explainedBy: ["softnet-backlog-drops"]),
-        "QDISC_DROP": DropReasonInfo(.nic, "a queue discipline dropped the packet on transmit", knob: "tc -s qdisc",
-                                     explainedBy: ["interface-drops", "udp-sndbuf-errors"]),
-    ]
+    // `entries`, the table itself, is in DropReasonEntries.swift.
 }
