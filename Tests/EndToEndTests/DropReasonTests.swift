@@ -18,7 +18,9 @@ extension TriageScenarioTests {
     func expectReason(_ o: Outcome, _ name: String, near section: String, _ counter: String) throws {
         let snmp = snmpRate(o, section, counter)
         #expect(snmp > 50, "\(section).\(counter) barely moved: \(snmp)/s")
-        let entry = try #require(reason(o, name), "no \(name) in \(o.raw.prefix(2000))")
+        let reasons = (value(try? JSONSerialization.jsonObject(with: Data(o.raw.utf8)), "drop_reasons", "reasons") as? [[String: Any]])?
+            .compactMap { $0["reason"] as? String } ?? []
+        let entry = try #require(reason(o, name), "no \(name) among \(reasons)")
         let rate = try #require(entry["per_s"] as? Double)
         #expect(rate >= snmp * 0.9 && rate <= snmp * 3 + 100, "\(name) \(rate)/s against \(section).\(counter) \(snmp)/s")
     }
@@ -36,13 +38,14 @@ extension TriageScenarioTests {
         #expect(!o.findings.contains { $0["id"] as? String == "kernel-drop-reason" && $0["item"] as? String == "SOCKET_RCVBUFF" })
     }
 
-    @Test func aFullAcceptQueueIsTheKernelsListenOverflow() throws {
+    /// Linux 6.18 consumes the SYN it refuses for a full accept queue (tcp_conn_request returns 0,
+    /// then consume_skb), so no drop reason moves: ListenOverflows is the only evidence, and the
+    /// finding must not depend on the reason.
+    @Test func aFullAcceptQueueNeedsNoDropReason() throws {
         let o = try scenario("accept-queue")
-        let overflows = snmpRate(o, "TcpExt", "ListenOverflows")
-        #expect(overflows > 0)
-        let entry = try #require(reason(o, "TCP_LISTEN_OVERFLOW"), "reasons: \(o.raw.prefix(3000))")
-        #expect(((entry["per_s"] as? Double) ?? 0) > 0)
-        #expect(entry["layer"] as? String == "application")
+        #expect(snmpRate(o, "TcpExt", "ListenOverflows") > 0)
+        #expect(finding(o, "tcp-listen-overflow") != nil)
+        if let entry = reason(o, "TCP_LISTEN_OVERFLOW") { #expect(entry["layer"] as? String == "application") }
     }
 }
 
