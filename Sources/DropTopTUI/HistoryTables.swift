@@ -20,6 +20,9 @@ public enum HistoryTables {
         }
     }
 
+    /// What a history shows before it has two samples.
+    static let collecting: [Line] = [[Span("collecting: rates appear after the second sample", .dim)]]
+
     static func header(_ first: String, _ columns: [String], nameWidth: Int = Panes.minimumNameWidth) -> Line {
         [Span(Format.padRight("time", 9) + Format.padRight(first, nameWidth), .header)]
             + columns.map { Span(Format.pad($0, col), .header) }
@@ -59,7 +62,7 @@ public enum HistoryTables {
             rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(name, nameWidth))]
                         + valueSpans(avg, columns))
         }
-        return PaneContent(header: header("IFACE", group.labels, nameWidth: nameWidth), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
+        return PaneContent(header: header("IFACE", group.labels, nameWidth: nameWidth), rows: rows.isEmpty ? collecting : rows)
     }
 
     static func cpus(_ reports: [Report]) -> PaneContent {
@@ -83,7 +86,7 @@ public enum HistoryTables {
             rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(String(cpu), Panes.minimumNameWidth))]
                         + avg.map { Span(Format.rate($0, width: col)) })
         }
-        return PaneContent(header: header("CPU", ColumnGroup.cpuPane.labels), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
+        return PaneContent(header: header("CPU", ColumnGroup.cpuPane.labels), rows: rows.isEmpty ? collecting : rows)
     }
 
     /// 11 columns of 9 cells fit a 120-column window (TCPState.historyLabel).
@@ -104,7 +107,8 @@ public enum HistoryTables {
         if n > 0 {
             rows.append([Span(Format.padRight("Average:", 9), .header)] + sums.map { Span(Format.rate($0 / n, width: stateCol)) })
         }
-        let head: Line = [Span(Format.padRight("time", 9), .header)] + TCPState.allCases.map { Span(Format.pad($0.historyLabel, stateCol), .header) }
+        let head: Line = [Span(Format.padRight("time", 9), .header)]
+            + TCPState.allCases.map { Span(Format.pad($0.historyLabel, stateCol), .header) }
         return PaneContent(header: head, rows: rows.isEmpty ? [[Span("no TCP data yet", .dim)]] : rows)
     }
 
@@ -161,6 +165,6 @@ public enum HistoryTables {
             rows.append([Span(Format.padRight("Average:", 9), .header)] + avg.map { Span(Format.rate($0, width: col)) })
         }
         let head: Line = [Span(Format.padRight("time", 9), .header)] + columns.map { Span(Format.pad($0.label, col), .header) }
-        return PaneContent(header: head, rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
+        return PaneContent(header: head, rows: rows.isEmpty ? collecting : rows)
     }
 }

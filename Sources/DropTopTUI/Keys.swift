@@ -38,7 +38,9 @@ public enum KeyHandler {
                 state.focus = p
             }
         case .tab: state.focus = PaneID(rawValue: state.focus.rawValue % PaneID.allCases.count + 1) ?? .throughput
-        case .backTab: state.focus = PaneID(rawValue: (state.focus.rawValue + PaneID.allCases.count - 2) % PaneID.allCases.count + 1) ?? .throughput
+        case .backTab:
+            let count = PaneID.allCases.count
+            state.focus = PaneID(rawValue: (state.focus.rawValue + count - 2) % count + 1) ?? .throughput
         case .char("s"): state.sort = InterfaceSort(rawValue: (state.sort.rawValue + 1) % InterfaceSort.allCases.count) ?? .name
         case .char("f"): state.filter = InterfaceFilter(rawValue: (state.filter.rawValue + 1) % InterfaceFilter.allCases.count) ?? .all
         case .char("i"): state.showIRQRows.toggle()

@@ -136,7 +136,9 @@ public enum Panes {
         let barWidth = max(0, width - 4 - col * count - 5)
         var header: Line = [Span(Format.padRight("CPU", 4), .header)]
         header += columns.map { Span(Format.pad(label($0, wide: !narrow && col >= 10), col), .header) }
-        if barWidth > 2 { header.append(Span(" " + Format.padRight(barWidth >= 17 ? "share of net IRQs" : "IRQ share", barWidth + 4), .header)) }
+        if barWidth > 2 {
+            header.append(Span(" " + Format.padRight(barWidth >= 17 ? "share of net IRQs" : "IRQ share", barWidth + 4), .header))
+        }
         let total = report.cpus.reduce(0.0) { $0 + ($1.netIRQsPerSecond ?? 0) }
         let rows: [Line] = report.cpus.map { c in
             var line: Line = [Span(Format.padRight(String(c.cpu), 4))]
@@ -210,7 +212,8 @@ public enum Panes {
                          Span(Format.count(l.acceptQueue, width: 8), l.acceptQueue > 0 ? .warn : .normal)])
         }
         if tcp.listeners.isEmpty { rows.append([Span("(none)", .dim)]) }
-        rows.append([Span(Format.padRight("top peers", peerAddress) + Format.pad("conns", 8) + Format.pad("retrans", 8) + Format.pad("tw", 7), .header)])
+        rows.append([Span(Format.padRight("top peers", peerAddress) + Format.pad("conns", 8) + Format.pad("retrans", 8)
+                          + Format.pad("tw", 7), .header)])
         for p in tcp.peers.prefix(8) {
             rows.append([Span(Format.padRight(p.address, peerAddress)), Span(Format.count(p.connections, width: 8)),
                          Span(Format.count(p.retransmitting, width: 8), p.retransmitting > 0 ? .warn : .normal),
@@ -251,8 +254,9 @@ extension Panes {
     /// One line per finding: severity, layer, title and the moving number.
     public static func triage(_ report: Report, state: ViewState, width: Int) -> PaneContent {
         guard !report.findings.isEmpty else {
-            return PaneContent(header: nil, rows: [[Span(report.intervalSeconds == nil ? "collecting: findings need two samples"
-                                                                                      : "no findings: nothing is being dropped that droptop can see", .good)]])
+            let text = report.intervalSeconds == nil ? "collecting: findings need two samples"
+                : "no findings: nothing is being dropped that droptop can see"
+            return PaneContent(header: nil, rows: [[Span(text, .good)]])
         }
         let rows: [Line] = report.findings.map { f in
             [Span(Format.padRight(f.severity.name.uppercased(), 9), severityStyle(f.severity)),
@@ -276,7 +280,9 @@ extension Panes {
                 rows.append([Span("  \(e.name)\(e.item.map { " (\($0))" } ?? ""): "), Span(value + unit, severityStyle(f.severity))])
             }
             for chunk in wrap(f.explanation + (f.hostWide ? " (host-wide source)" : ""), width - 4) { rows.append([Span("  " + chunk)]) }
-            for (k, chunk) in wrap(f.hint, width - 10).enumerated() { rows.append([Span(k == 0 ? "  look: " : "        ", .dim), Span(chunk, .good)]) }
+            for (k, chunk) in wrap(f.hint, width - 10).enumerated() {
+                rows.append([Span(k == 0 ? "  look: " : "        ", .dim), Span(chunk, .good)])
+            }
             rows.append([])
         }
         return PaneContent(header: nil, rows: rows)

@@ -169,7 +169,8 @@ public enum ScreenRenderer {
             grid.put(" droptop", x: 0, y: 0, style: .status)
             return
         }
-        var text = " droptop | \(sample.host.hostname) | \(sample.host.kernel) | \(TimeText.date(sample.wallSeconds)) \(TimeText.clock(sample.wallSeconds))"
+        let time = "\(TimeText.date(sample.wallSeconds)) \(TimeText.clock(sample.wallSeconds))"
+        var text = " droptop | \(sample.host.hostname) | \(sample.host.kernel) | \(time)"
         text += " | every \(Format.fixed(state.interval, state.interval < 1 ? 1 : 0))s"
         if let note { text += " | \(note)" }
         let used = grid.put(text, x: 0, y: 0, style: .status)

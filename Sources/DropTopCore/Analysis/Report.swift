@@ -51,15 +51,7 @@ public struct Report: Sendable {
         interfaces = current.interfaces.map { InterfaceReport(current: $0, previous: oldInterfaces[$0.name], seconds: seconds) }
 
         cpus = Self.cpuReports(previous: previous, current: current, seconds: seconds)
-        let cpuOrder = cpus.map(\.cpu)
-        let oldIRQs = Dictionary(previous?.networkIRQs?.map { ($0.irq + "\u{0}" + $0.interface, $0) } ?? [], uniquingKeysWith: { a, _ in a })
-        irqs = (current.networkIRQs ?? []).map { irq in
-            let old = oldIRQs[irq.irq + "\u{0}" + irq.interface]
-            let perCPU = cpuOrder.map { cpu in Rate.perSecond(from: old?.counts[cpu], to: irq.counts[cpu], seconds: seconds) }
-            let known = perCPU.compactMap { $0 }
-            let total: Double? = old == nil || seconds == nil ? nil : known.reduce(0, +)
-            return IRQReport(irq: irq.irq, device: irq.device, interface: irq.interface, perCPUPerSecond: perCPU, totalPerSecond: total)
-        }
+        irqs = Self.irqReports(previous: previous, current: current, cpuOrder: cpus.map(\.cpu), seconds: seconds)
         // Per-CPU network IRQ totals come from the mapped IRQs.
         if seconds != nil && previous?.networkIRQs != nil {
             for index in cpus.indices {
@@ -112,6 +104,18 @@ public struct Report: Sendable {
         let seconds = new - old
         guard seconds.isFinite, seconds >= 0.001 else { return nil }
         return seconds
+    }
+
+    /// Per-CPU rates of each network IRQ, aligned with `cpuOrder`; IRQs matched by number and interface.
+    private static func irqReports(previous: Sample?, current: Sample, cpuOrder: [Int], seconds: Double?) -> [IRQReport] {
+        func key(_ irq: NetworkIRQSample) -> String { irq.irq + "\u{0}" + irq.interface }
+        let oldIRQs = Dictionary(previous?.networkIRQs?.map { (key($0), $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        return (current.networkIRQs ?? []).map { irq in
+            let old = oldIRQs[key(irq)]
+            let perCPU = cpuOrder.map { cpu in Rate.perSecond(from: old?.counts[cpu], to: irq.counts[cpu], seconds: seconds) }
+            let total: Double? = old == nil || seconds == nil ? nil : perCPU.compactMap { $0 }.reduce(0, +)
+            return IRQReport(irq: irq.irq, device: irq.device, interface: irq.interface, perCPUPerSecond: perCPU, totalPerSecond: total)
+        }
     }
 
     public func rate(_ section: String, _ counter: String) -> Double? { protocolRates[section]?[counter] ?? nil }

@@ -78,7 +78,8 @@ public enum TriageRules {
             let item = "cpu\(c.cpu)", fill = ["CPU": String(c.cpu)]
             if let d = c.softnetRates[SoftnetColumn.dropped.name] ?? nil, d > 0 {
                 out.append(FindingKind.softnetBacklogDrops.finding(
-                    r, .critical, item: item, fill: fill, evidence: [Evidence(name: "softnet_dropped", value: d, unit: "per_s", item: item)]))
+                    r, .critical, item: item, fill: fill,
+                    evidence: [Evidence(name: "softnet_dropped", value: d, unit: "per_s", item: item)]))
             }
             if let s = c.softnetRates[SoftnetColumn.timeSqueeze.name] ?? nil, s >= 1 {
                 out.append(FindingKind.softnetTimeSqueeze.finding(

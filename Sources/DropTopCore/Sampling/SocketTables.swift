@@ -55,7 +55,8 @@ public final class ProcSocketTables: SocketTableSource {
                 }
                 readAny = true
                 if let problem = result.firstProblem {
-                    errors.append(SourceError(source: "/proc/" + file, message: "\(result.badRows) unreadable rows skipped; first: \(problem)"))
+                    let message = "\(result.badRows) unreadable rows skipped; first: \(problem)"
+                    errors.append(SourceError(source: "/proc/" + file, message: message))
                 }
             } catch {
                 errors.append(error)
