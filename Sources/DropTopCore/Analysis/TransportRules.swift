@@ -59,12 +59,15 @@ extension TriageRules {
         return FindingKind.tcpSynBacklog.finding(r, dropping ? .critical : .warning, evidence: counters + level)
     }
 
+    /// Shown when retransmissions pass their share of segments sent.
+    static let retransmitCounters: [CounterID] = [.tcpRetransSegs, .tcpTimeouts, .tcpSynRetrans, .tcpLostRetransmit]
+
     static func retransmits(_ r: Report) -> Finding? {
         guard let percent = r.retransPercent, let sent = r.rate(.tcpOutSegs), sent >= TriageThresholds.retransMinSegments,
               percent >= TriageThresholds.retransWarning else { return nil }
         let peers = (r.sample.tcp?.retransmittingPeers ?? []).prefix(3)
         let evidence = [Evidence(name: "retrans", value: percent, unit: "percent", item: nil)]
-            + [ev(.tcpRetransSegs, r), ev(.tcpTimeouts, r), ev(.tcpSynRetrans, r), ev(.tcpLostRetransmit, r)].compactMap { $0 }
+            + retransmitCounters.compactMap { ev($0, r) }
             + peers.map { Evidence(name: "retransmitting_sockets", value: Double($0.retransmitting), unit: "count", item: $0.address) }
         return FindingKind.tcpRetransmits.finding(r, percent >= TriageThresholds.retransCritical ? .critical : .warning,
                                                   item: peers.first?.address, fill: ["PERCENT": Finding.short(percent)], evidence: evidence)

@@ -68,16 +68,16 @@ extension FindingKind {
             + "reads too slowly or its buffer is too small.",
         hint: "the application's SO_RCVBUF; {net.core.rmem_max}, {net.core.rmem_default}; ss -u -a -m")
     public static let udpSndbufErrors = FindingKind(
-        "udp-sndbuf-errors", .socket, title: "UDP sends failing: buffer or queue full",
+        "udp-sndbuf-errors", .socket, title: "UDP sends failing: buffer or queue full ({COUNTERS})",
         explanation: "Sends failed because the socket send buffer or the device queue was full (Udp, Udp6, UDP-Lite).",
         hint: "tc -s qdisc (drops, backlog); txqueuelen (ip link); {net.core.wmem_max}")
     public static let udpNoPorts = FindingKind(
-        "udp-no-ports", .application, title: "UDP datagrams to closed ports",
+        "udp-no-ports", .application, title: "UDP datagrams to closed ports ({COUNTERS})",
         explanation: "Datagrams arrived for a port nobody listens on: a service is down, or clients send to the wrong port "
             + "(or it is a scan).",
         hint: "ss -u -a -n (who listens); tcpdump -n udp to see the destination port")
     public static let udpCsumErrors = FindingKind(
-        "udp-csum-errors", .transport, title: "UDP checksum errors",
+        "udp-csum-errors", .transport, title: "UDP checksum errors ({COUNTERS})",
         explanation: "Datagrams failed their checksum: corruption on the path or a NIC offload problem.",
         hint: "ethtool -k IF (rx-checksumming); link errors in pane 2")
     public static let tcpListenOverflow = FindingKind(
@@ -96,7 +96,7 @@ extension FindingKind {
             + "answering.",
         hint: "ss -t -i dst <peer> (retrans, rtt, cwnd); mtr <peer>; drops on the peer and in between")
     public static let tcpRcvPressure = FindingKind(
-        "tcp-rcv-pressure", .socket, title: "TCP receive buffers under pressure",
+        "tcp-rcv-pressure", .socket, title: "TCP receive buffers under pressure ({COUNTERS})",
         explanation: "Sockets ran out of receive memory: the kernel pruned or dropped queued data (out-of-order segments "
             + "first: OfoPruned, TCPOFODrop), or the application reads too slowly and the window closed.",
         hint: "{net.ipv4.tcp_rmem}; the application's read loop; ss -t -m (rb, r)")
