@@ -19,12 +19,12 @@ extension TriageRules {
         }
         for reason in moving where !explained.contains(reason.reason) && !unspecifiedReasons.contains(reason.reason) {
             guard let rate = reason.perSecond, rate >= unexplainedReasonRate else { continue }
-            out.append(unexplained(r, reason, rate: rate))
+            out.append(unexplainedReason(r, reason, rate: rate))
         }
         return out
     }
 
-    static func unexplained(_ r: Report, _ reason: DropReasonRate, rate: Double) -> Finding {
+    static func unexplainedReason(_ r: Report, _ reason: DropReasonRate, rate: Double) -> Finding {
         let info = reason.info
         var finding = FindingKind.kernelDropReason.finding(
             r, .warning, item: reason.reason, fill: ["REASON": reason.reason, "MEANING": info.meaning],

@@ -9,7 +9,8 @@ public enum TriageRules {
         f += link(r); f += nic(r); f += interfaceDrops(r)
         f += softnet(r); f += imbalance(r)
         f += counterRules.compactMap { $0.evaluate(r) }
-        f += udpReceiveBuffers(r) + ip(r) + tcp(r)
+        f += udpReceiveBuffers(r) + tcp(r)
+        f += unexplained(r, after: f)
         return withDropReasons(r, f).sorted {
             ($0.layer, -$0.severity.rawValue, $0.id, $0.item ?? "") < ($1.layer, -$1.severity.rawValue, $1.id, $1.item ?? "")
         }

@@ -46,8 +46,9 @@ extension SoftnetColumn {
 }
 
 extension CounterID {
-    /// The catalog's one-line meaning of a protocol counter, when a column shows it.
-    public var meaning: String? { Self.meanings[self] }
+    /// The one-line meaning of a protocol counter: a column's where one shows it, else the
+    /// counter catalog's (docs/mib-census.tsv).
+    public var meaning: String? { Self.meanings[self] ?? CounterCatalog.entry(self)?.meaning }
 
     private static let meanings: [CounterID: String] = {
         var map: [CounterID: String] = [:]

@@ -16,7 +16,12 @@ public final class Sampler {
         "net.core.somaxconn", "net.core.rmem_default", "net.core.rmem_max", "net.core.wmem_default",
         "net.core.wmem_max", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "net.ipv4.tcp_max_syn_backlog",
         "net.ipv4.tcp_syncookies", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_fin_timeout",
-        "net.ipv4.ipfrag_high_thresh",
+        "net.ipv4.ipfrag_high_thresh", "net.ipv4.ipfrag_time", "net.ipv6.ip6frag_high_thresh", "net.ipv4.ip_forward",
+        "net.ipv4.ip_no_pmtu_disc", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter",
+        "net.ipv4.conf.all.log_martians", "net.ipv4.conf.all.arp_filter", "net.ipv4.neigh.default.gc_thresh3",
+        "net.ipv4.icmp_msgs_per_sec", "net.ipv4.icmp_ratelimit", "net.ipv6.icmp.ratelimit", "net.ipv4.tcp_timestamps",
+        "net.ipv4.tcp_tw_reuse", "net.ipv4.tcp_mem", "net.ipv4.tcp_max_orphans", "vm.min_free_kbytes",
+        "net.ipv4.tcp_retries2", "net.ipv4.tcp_migrate_req", "net.ipv4.udp_mem", "net.mptcp.checksum_enabled",
     ]
     /// The /sys/class/net/IF/statistics files that break down /proc/net/dev's folded columns.
     public static let statisticNames = [
