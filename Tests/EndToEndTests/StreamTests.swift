@@ -153,7 +153,8 @@ func makeServerRecording() throws -> String {
         #expect(r.stderr.isEmpty)
     }
 
-    @Test func prometheusPassesPromtoolAndAgreesWithJSON() throws {
+    @Test(.needs(.promtool)) func prometheusPassesPromtoolAndAgreesWithJSON() throws {
+        let promtoolPath = try OptionalTool.promtool.require()
         let path = NSTemporaryDirectory() + "droptop-prom-\(UUID().uuidString).jsonl"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let json = try droptop(["--once", "-i", "0", "--record", path] + fixture("server64"))
@@ -161,7 +162,7 @@ func makeServerRecording() throws -> String {
         #expect(prom.status == 0)
         try prom.stdout.write(toFile: path + ".prom", atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path + ".prom") }
-        let promtool = try run("/usr/bin/env", ["sh", "-c", "promtool check metrics < '\(path).prom'"], timeout: 30)
+        let promtool = try run("/bin/sh", ["-c", "'\(promtoolPath)' check metrics < '\(path).prom'"], timeout: 30)
         #expect(promtool.status == 0, "promtool: \(promtool.stdout) \(promtool.stderr)")
         #expect(promtool.stdout.isEmpty && promtool.stderr.isEmpty, "promtool warnings: \(promtool.stdout)\(promtool.stderr)")
         let j = try #require(json.json)
