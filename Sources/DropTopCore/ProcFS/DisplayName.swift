@@ -7,10 +7,16 @@
 /// - control bytes (0x00–0x1F, 0x7F), C1 controls (U+0080–U+009F) and every byte that is not
 ///   part of valid UTF-8 become `\xNN` (two lower-case hex digits, one escape per byte).
 ///
+/// - a name longer than `maxBytes` keeps its first `maxBytes` bytes, then `...`.
+///
 /// Because backslashes are doubled, the form is unambiguous and can be turned back into the
 /// original bytes, and it never contains a byte a terminal would interpret.
 public enum DisplayName {
+    /// The longest name shown whole: interface names have 15 bytes, IRQ descriptions a few dozen.
+    public static let maxBytes = 256
+
     public static func escaped<S: Collection>(_ bytes: S) -> String where S.Element == UInt8 {
+        guard bytes.count <= maxBytes else { return escaped(bytes.prefix(maxBytes)) + "..." }
         // Fast path: plain printable ASCII without backslashes (nearly every real name).
         if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C }) {
             return String(decoding: bytes, as: UTF8.self)
