@@ -249,6 +249,7 @@ func sleepSeconds(_ seconds: Double) {
 @main
 enum Main {
     static func main() {
+        replaceRuntimeCrashHandlers()   // before anything can crash or Ctrl-\ arrive
         do {
             var command = try DropTopCommand.parseAsRoot()
             try command.run()

@@ -134,6 +134,41 @@ func makeServerRecording() throws -> String {
         #expect(try validateAgainstSchema(text).status == 0)
     }
 
+    /// Runs `droptop ARGS` as a background job with job control on (so SIGQUIT is not ignored),
+    /// sends it `signal` after 1 s, and returns the job's status with its stdout and stderr.
+    func signalled(_ arguments: String, _ signal: String) throws -> (status: Int32, out: String, err: String) {
+        let base = NSTemporaryDirectory() + "droptop-sig-\(UUID().uuidString)"
+        defer { for s in [".out", ".err"] { try? FileManager.default.removeItem(atPath: base + s) } }
+        let script = "set -m; ulimit -c 0; \(droptopBinary) \(arguments) > \(base).out 2> \(base).err & p=$!; "
+            + "sleep 1; kill -\(signal) $p; wait $p"
+        let r = try run("/bin/bash", ["-c", script], timeout: 20)
+        let out = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
+        return (r.status, out, err)
+    }
+
+    @Test func quitEndsTheStreamLikeTERMWithoutTheRuntimeCrashReporter() throws {
+        let r = try signalled("--json -i 0.2 --count 1000", "QUIT")
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.isEmpty, "\(r.err)")
+        #expect(r.out.hasSuffix("\n") && r.out.split(separator: "\n").count >= 2)
+        #expect(!r.out.contains("crashed") && !r.out.contains("Backtrac"))
+    }
+
+    @Test func quitEndsOnceLikeTERM() throws {
+        let r = try signalled("--once -i 5", "QUIT")
+        #expect(r.status == 128 + 3)
+        #expect(r.out.isEmpty && r.err.isEmpty, "\(r.out)\(r.err)")
+    }
+
+    @Test func aCrashSignalDoesNotStartTheRuntimeBacktracer() throws {
+        for (name, number) in [("SEGV", 11), ("ABRT", 6)] {
+            let r = try signalled("--json -i 0.2 --count 1000", name)
+            #expect(r.status == 128 + number, "\(name)")
+            #expect(!r.out.contains("crashed") && !r.err.contains("crashed") && !r.out.contains("Backtrac"), "\(name): \(r.err)")
+        }
+    }
+
     @Test func aSignalTheParentIgnoredStaysIgnored() throws {
         // bash starts background jobs with SIGINT ignored (so does nohup with SIGHUP): droptop
         // must not catch it back, or a Ctrl-C meant for the shell would stop it.

@@ -130,7 +130,8 @@ struct TmuxTests {
     }
 
     /// SIGILL is what a Swift runtime trap raises: a crash must not leave the terminal raw either.
-    @Test(arguments: [("TERM", 15), ("HUP", 1), ("ILL", 4)])
+    /// SIGQUIT must not hand the screen to the Swift runtime's crash reporter.
+    @Test(arguments: [("TERM", 15), ("HUP", 1), ("ILL", 4), ("QUIT", 3)])
     func signalsRestoreTheTerminal(signal: String, number: Int) throws {
         let s = try TmuxSession()
         start(s, "server64")
@@ -139,6 +140,18 @@ struct TmuxTests {
         kill(pid, Int32(number))
         let screen = s.waitFor("EXIT=\(128 + number)")
         #expect(screen.contains("EXIT=\(128 + number)"), "\(screen)")
+        #expect(!screen.contains("crashed") && !screen.contains("Press space"), "\(screen)")
+        s.expectTerminalRestored()
+    }
+
+    @Test func ctrlBackslashQuitsAndRestoresTheTerminal() throws {
+        let s = try TmuxSession()
+        start(s, "server64")
+        s.waitFor("4 TCP sockets")
+        s.key("C-\\")
+        let screen = s.waitFor("EXIT=131")
+        #expect(screen.contains("EXIT=131"), "\(screen)")
+        #expect(!screen.contains("crashed") && !screen.contains("Press space"), "\(screen)")
         s.expectTerminalRestored()
     }
 
