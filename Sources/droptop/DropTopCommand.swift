@@ -143,12 +143,12 @@ struct DropTopCommand: ParsableCommand {
         } else {
             let sampler = liveSampler()
             let first = sampler.sample()
-            try? recorder?.append(first)
+            try record(first, recorder)
             var live = Report(previous: nil, current: first)
             if interval > 0 {
                 sleepSeconds(interval)
                 let second = sampler.sample()
-                try? recorder?.append(second)
+                try record(second, recorder)
                 live = Report(previous: first, current: second)
             }
             report = live
@@ -209,6 +209,14 @@ extension DropTopCommand {
         do { return try RecordingWriter(path: record) } catch {
             writeError("droptop: \(error.source): \(error.message)")
             throw ExitCode(2)
+        }
+    }
+
+    /// --once --record: a sample that cannot be recorded (disk full) is an error (exit 1).
+    func record(_ sample: Sample, _ recorder: RecordingWriter?) throws {
+        do { try recorder?.append(sample) } catch {
+            writeError("droptop: \(error.source): \(error.message)")
+            throw ExitCode(1)
         }
     }
 

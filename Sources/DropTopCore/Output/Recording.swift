@@ -26,10 +26,12 @@ public enum Recording {
 /// before the next begins, so a droptop killed mid-run leaves a file that replays.
 public final class RecordingWriter {
     private let fd: FileDescriptor
+    private let path: String
     private let encoder = JSONEncoder()
     private var wroteHeader: Bool
 
     public init(path: String) throws(SourceError) {
+        self.path = path
         do {
             fd = try FileDescriptor.open(FilePath(path), .readWrite, options: [.create, .append, .closeOnExec],
                                          permissions: [.ownerReadWrite, .groupRead, .otherRead])
@@ -37,6 +39,8 @@ public final class RecordingWriter {
         } catch {
             throw SourceError(source: path, message: "cannot open for recording: \(error)")
         }
+        // Appending samples to some other file would damage it, and it would not replay.
+        do { try RecordingFile.checkAppendable(fd, path: path) } catch { try? fd.close(); throw error }
     }
 
     deinit { try? fd.close() }
@@ -53,14 +57,14 @@ public final class RecordingWriter {
         } catch let e as SourceError {
             throw e
         } catch {
-            throw SourceError(source: "recording", message: "\(error)")
+            throw SourceError(source: path, message: "cannot write the recording: \(error)")
         }
     }
 
     private func writeLine(_ data: Data) throws {
         var bytes = [UInt8](data)
         bytes.append(0x0A)
-        _ = try bytes.withUnsafeBytes { try fd.writeAll($0) }
+        try RecordingFile.appendLine(bytes, to: fd)
     }
 }
 
