@@ -37,9 +37,10 @@ private func installSignalHandlers() {
     // A parent may have left these blocked; then they would never reach the handler (or curses).
     var unblock = sigset_t()
     sigemptyset(&unblock)
-    for sig in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { sigaddset(&unblock, sig) }
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH] { sigaddset(&unblock, sig) }
     pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-    catchSignals([SIGINT, SIGTERM, SIGHUP], handler: handler)
+    // SIGQUIT (Ctrl-\) too: left to the runtime, its crash reporter would take the screen.
+    catchSignals([SIGINT, SIGTERM, SIGHUP, SIGQUIT], handler: handler)
 }
 
 /// One thread owns the terminal: it samples, renders and reads keys in turn.
@@ -57,8 +58,8 @@ public final class App {
         self.state = state
     }
 
-    /// Runs until q, Ctrl-C, SIGTERM or SIGHUP. Returns the exit status; for SIGTERM and SIGHUP
-    /// it restores the terminal and re-raises the signal instead of returning.
+    /// Runs until q, Ctrl-C, SIGTERM, SIGHUP or SIGQUIT. Returns the exit status; for SIGTERM,
+    /// SIGHUP and SIGQUIT it restores the terminal and re-raises the signal instead of returning.
     public func run() -> Int32 {
         installSignalHandlers()
         installCrashHandlers()
@@ -92,9 +93,7 @@ public final class App {
             if signal != 0 {
                 screen.end()
                 if signal == SIGINT { return 0 }
-                Glibc.signal(signal, SIG_DFL)
-                raise(signal)
-                return 128 + signal
+                terminate(by: signal)
             }
             let now = Sampler.monotonicNow()
             if !state.paused && now >= nextSample {

@@ -142,11 +142,11 @@ struct DropTopCommand: ParsableCommand {
         // first two of a recording.
         let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
         guard var report = pipeline.next() else { throw ExitCode(1) }
-        try? recorder?.append(report.sample)
+        try record(report.sample, recorder)
         if replayed != nil || interval > 0 {
             if replayed == nil { sleepSeconds(interval) }
             if let second = pipeline.next() {
-                try? recorder?.append(second.sample)
+                try record(second.sample, recorder)
                 report = second
             }
         }
@@ -210,6 +210,14 @@ extension DropTopCommand {
         }
     }
 
+    /// --once --record: a sample that cannot be recorded (disk full) is an error (exit 1).
+    func record(_ sample: Sample, _ recorder: RecordingWriter?) throws {
+        do { try recorder?.append(sample) } catch {
+            writeError("droptop: \(error.source): \(error.message)")
+            throw ExitCode(1)
+        }
+    }
+
     func runTerminalUI(replay: [Sample]? = nil, recorder: RecordingWriter? = nil) -> Int32 {
         setlocale(LC_ALL, "")
         var state = ViewState()
@@ -247,6 +255,7 @@ func sleepSeconds(_ seconds: Double) {
 @main
 enum Main {
     static func main() {
+        replaceRuntimeCrashHandlers()   // before anything can crash or Ctrl-\ arrive
         do {
             var command = try DropTopCommand.parseAsRoot()
             try command.run()

@@ -160,6 +160,10 @@ func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
         #expect(text.contains("ev\\x1b[31"))
         #expect(text.contains("b\\xffd"))
         #expect(!grid.cells.contains { $0.char.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } })
+        // A right-to-left override and a zero-width space are shown as bytes, never sent.
+        let tall = render(history("oddnames"), width: 80, height: 40).text
+        #expect(tall.contains("│\\xe2\\x80\\xae1 ") && tall.contains("│\\xe2\\x80\\x8b "))
+        #expect(!grid.cells.contains { $0.char.unicodeScalars.contains { $0.properties.generalCategory == .format } })
     }
 
     @Test func asciiGlyphsWhenNotUTF8() throws {

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 @Suite struct DocsTests {
-    @Test func manPageRendersWithoutWarnings() throws {
-        let r = try run("/usr/bin/env", ["groff", "-man", "-ww", "-z", packageRoot + "/man/droptop.1"])
+    @Test(.needs(.groff)) func manPageRendersWithoutWarnings() throws {
+        let r = try run(try OptionalTool.groff.require(), [ "-man", "-ww", "-z", packageRoot + "/man/droptop.1"])
         #expect(r.status == 0)
         #expect(r.stderr.isEmpty, "groff warnings: \(r.stderr)")
     }

@@ -87,6 +87,7 @@ public final class Sampler {
     }
 
     public func sample() -> Sample {
+        reader.refusals.removeAll(keepingCapacity: true)
         var s = Sample(monotonicSeconds: Self.monotonicNow(), wallSeconds: Self.wallNow(), host: host())
         var errors: [SourceError] = []
         func attempt<T>(_ body: () throws(SourceError) -> T) -> T? {
@@ -155,7 +156,9 @@ public final class Sampler {
 
         s.sysctl = sysctlValues
         s.dropReasons = dropReasons?.sample()
-        s.errors = errors
+        // Refused files (a FIFO, an oversized value file) are reported even where a missing
+        // file is normal and its error ignored (the /sys link facts, sysctls).
+        s.errors = errors + reader.refusals.filter { !errors.contains($0) }
         return s
     }
 
