@@ -7,13 +7,19 @@ import os, re, sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources")
 MAX_LINE, MAX_FILE, MAX_FUNC = 140, 400, 60
-# A representative set: sar labels and the counters the rules and columns use.
-LITERALS = [
+# A representative set of column labels: each may be written in one Swift file only.
+LABELS = [
     "rxdrop/s", "txdrop/s", "rxfifo/s", "asmf/s", "fragf/s", "rcvbuferr/s", "lstovf/s", "dropd/s", "squeezd/s",
     "retrans/s", "%retrans", "noport/s", "idisc/s", "rxpck/s", "netirq/s", "drops/s",
+]
+# Kernel counter names: written only in the catalog (Sources/DropTopCore/Catalog/), where each
+# CounterID("Section", "Name") is declared once.
+COUNTERS = [
     "RcvbufErrors", "ListenOverflows", "ListenDrops", "InDiscards", "ReasmFails", "FragFails", "RetransSegs", "OutSegs",
     "NoPorts", "InCsumErrors", "TCPBacklogDrop", "TCPTimeWaitOverflow", "time_squeeze", "flow_limit_count",
 ]
+CATALOG = os.path.join("Sources", "DropTopCore", "Catalog")
+DECLARATION = re.compile(r'CounterID\("(\w+)", "(\w+)"\)')
 FUNC = re.compile(r"^\s*(?:@\w+(?:\([^)]*\))?\s+)*(?:(?:public|private|fileprivate|internal|static|mutating|override|final|"
                   r"nonisolated|@discardableResult)\s+)*(?:func|init|deinit)\b")
 
@@ -36,7 +42,7 @@ def functions(lines):
 
 
 def main():
-    problems, seen = [], {}
+    problems, seen, declared = [], {}, {}
     for folder, _, files in os.walk(ROOT):
         for name in sorted(files):
             if not name.endswith(".swift"):
@@ -53,12 +59,21 @@ def main():
                 if length > MAX_FUNC:
                     problems.append(f"{rel}:{start}: function of {length} lines (max {MAX_FUNC})")
             text = "\n".join(l for l in lines if not l.lstrip().startswith("//"))
-            for literal in LITERALS:
+            for literal in LABELS:
                 if f'"{literal}"' in text:
                     seen.setdefault(literal, []).append(rel)
+            in_catalog = rel.startswith(CATALOG)
+            for literal in COUNTERS:
+                if f'"{literal}"' in text and not in_catalog:
+                    problems.append(f'{rel}: kernel counter name "{literal}" outside the catalog')
+            for section, name in DECLARATION.findall(text):
+                declared.setdefault(f"{section}.{name}", []).append(rel)
     for literal, files in sorted(seen.items()):
         if len(files) > 1:
             problems.append(f'"{literal}" written in {len(files)} files: {", ".join(files)}')
+    for counter, files in sorted(declared.items()):
+        if len(files) > 1:
+            problems.append(f"{counter} declared {len(files)} times: {', '.join(files)}")
     for p in problems:
         print(p)
     return 1 if problems else 0

@@ -134,6 +134,7 @@ extension FindingKind {
         .udpRcvbufErrors, .udpSndbufErrors, .udpNoPorts, .udpCsumErrors, .udpMemoryErrors, .udpInErrors,
         .tcpListenOverflow, .tcpSynBacklog, .tcpRetransmits, .tcpRcvPressure, .tcpResets, .tcpCloseWait, .tcpTimeWait,
         .tcpBadSegments, .tcpPAWSRejects, .tcpOutOfWindow, .tcpICMPIgnored, .tcpMemoryPressure, .tcpAuthFailures,
-        .tcpMinTTLDrops, .tcpSendFailures, .tcpMigrateReqFailures, .mptcpJoinFailures, .mptcpDataErrors, .unexplainedDrops, .kernelDropReason,
+        .tcpMinTTLDrops, .tcpSendFailures, .tcpMigrateReqFailures, .mptcpJoinFailures, .mptcpDataErrors, .unexplainedDrops,
+        .kernelDropReason,
     ]
 }

@@ -96,7 +96,9 @@ public struct RecordingReader {
             throw SourceError(source: path, message: "not a droptop recording (line 1 is not a droptop.recording header)")
         }
         guard header.format == Recording.format else {
-            throw SourceError(source: path, message: "recording format \(DisplayName.escaped(header.format)) is not known to this droptop (it reads \(Recording.format))")
+            let format = DisplayName.escaped(header.format)
+            throw SourceError(source: path,
+                              message: "recording format \(format) is not known to this droptop (it reads \(Recording.format))")
         }
         for (index, line) in lines.enumerated().dropFirst() {
             if line.isEmpty { continue }
@@ -104,7 +106,8 @@ public struct RecordingReader {
                 let clamped = Data(JSONStringClamp.clamped(line))
                 samples.append(try decoder.decode(Sample.self, from: clamped))
             } catch {
-                problem = "line \(index + 1) is not a valid sample (truncated or corrupted); replayed the \(samples.count) samples before it"
+                problem = "line \(index + 1) is not a valid sample (truncated or corrupted); "
+                    + "replayed the \(samples.count) samples before it"
                 break
             }
         }

@@ -46,15 +46,17 @@ public final class Sampler {
     /// which costs milliseconds even on an idle host and ~190 ms with 100,000 sockets; on a
     /// host in trouble the live view reads them less often instead of adding to the load.
     public var socketTableBudget: Double?
-    private var lastSocketRead: (tcp: TCPSummary?, udp: UDPSummary?, errors: [SourceError], at: Double, cost: Double,
-                                 sockstat: [UInt64]?)?
+    /// The last socket-table read: what it gave, when, what it cost, and sockstat's counts then.
+    private struct SocketRead {
+        var tcp: TCPSummary?, udp: UDPSummary?, errors: [SourceError], at: Double, cost: Double, sockstat: [UInt64]?
+    }
+    private var lastSocketRead: SocketRead?
     /// With a budget, an unchanged /proc/net/sockstat (a cheap file) lets a read be reused this long.
     public var socketTableMaxAge: Double = 10
 
     /// Reuse the last socket-table read while it has not been paid for within the budget, or
     /// while sockstat's socket counts have not moved since it (then little can have changed).
-    private func shouldReuseSocketTables(last: (tcp: TCPSummary?, udp: UDPSummary?, errors: [SourceError], at: Double, cost: Double, sockstat: [UInt64]?),
-                                         now: Double, sockstat: SockStat?) -> Bool {
+    private func shouldReuseSocketTables(last: SocketRead, now: Double, sockstat: SockStat?) -> Bool {
         guard let budget = socketTableBudget, budget > 0 else { return false }
         let age = now - last.at
         if age < last.cost / budget { return true }
@@ -71,7 +73,8 @@ public final class Sampler {
     /// Whether this kernel has IPv6 (refreshed with the slow facts).
     private var ipv6Present = true
     static let noIPv6 = SourceError(source: "/proc/net/if_inet6",
-        message: "IPv6 is not available (no /proc/net/if_inet6 or /proc/net/snmp6: ipv6.disable=1, or hidden): tcp6, udp6, snmp6 and sockstat6 are not read")
+        message: "IPv6 is not available (no /proc/net/if_inet6 or /proc/net/snmp6: ipv6.disable=1, or hidden): "
+            + "tcp6, udp6, snmp6 and sockstat6 are not read")
     /// Kernel drop reasons through BPF; set only for the live host (nil: not read).
     public var dropReasons: DropReasonReader?
     /// --iface: only interfaces whose names match one of these globs (empty: all).
@@ -90,76 +93,90 @@ public final class Sampler {
         reader.refusals.removeAll(keepingCapacity: true)
         var s = Sample(monotonicSeconds: Self.monotonicNow(), wallSeconds: Self.wallNow(), host: host())
         var errors: [SourceError] = []
-        func attempt<T>(_ body: () throws(SourceError) -> T) -> T? {
-            do { return try body() } catch { errors.append(error); return nil }
-        }
-
-        // Interfaces: /proc/net/dev is the list; /sys adds link facts.
-        var rawNames: [[UInt8]] = []
-        if let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/dev") { try NetDevParser.parse($0) } }) {
-            errors += parsed.problems.map { SourceError(source: "/proc/net/dev", message: $0) }
-            for entry in parsed.value where InterfaceGlob.matches(entry.name, any: interfaceGlobs) {
-                rawNames.append(entry.rawName)
-                s.interfaces.append(interfaceSample(entry))
-            }
-        }
-
-        refreshSlowFacts(rawNames: rawNames, names: s.interfaces.map(\.name))
-        let online = onlineCPUList
-        s.softirqs = attempt { () throws(SourceError) in try reader.withContents(.proc, "softirqs") { try SoftIRQsParser.parse($0) } }
-        s.softnet = attempt { () throws(SourceError) in try reader.withContents(.proc, "net/softnet_stat") { try SoftnetParser.parse($0, onlineCPUs: online) } }
-        if let table = attempt({ () throws(SourceError) in try reader.withContents(.proc, "interrupts") { try InterruptsParser.parse($0) } }) {
-            s.interruptCPUs = table.cpuIDs
-            s.networkIRQs = table.rows.compactMap { row in
-                guard let interface = networkInterface(of: row) else { return nil }
-                var counts: [Int: UInt64] = [:]
-                for (column, value) in row.counts.enumerated() where column < table.cpuIDs.count {
-                    counts[table.cpuIDs[column]] = value
-                }
-                return NetworkIRQSample(irq: row.id, device: row.description, interface: interface, counts: counts)
-            }
-        }
-
+        readInterfaces(into: &s, errors: &errors)
+        readCPUSources(into: &s, errors: &errors)
         if !ipv6Present { errors.append(Self.noIPv6) }
-        var sockstat = attempt { () throws(SourceError) in try reader.withContents(.proc, "net/sockstat") { try SockStatParser.parse($0) } }
-        if ipv6Present, let v6 = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/sockstat6") { try SockStatParser.parse($0) } }) {
+        var sockstat = parse("net/sockstat", &errors) { try SockStatParser.parse($0) }
+        if ipv6Present, let v6 = parse("net/sockstat6", &errors, { try SockStatParser.parse($0) }) {
             sockstat = (sockstat ?? [:]).merging(v6) { a, _ in a }
         }
         s.sockstat = sockstat
-
-        let now = s.monotonicSeconds
-        if let last = lastSocketRead, shouldReuseSocketTables(last: last, now: now, sockstat: sockstat) {
-            s.tcp = last.tcp; s.udp = last.udp; errors += last.errors
-            s.socketTablesSeconds = last.at; s.socketTablesCostSeconds = last.cost
-        } else {
-            let before = Self.threadCPUNow()
-            let (tcp, tcpErrors) = socketSource.tcpSummary(includeIPv6: ipv6Present)
-            let (udp, udpErrors) = socketSource.udpSummary(includeIPv6: ipv6Present)
-            let cost = max(0, Self.threadCPUNow() - before)
-            s.tcp = tcp; s.udp = udp; errors += tcpErrors + udpErrors
-            s.socketTablesSeconds = now; s.socketTablesCostSeconds = cost
-            lastSocketRead = (tcp, udp, tcpErrors + udpErrors, now, cost, Self.socketCounts(sockstat))
-        }
-
-        var protocols = ProtocolCounters()
-        for file in ["net/snmp", "net/netstat"] {
-            if let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, file) { try SNMPParser.parsePairs($0) } }) {
-                protocols.merge(parsed.value) { a, _ in a }
-                errors += parsed.problems.map { SourceError(source: "/proc/" + file, message: $0) }
-            }
-        }
-        if ipv6Present, let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/snmp6") { try SNMPParser.parseSNMP6($0) } }) {
-            protocols.merge(parsed.value) { a, _ in a }
-            errors += parsed.problems.map { SourceError(source: "/proc/net/snmp6", message: $0) }
-        }
-        s.protocols = protocols.isEmpty ? nil : protocols
-
+        readSocketTables(into: &s, sockstat: sockstat, errors: &errors)
+        s.protocols = readProtocols(&errors)
         s.sysctl = sysctlValues
         s.dropReasons = dropReasons?.sample()
         // Refused files (a FIFO, an oversized value file) are reported even where a missing
         // file is normal and its error ignored (the /sys link facts, sysctls).
         s.errors = errors + reader.refusals.filter { !errors.contains($0) }
         return s
+    }
+
+    /// One /proc file through its parser; a failure becomes an entry of `errors` and nil.
+    private func parse<T>(_ file: String, _ errors: inout [SourceError],
+                          _ parser: (UnsafeBufferPointer<UInt8>) throws -> T) -> T? {
+        do { return try reader.withContents(.proc, file, parser) } catch { errors.append(error); return nil }
+    }
+
+    /// Interfaces: /proc/net/dev is the list; /sys adds link facts.
+    private func readInterfaces(into s: inout Sample, errors: inout [SourceError]) {
+        var rawNames: [[UInt8]] = []
+        if let parsed = parse("net/dev", &errors, { try NetDevParser.parse($0) }) {
+            errors += parsed.problems.map { SourceError(source: "/proc/net/dev", message: $0) }
+            for entry in parsed.value where InterfaceGlob.matches(entry.name, any: interfaceGlobs) {
+                rawNames.append(entry.rawName)
+                s.interfaces.append(interfaceSample(entry))
+            }
+        }
+        refreshSlowFacts(rawNames: rawNames, names: s.interfaces.map(\.name))
+    }
+
+    /// softirqs, softnet_stat and the network IRQs of /proc/interrupts (host-wide files).
+    private func readCPUSources(into s: inout Sample, errors: inout [SourceError]) {
+        let online = onlineCPUList
+        s.softirqs = parse("softirqs", &errors) { try SoftIRQsParser.parse($0) }
+        s.softnet = parse("net/softnet_stat", &errors) { try SoftnetParser.parse($0, onlineCPUs: online) }
+        guard let table = parse("interrupts", &errors, { try InterruptsParser.parse($0) }) else { return }
+        s.interruptCPUs = table.cpuIDs
+        s.networkIRQs = table.rows.compactMap { row in
+            guard let interface = networkInterface(of: row) else { return nil }
+            var counts: [Int: UInt64] = [:]
+            for (column, value) in row.counts.enumerated() where column < table.cpuIDs.count {
+                counts[table.cpuIDs[column]] = value
+            }
+            return NetworkIRQSample(irq: row.id, device: row.description, interface: interface, counts: counts)
+        }
+    }
+
+    /// TCP and UDP socket tables, or the last read while the budget says to reuse it.
+    private func readSocketTables(into s: inout Sample, sockstat: SockStat?, errors: inout [SourceError]) {
+        let now = s.monotonicSeconds
+        if let last = lastSocketRead, shouldReuseSocketTables(last: last, now: now, sockstat: sockstat) {
+            s.tcp = last.tcp; s.udp = last.udp; errors += last.errors
+            s.socketTablesSeconds = last.at; s.socketTablesCostSeconds = last.cost
+            return
+        }
+        let before = Self.threadCPUNow()
+        let (tcp, tcpErrors) = socketSource.tcpSummary(includeIPv6: ipv6Present)
+        let (udp, udpErrors) = socketSource.udpSummary(includeIPv6: ipv6Present)
+        let cost = max(0, Self.threadCPUNow() - before)
+        s.tcp = tcp; s.udp = udp; errors += tcpErrors + udpErrors
+        s.socketTablesSeconds = now; s.socketTablesCostSeconds = cost
+        lastSocketRead = SocketRead(tcp: tcp, udp: udp, errors: tcpErrors + udpErrors, at: now, cost: cost,
+                                    sockstat: Self.socketCounts(sockstat))
+    }
+
+    /// Every section of snmp, netstat and snmp6, by name.
+    private func readProtocols(_ errors: inout [SourceError]) -> ProtocolCounters? {
+        var protocols = ProtocolCounters()
+        for file in ["net/snmp", "net/netstat"] + (ipv6Present ? ["net/snmp6"] : []) {
+            let parsed = parse(file, &errors) { bytes in
+                file == "net/snmp6" ? try SNMPParser.parseSNMP6(bytes) : try SNMPParser.parsePairs(bytes)
+            }
+            guard let parsed else { continue }
+            protocols.merge(parsed.value) { a, _ in a }
+            errors += parsed.problems.map { SourceError(source: "/proc/" + file, message: $0) }
+        }
+        return protocols.isEmpty ? nil : protocols
     }
 
     private func interfaceSample(_ entry: NetDevEntry) -> InterfaceSample {
