@@ -179,7 +179,8 @@ extension DropTopCommand {
         let sampler = Sampler(procRoot: proc, sysRoot: sys)
         sampler.interfaceGlobs = interfaceGlobs
         // The BPF counter sees the live kernel: not for a captured tree.
-        if proc == "/proc" && !noDropReasons { sampler.dropReasons = DropReasonReader() }
+        // --once -i 0 takes one sample: no interval to count drops in, so no program to load.
+        if proc == "/proc" && !noDropReasons && !(once && effectiveInterval == 0) { sampler.dropReasons = DropReasonReader() }
         return sampler
     }
 
