@@ -58,7 +58,7 @@ extension ColumnGroup {
             return r.qdiscInterfaces.map { q in (q.interface, columns.map { $0.value(q) }) }
         case .neighbour:
             let tables = JSONReport.neighbourTables.filter { r.sample.statTables?[$0.rawValue] != nil }
-            return tables.map { t in (t.rawValue, columns.map { $0.value(r, table: t) }) }
+            return tables.map { t in (t.label, columns.map { $0.value(r, table: t) }) }
         case .conntrack:
             guard r.sample.conntrack != nil || r.sample.statTables?[PerCPUStatSource.nfConntrack.rawValue] != nil else { return [] }
             return [(nil, columns.map { $0.value(r, table: .nfConntrack) })]

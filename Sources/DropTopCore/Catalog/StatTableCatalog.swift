@@ -30,6 +30,9 @@ extension PerCPUStatSource {
         }
     }
 
+    /// The short name batch rows use ("arp", "ndisc", "conntrack").
+    public var label: String { rawValue.split(separator: "_").first.map(String.init) ?? rawValue }
+
     /// The kernel keeps one neighbour table for all namespaces and prints it only in the
     /// initial one; conntrack's statistics are per namespace.
     public var hostWide: Bool { self != .nfConntrack }
