@@ -19,7 +19,8 @@ extension ColumnGroup {
     public static let drop = ColumnGroup("DROP", [.reasonDrops])
 
     /// Every batch group, in the order `-n ALL` prints them.
-    public static let batchGroups: [ColumnGroup] = [.dev, .edev, .tcp, .etcp, .udp, .ip, .eip, .sock, .soft, .irq, .drop]
+    public static let batchGroups: [ColumnGroup] = [.dev, .edev, .tcp, .etcp, .udp, .ip, .eip, .sock, .soft, .irq, .drop,
+                                                     .qdisc, .neigh, .ct]
 
     // MARK: what the panes show
 

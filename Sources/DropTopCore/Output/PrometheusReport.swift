@@ -66,6 +66,7 @@ public enum PrometheusReport {
                    "Packets the kernel freed as dropped, by drop reason, since droptop started (host-wide).",
                    reasons.totals.map { ([("reason", $0.reason)], Double($0.total)) })
         }
+        for f in dropSourceFamilies(r) { family(f.name, f.type, f.help, f.samples) }
         family("droptop_finding", "gauge", "1 for each triage finding that holds now (docs/triage.md).",
                r.findings.map { ([("id", $0.id), ("severity", $0.severity.name), ("layer", $0.layer.name), ("item", $0.item ?? "")], 1) })
         return out
