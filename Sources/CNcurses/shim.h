@@ -39,4 +39,9 @@ static inline int droptop_key_end(void) { return KEY_END; }
 static inline int droptop_key_btab(void) { return KEY_BTAB; }
 static inline int droptop_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int droptop_err(void) { return ERR; }
+/// Whether the terminal set up by setupterm can move the cursor (TERM=dumb cannot).
+static inline int droptop_has_cursor_addressing(void) {
+    const char *cup = tigetstr("cup");
+    return cup != NULL && cup != (const char *)-1;
+}
 #endif

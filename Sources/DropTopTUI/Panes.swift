@@ -54,11 +54,13 @@ public enum Panes {
         }
     }
 
-    /// How a value is painted: red where a packet was lost, yellow for a precursor.
+    /// How a value is painted: red where a packet was lost, yellow for a precursor, bold for a
+    /// drop whose finding is info-level (never red).
     static func style(_ column: Column, _ value: Double?) -> Style {
         guard (value ?? 0) > 0 else { return .normal }
         switch column.trouble {
         case .none: return .normal
+        case .notice: return .header
         case .warning: return .warn
         case .loss: return .alert
         }

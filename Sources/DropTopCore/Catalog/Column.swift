@@ -9,6 +9,9 @@ public enum Trouble: Sendable {
     case none
     /// A precursor of loss (NAPI budget exhausted, ...): worth a look.
     case warning
+    /// A packet was dropped, but usually harmlessly (a port scan, an unknown protocol): its
+    /// finding is info-level, and the views do not paint it as loss.
+    case notice
     /// A packet was dropped, refused or failed.
     case loss
 }
@@ -21,6 +24,8 @@ public enum ColumnSource: Sendable {
     case interfaceUtilization
     /// Per CPU: a softnet_stat counter per second.
     case softnet(SoftnetColumn)
+    /// Per CPU: packets waiting in the backlog now (softnet_stat's level column, kernels 5.10+).
+    case softnetBacklog
     /// Per CPU: NET_RX or NET_TX softirqs per second.
     case softirqRX, softirqTX
     /// Per CPU: interrupts of network IRQs per second, and that CPU's share of them.
@@ -73,7 +78,7 @@ public struct Column: Sendable {
     public var scope: ColumnScope {
         switch source {
         case .interface, .interfaceUtilization: return .interface
-        case .softnet, .softirqRX, .softirqTX, .networkIRQs, .networkIRQShare: return .cpu
+        case .softnet, .softnetBacklog, .softirqRX, .softirqTX, .networkIRQs, .networkIRQShare: return .cpu
         case .counter, .retransPercent, .sockstat, .tcpState: return .host
         case .dropReasonRate: return .dropReason
         }
@@ -102,7 +107,9 @@ public struct Column: Sendable {
     public func value(_ i: InterfaceReport) -> Double? {
         switch source {
         case .interface(let field, let kilobytes): return i.rate(field).map { kilobytes ? $0 / 1024 : $0 }
-        case .interfaceUtilization: return i.utilPercent
+        // As sar: 0.00 when the link's speed is unknown (virtual links); unknown (nil) only
+        // when there is no rate yet.
+        case .interfaceUtilization: return i.utilPercent ?? (i.rate(.rxBytes) == nil ? nil : 0)
         default: return nil
         }
     }
@@ -111,6 +118,7 @@ public struct Column: Sendable {
     public func value(_ c: CPUReport, in r: Report) -> Double? {
         switch source {
         case .softnet(let column): return c.softnetRates[column.name] ?? nil
+        case .softnetBacklog: return c.softnet?.backlog.map { Double($0) }
         case .softirqRX: return c.netRXPerSecond
         case .softirqTX: return c.netTXPerSecond
         case .networkIRQs: return c.netIRQsPerSecond

@@ -14,7 +14,8 @@ extension ColumnGroup {
                                                 .ipOutNoRoutes, .ipReasmFails, .ipFragFails])
     public static let sock = ColumnGroup("SOCK", [.sockTotal, .sockTCP, .sockUDP, .sockRaw, .sockFrag, .sockTimeWait,
                                                   .stateEstablished, .stateSynRecv, .stateCloseWait, .stateListen])
-    public static let soft = ColumnGroup("SOFT", [.softTotal, .softDropped, .softSqueezed, .softRPS, .softFlowLimit, .netRX, .netTX])
+    public static let soft = ColumnGroup("SOFT", [.softTotal, .softDropped, .softSqueezed, .softRPS, .softFlowLimit, .softBacklog,
+                                                  .netRX, .netTX])
     public static let irq = ColumnGroup("IRQ", [.netIRQs, .netIRQShare])
     public static let drop = ColumnGroup("DROP", [.reasonDrops])
 
