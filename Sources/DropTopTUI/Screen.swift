@@ -133,6 +133,8 @@ public final class Screen {
             case droptop_key_home(): return .home
             case droptop_key_end(): return .end
             case droptop_key_btab(): return .backTab
+            case droptop_key_backspace(): return .char("\u{7f}")
+            case droptop_key_enter(): return .char("\r")
             default: return nil
             }
         }

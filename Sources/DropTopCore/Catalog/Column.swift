@@ -1,6 +1,6 @@
 /// How a figure is counted.
 public enum FigureUnit: String, Sendable {
-    case perSecond = "per_s", kilobytesPerSecond = "kB_per_s", percent, count
+    case perSecond = "per_s", kilobytesPerSecond = "kB_per_s", megabitsPerSecond = "Mbit_per_s", percent, count
 }
 
 /// What it means when a figure moves (how the views colour a non-zero value).
@@ -20,6 +20,8 @@ public enum Trouble: Sendable {
 public enum ColumnSource: Sendable {
     /// Per interface: a /proc/net/dev counter per second (`kilobytes` divides bytes by 1024).
     case interface(NetDevCounters.Field, kilobytes: Bool = false)
+    /// Per interface: a byte counter as megabits (10^6 bits) per second.
+    case interfaceMegabits(NetDevCounters.Field)
     /// Per interface: sar's %ifutil.
     case interfaceUtilization
     /// Per CPU: a softnet_stat counter per second.
@@ -77,7 +79,7 @@ public struct Column: Sendable {
 
     public var scope: ColumnScope {
         switch source {
-        case .interface, .interfaceUtilization: return .interface
+        case .interface, .interfaceMegabits, .interfaceUtilization: return .interface
         case .softnet, .softnetBacklog, .softirqRX, .softirqTX, .networkIRQs, .networkIRQShare: return .cpu
         case .counter, .retransPercent, .sockstat, .tcpState: return .host
         case .dropReasonRate: return .dropReason
@@ -107,6 +109,7 @@ public struct Column: Sendable {
     public func value(_ i: InterfaceReport) -> Double? {
         switch source {
         case .interface(let field, let kilobytes): return i.rate(field).map { kilobytes ? $0 / 1024 : $0 }
+        case .interfaceMegabits(let field): return i.rate(field).map { $0 * 8 / 1_000_000 }
         // As sar: 0.00 when the link's speed is unknown (virtual links); unknown (nil) only
         // when there is no rate yet.
         case .interfaceUtilization: return i.utilPercent ?? (i.rate(.rxBytes) == nil ? nil : 0)
@@ -135,7 +138,15 @@ public struct Column: Sendable {
 public struct ColumnGroup: Sendable {
     public let name: String
     public let columns: [Column]
-    public init(_ name: String, _ columns: [Column]) { self.name = name; self.columns = columns }
+    /// Per column, how long a narrow pane keeps it: 0 the longest; the highest number goes first.
+    public let priority: [Int]
+
+    /// `priority` aligned with `columns`; by default columns go from the right.
+    public init(_ name: String, _ columns: [Column], priority: [Int]? = nil) {
+        self.name = name
+        self.columns = columns
+        self.priority = priority.map { $0.count == columns.count ? $0 : Array(columns.indices) } ?? Array(columns.indices)
+    }
 
     public var scope: ColumnScope { columns.first?.scope ?? .host }
     public var labels: [String] { columns.map(\.label) }

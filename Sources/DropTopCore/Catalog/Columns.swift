@@ -8,6 +8,10 @@ extension Column {
                                     meaning: "kilobytes received")
     public static let txkB = Column("txkB/s", unit: .kilobytesPerSecond, .interface(.txBytes, kilobytes: true),
                                     meaning: "kilobytes transmitted")
+    public static let rxMbit = Column("rxMbit/s", unit: .megabitsPerSecond, .interfaceMegabits(.rxBytes),
+                                      meaning: "megabits received (the terminal UI's u key)")
+    public static let txMbit = Column("txMbit/s", unit: .megabitsPerSecond, .interfaceMegabits(.txBytes),
+                                      meaning: "megabits transmitted (the terminal UI's u key)")
     public static let rxcmp = Column("rxcmp/s", .interface(.rxCompressed), meaning: "compressed packets received")
     public static let txcmp = Column("txcmp/s", .interface(.txCompressed), meaning: "compressed packets transmitted")
     public static let rxmcst = Column("rxmcst/s", .interface(.rxMulticast), meaning: "multicast packets received")
