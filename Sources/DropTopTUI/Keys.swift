@@ -51,14 +51,7 @@ public enum KeyHandler {
         case .left: state.hscroll[pane] = max(0, state.hscroll[pane, default: 0] - 1)
         case .right: state.hscroll[pane] = min(200, state.hscroll[pane, default: 0] + 1)
         case .char("i"): state.showIRQRows.toggle()
-        case .char("+"), .char("="):
-            state.interval = min(60, state.interval < 1 ? state.interval + 0.1 : state.interval + 1)
-            state.interval = (state.interval * 10).rounded() / 10
-            return .intervalChanged
-        case .char("-"), .char("_"):
-            state.interval = max(minimumInterval, state.interval <= 1 ? state.interval - 0.1 : state.interval - 1)
-            state.interval = (state.interval * 10).rounded() / 10
-            return .intervalChanged
+        case .char("+"), .char("="), .char("-"), .char("_"): return changeInterval(key, &state)
         // Zoomed, scrolling moves up into the past; in the overview, down the focused pane's rows.
         case .up: scroll(&state, pane, by: intoPast ? 1 : -1)
         case .down: scroll(&state, pane, by: intoPast ? -1 : 1)
@@ -74,6 +67,18 @@ public enum KeyHandler {
         default: return .none
         }
         return .redraw
+    }
+
+    /// `+` and `-`: tenths below one second, whole seconds above, kept to tenths so that the
+    /// status line shows the same figure the keys produced.
+    static func changeInterval(_ key: Key, _ state: inout ViewState) -> KeyAction {
+        if key == .char("+") || key == .char("=") {
+            state.interval = min(60, state.interval < 1 ? state.interval + 0.1 : state.interval + 1)
+        } else {
+            state.interval = max(minimumInterval, state.interval <= 1 ? state.interval - 0.1 : state.interval - 1)
+        }
+        state.interval = max(minimumInterval, (state.interval * 10).rounded() / 10)
+        return .intervalChanged
     }
 
     /// `s`: the focused pane's order: CPUs on pane 3, listeners on pane 4, interfaces elsewhere.

@@ -52,7 +52,9 @@ extension Panes {
     static func sortedCPUs(_ report: Report, _ state: ViewState) -> [CPUReport] {
         switch state.cpuSort {
         case .cpu: return report.cpus
-        case .drops: return report.cpus.sorted { (Column.softDropped.value($0, in: report) ?? 0) > (Column.softDropped.value($1, in: report) ?? 0) }
+        case .drops:
+            let drops = { (c: CPUReport) in Column.softDropped.value(c, in: report) ?? 0 }
+            return report.cpus.sorted { drops($0) > drops($1) }
         case .irqs: return report.cpus.sorted { ($0.netIRQsPerSecond ?? 0) > ($1.netIRQsPerSecond ?? 0) }
         }
     }

@@ -178,7 +178,9 @@ public enum Panes {
             }
             if n > 0 { rows.append(line) }
         }
-        if rows.isEmpty { rows.append([Span(state.movingOnly ? "no counter moved (f: all)" : "no counter matches /\(state.search)", .dim)]) }
+        if rows.isEmpty {
+            rows.append([Span(state.movingOnly ? "no counter moved (f: all)" : "no counter matches /\(state.search)", .dim)])
+        }
         if report.sample.protocols == nil { rows.insert([Span("/proc/net/snmp unreadable (see errors)", .warn)], at: 0) }
         return PaneContent(header: nil, rows: rows)
     }

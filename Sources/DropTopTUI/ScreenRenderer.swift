@@ -154,8 +154,9 @@ public enum ScreenRenderer {
         let bottom = Rect(x: rect.x, y: rect.y + topHeight, width: rect.width, height: rect.height - topHeight)
         let past = HistoryTables.table(pane, history: history, state: state, width: bottom.width - 2)
         let columns = past.note.map { " " + $0 } ?? ""
-        grid.box(bottom, title: "history, one row per interval (newest at the bottom; arrows/PgUp/PgDn scroll)\(columns)",
-                 glyphs: state.glyphs)
+        let help = " (newest at the bottom; arrows/PgUp/PgDn scroll)"
+        let title = "history, one row per interval" + (29 + help.count + columns.count <= bottom.width - 6 ? help : "") + columns
+        grid.box(bottom, title: title, glyphs: state.glyphs)
         let inner = bottom.inner
         guard !inner.isEmpty else { return }
         drawLine(&grid, past.header ?? [], x: inner.x, y: inner.y, width: inner.width)

@@ -212,6 +212,7 @@ extension DropTopCommand {
         state.useColor = !noColor && noColorEnv.isEmpty
         state.glyphs = ascii || !Screen.localeIsUTF8() ? .ascii : .unicode
         state.interfaceGlobs = interfaceGlobs
+        state.insideNamespace = replay == nil && proc == "/proc" && NamespaceCheck.insideNetworkNamespace()
         let sampler = liveSampler()
         // The live view may spend 0.2 % of a core on the socket tables (see Sampler).
         sampler.socketTableBudget = 0.002
