@@ -199,7 +199,7 @@ public enum ScreenRenderer {
             : ["0/Esc overview", "1-7 zoom", "arrows scroll", "Left/Right columns", "p pause"]
         let tail = state.searching ? "" : "h help  q quit"
         var line = " "
-        for key in keys where line.count + key.count + 2 + tail.count <= grid.width { line += key + "  " }
+        for key in keys where line.count + key.count + 2 + tail.count < grid.width { line += key + "  " }  // the last cell stays blank (Screen)
         grid.put(line + tail, x: 0, y: grid.height - 1, style: .dim, maxWidth: grid.width)
     }
 

@@ -41,6 +41,8 @@ func words(_ grid: Grid) -> [String] {
         // No value loses its digits: nothing ends in a bare point.
         #expect(!all.contains { $0.hasSuffix(".") && Double($0.dropLast()) != nil }, "a cut value at \(width)x\(height)")
         #expect(grid.text.contains("h help  q quit"))
+        // Screen leaves the bottom-right cell blank (it would scroll some terminals): nothing may need it.
+        #expect(grid[grid.width - 1, grid.height - 1].char == " ")
     }
 
     @Test func narrowPanesSayHowManyColumnsTheyLeftOut() throws {

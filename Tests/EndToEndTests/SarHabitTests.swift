@@ -120,3 +120,26 @@ import Testing
         #expect(screen.contains("TERM=dumb") && screen.contains("-b"), "\(screen)")
     }
 }
+
+/// The real terminal with 15-character interface names: headers and values never run together
+/// and the footer keeps "h help  q quit", at 80x24, 120x40 and 200x60.
+@Suite(.serialized, .needs(.tmux)) struct LongNameTerminalTests {
+    @Test(arguments: [(80, 24), (120, 40), (200, 60)])
+    func longNamesLayOutAtEverySize(width: Int, height: Int) throws {
+        let s = try TmuxSession(width: width, height: height)
+        s.type("\(droptopBinary) \(fixture("longnames").joined(separator: " ")); echo EXIT=$?")
+        let screen = s.waitFor("4 TCP sockets")
+        #expect(screen.contains("cali0123456789a"), "\(screen)")
+        #expect(screen.contains("h help  q quit"), "\(screen)")
+        for glued in ["rxmcst%ifutil", "collrxdrop", "rxdroptxdrop", "txdroptxcarr", "(a read costs 2.9\n"] {
+            #expect(!screen.contains(glued), "\(glued) at \(width)x\(height)")
+        }
+        let header = try #require(screen.split(separator: "\n").first { $0.contains("IFACE") && $0.contains("rxerr") })
+        #expect(header.contains(" rxdrop") && header.contains(" rxfifo"), "\(header)")
+        s.key("2")
+        let zoomed = s.waitFor("history, one row per interval")
+        if width < 120 { #expect(zoomed.contains("Left/Right]"), "\(zoomed)") }
+        s.key("q")
+        #expect(s.waitFor("EXIT=0").contains("EXIT=0"))
+    }
+}
