@@ -81,6 +81,13 @@ import Testing
         #expect(!r.stderr.contains("Missing value"))
     }
 
+    /// --iface means something in every mode, Prometheus included: it is honoured, not refused.
+    @Test func ifaceFiltersThePrometheusSnapshot() throws {
+        let r = try droptop(["--once", "-i", "0", "--format", "prometheus", "--iface", "eth0"] + fixture("server64"))
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("device=\"eth0\"") && !r.stdout.contains("device=\"lo\""))
+    }
+
     @Test func unreadableTreeNamesThePathsTried() throws {
         let empty = NSTemporaryDirectory() + "droptop-tried-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
@@ -136,6 +143,9 @@ import Testing
         }
         let header = try #require(screen.split(separator: "\n").first { $0.contains("IFACE") && $0.contains("rxerr") })
         #expect(header.contains(" rxdrop") && header.contains(" rxfifo"), "\(header)")
+        // Labels are faint (SGR 2), never blue (SGR 34): readable on dark and light backgrounds.
+        let colors = s.capture(escapes: true)
+        #expect(!colors.contains("\u{1b}[34m") && !colors.contains(";34m"), "blue in \(colors)")
         s.key("2")
         let zoomed = s.waitFor("history, one row per interval")
         if width < 120 { #expect(zoomed.contains("Left/Right]"), "\(zoomed)") }
