@@ -199,7 +199,8 @@ public enum ScreenRenderer {
             : ["0/Esc overview", "1-7 zoom", "arrows scroll", "Left/Right columns", "p pause"]
         let tail = state.searching ? "" : "h help  q quit"
         var line = " "
-        for key in keys where line.count + key.count + 2 + tail.count < grid.width { line += key + "  " }  // the last cell stays blank (Screen)
+        // "<": the bottom-right cell stays blank (Screen never writes it).
+        for key in keys where line.count + key.count + 2 + tail.count < grid.width { line += key + "  " }
         grid.put(line + tail, x: 0, y: grid.height - 1, style: .dim, maxWidth: grid.width)
     }
 
