@@ -57,8 +57,14 @@ struct DropTopCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Replay a recording instead of reading /proc and /sys, in any mode.", valueName: "file"))
     var replay: String?
 
-    @Argument(help: ArgumentHelp("With --batch, sar's habit: [interval [count]], e.g. droptop -b 1 5.", valueName: "interval count"))
+    @Argument(help: ArgumentHelp("Batch mode, sar's habit: [interval [count]], e.g. droptop 1 5 (like sar -n DEV 1 5) or droptop -b 1 5.",
+                                 valueName: "interval count"))
     var positional: [String] = []
+
+    @Option(name: [.customShort("P"), .customLong("cpus")],
+            help: ArgumentHelp("Batch SOFT and IRQ groups, as sar -P: ALL (the all row and every CPU) or CPUs such as 0,3 "
+                               + "or 0-7; default: the all row only.", valueName: "cpus"))
+    var cpuList: String?
 
     @Flag(name: .long, help: "Do not count the kernel's drop reasons (a BPF program on skb:kfree_skb, loaded as root).")
     var noDropReasons = false
@@ -80,50 +86,21 @@ struct DropTopCommand: ParsableCommand {
 
     var interfaceGlobs: [String] { iface.map { $0.split(separator: ",").map(String.init) } ?? [] }
 
+    /// Batch when asked with -b, or when an interval is given as sar takes it (droptop 1 3).
+    var mode: Mode { once ? .once : json ? .json : (batch || !positional.isEmpty) ? .batch : .ui }
+
     /// --interval, or the first positional number in batch mode.
     var effectiveInterval: Double { positional.first.flatMap(Double.init) ?? interval }
     var effectiveCount: Int? { positional.count > 1 ? Int(positional[1]) : count }
 
-    func validate() throws {
-        if !positional.isEmpty {
-            guard batch || json else { throw ValidationError("unexpected argument \(positional[0]) (interval and count go after --batch)") }
-            guard positional.count <= 2, let i = Double(positional[0]), i.isFinite, i > 0 else {
-                throw ValidationError("batch arguments are [interval [count]], e.g. droptop -b 1 5")
-            }
-            _ = i
-            if positional.count == 2, (Int(positional[1]) ?? 0) < 1 { throw ValidationError("count must be a whole number, 1 or more") }
-        }
-        if let count, count < 1 { throw ValidationError("--count must be 1 or more") }
-        if [once, batch, json].filter({ $0 }).count > 1 { throw ValidationError("choose one of --once, --batch and --json") }
-        if format != .json && !once { throw ValidationError("--format applies to --once") }
-        if failOn != nil && !once { throw ValidationError("--fail-on applies to --once") }
-        if let groups {
-            do { _ = try BatchGroups.parse(groups) } catch { throw ValidationError("--groups: \(error.message)") }
-        }
-        if replay != nil && record != nil { throw ValidationError("--record and --replay cannot be used together") }
-        let interval = effectiveInterval
-        guard interval.isFinite, interval >= 0 else {
-            throw ValidationError("--interval must be a number of seconds, 0 or more (got \(interval))")
-        }
-        guard once || interval == 1 || interval >= KeyHandler.minimumInterval else {
-            throw ValidationError("--interval must be at least \(KeyHandler.minimumInterval) seconds except with --once")
-        }
-        guard interval <= 3600 else { throw ValidationError("--interval must be at most 3600 seconds") }
-        for (flag, path) in [("--proc", proc), ("--sys", sys)] {
-            var info = stat()
-            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw ValidationError("\(flag) \(path): not a directory")
-            }
-        }
-    }
-
     func run() throws {
         let replayed = try replayedSamples()
         let recorder = try recorder()
-        if batch || json {
+        if mode == .batch || mode == .json {
             let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
-            if batch {
+            if mode == .batch {
                 var text = TextReport(groups: groups.flatMap { try? BatchGroups.parse($0) } ?? BatchGroups.defaults)
+                text.cpus = cpuList.flatMap { try? CPUSelection.parse($0) } ?? .allRowOnly
                 var bannerDone = false
                 let status = runStream(pipeline: pipeline, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
                                        render: { report in
@@ -152,14 +129,15 @@ struct DropTopCommand: ParsableCommand {
         }
         guard report.sample.hasAnyData else {
             writeError("droptop: nothing could be read under \(proc) and \(sys)")
-            for e in report.sample.errors { writeError("  \(e.source): \(e.message)") }
+            for e in report.sample.errors { writeError("  \(triedPath(e.source)): \(e.message)") }
             throw ExitCode(1)
         }
-        if format == .prometheus {
-            print(PrometheusReport.text(report), terminator: "")
-        } else {
-            print(JSONReport.document(report).serialized(pretty: !compact))
-        }
+        // A reader that goes away (droptop --once | head -1) ends droptop quietly, status 0, as in every mode.
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            try emit(format == .prometheus ? PrometheusReport.text(report)
+                     : JSONReport.document(report).serialized(pretty: !compact) + "\n")
+        } catch { throw ExitCode(0) }
         // --fail-on: exit 3 when a finding of that severity or worse holds, for scripts and cron.
         if let failOn, report.findings.contains(where: { $0.severity >= failOn.severity }) { throw ExitCode(3) }
     }
@@ -203,6 +181,14 @@ extension DropTopCommand {
         }
     }
 
+    /// An error's source ("/proc/net/dev") as the path droptop tried under --proc and --sys ("/tmp/net/dev").
+    func triedPath(_ source: String) -> String {
+        for (root, dir) in [("/proc", proc), ("/sys", sys)] where source == root || source.hasPrefix(root + "/") {
+            return dir + source.dropFirst(root.count)
+        }
+        return source
+    }
+
     func recorder() throws -> RecordingWriter? {
         guard let record else { return nil }
         do { return try RecordingWriter(path: record) } catch {
@@ -227,6 +213,7 @@ extension DropTopCommand {
         state.useColor = !noColor && noColorEnv.isEmpty
         state.glyphs = ascii || !Screen.localeIsUTF8() ? .ascii : .unicode
         state.interfaceGlobs = interfaceGlobs
+        state.insideNamespace = replay == nil && proc == "/proc" && NamespaceCheck.insideNetworkNamespace()
         let sampler = liveSampler()
         // The live view may spend 0.2 % of a core on the socket tables (see Sampler).
         sampler.socketTableBudget = 0.002
@@ -257,14 +244,17 @@ func sleepSeconds(_ seconds: Double) {
 enum Main {
     static func main() {
         replaceRuntimeCrashHandlers()   // before anything can crash or Ctrl-\ arrive
+        let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            var command = try DropTopCommand.parseAsRoot()
+            var command = try DropTopCommand.parseAsRoot(try ArgumentFixes.apply(arguments))
             try command.run()
         } catch {
-            // Bad command-line use exits 2 (not ArgumentParser's 64), as documented.
+            // Bad command-line use exits 2 (not ArgumentParser's 64), as documented, with the
+            // synopsis of the mode that was asked for.
             if DropTopCommand.exitCode(for: error) == .validationFailure {
                 writeError("droptop: " + DropTopCommand.message(for: error))
-                writeError("Usage: droptop [--once] [-i <seconds>] [--iface <globs>] [--proc <dir>] [--sys <dir>] (see droptop --help)")
+                writeError("Usage: \(Mode.guess(arguments).synopsis)")
+                writeError("       (see droptop --help)")
                 exit(2)
             }
             DropTopCommand.exit(withError: error)
