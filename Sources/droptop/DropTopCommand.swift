@@ -19,6 +19,8 @@ struct DropTopCommand: ParsableCommand {
         Modes: the terminal UI (default; h for help), --once (one JSON or Prometheus snapshot),
         --batch (sar-style text, e.g. droptop -b 1 5), --json (JSON Lines, one snapshot per interval).
         --record FILE appends raw samples in any mode; --replay FILE reads them instead of /proc.
+        Fleet: --listen ADDR:PORT serves Prometheus metrics on /metrics, --textfile DIR writes DIR/droptop.prom for
+        node_exporter; both sample every --interval without a terminal, together or alone, and run until SIGINT/SIGTERM.
         Exit status: 0 success, 1 nothing at all could be read, 2 bad command-line use or no usable terminal,
         3 with --fail-on when a finding of that severity or worse holds.
         """,
@@ -69,6 +71,15 @@ struct DropTopCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Show only interfaces matching these globs, comma-separated (e.g. 'eth*,bond0').", valueName: "globs"))
     var iface: String?
 
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9417, [::1]:9417, :9417; "
+                                            + "port 0 picks a free one), sampling every --interval. Not with --once, --batch or --json.",
+                                            valueName: "addr:port"))
+    var listen: ListenAddress?
+
+    @Option(name: .long, help: ArgumentHelp("Every --interval, write DIR/droptop.prom (atomically) for node_exporter's textfile collector. "
+                                            + "Not with --once, --batch or --json.", valueName: "dir"))
+    var textfile: String?
+
     @Option(name: .long, help: ArgumentHelp("Read proc files from this directory instead of /proc (a captured tree).", valueName: "dir"))
     var proc: String = "/proc"
 
@@ -92,6 +103,10 @@ struct DropTopCommand: ParsableCommand {
         }
         if let count, count < 1 { throw ValidationError("--count must be 1 or more") }
         if [once, batch, json].filter({ $0 }).count > 1 { throw ValidationError("choose one of --once, --batch and --json") }
+        if listen != nil || textfile != nil, once || batch || json || count != nil {
+            throw ValidationError("--listen and --textfile run their own sampling loop: leave out --once, --batch, --json and --count")
+        }
+        if listen != nil || textfile != nil, effectiveInterval <= 0 { throw ValidationError("--listen and --textfile need an --interval above 0") }
         if format != .json && !once { throw ValidationError("--format applies to --once") }
         if failOn != nil && !once { throw ValidationError("--fail-on applies to --once") }
         if let groups {
@@ -117,6 +132,7 @@ struct DropTopCommand: ParsableCommand {
     func run() throws {
         let replayed = try replayedSamples()
         let recorder = try recorder()
+        if listen != nil || textfile != nil { throw ExitCode(try runFleet(replayed: replayed, recorder: recorder)) }
         if batch || json {
             let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
             if batch {
@@ -195,6 +211,20 @@ extension DropTopCommand {
             writeError("droptop: \(error.source): \(error.message)")
             throw ExitCode(1)
         }
+    }
+
+    /// --listen and/or --textfile: bind first (a bad address fails before any sampling).
+    func runFleet(replayed: [Sample]?, recorder: RecordingWriter?) throws -> Int32 {
+        var server: MetricsServer?
+        if let listen {
+            do { server = try MetricsServer(listeningOn: listen) } catch {
+                writeError("droptop: --listen \(DisplayName.escaped(error.message))")
+                throw ExitCode(1)
+            }
+        }
+        let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
+        var export = FleetExport(server: server, textfile: textfile.map(TextfileWriter.init(directory:)), recorder: recorder)
+        return export.run(pipeline: pipeline, interval: effectiveInterval)
     }
 
     func recorder() throws -> RecordingWriter? {

@@ -1,7 +1,8 @@
 /// The snapshot in the Prometheus text exposition format (version 0.0.4): counters as `_total`
-/// in base units, gauges for levels; names prefixed `droptop_`.
+/// in base units, gauges for levels; names prefixed `droptop_`. `sampleDurationSeconds` is how
+/// long taking the sample took, when the caller timed it (--listen, --textfile).
 public enum PrometheusReport {
-    public static func text(_ r: Report) -> String {
+    public static func text(_ r: Report, sampleDurationSeconds: Double? = nil) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
             guard !samples.isEmpty else { return }
@@ -60,6 +61,22 @@ public enum PrometheusReport {
         }
         family("droptop_finding", "gauge", "1 for each triage finding that holds now (docs/triage.md).",
                r.findings.map { ([("id", $0.id), ("severity", $0.severity.name), ("layer", $0.layer.name), ("item", $0.item ?? "")], 1) })
+        out += selfMetrics(r.sample, sampleDurationSeconds: sampleDurationSeconds)
+        return out
+    }
+
+    /// droptop's own health: that it runs, when it sampled, how long that took and how old the
+    /// socket tables are (the sampler reuses an earlier read to stay within its CPU budget).
+    static func selfMetrics(_ s: Sample, sampleDurationSeconds: Double?) -> String {
+        var out = "# HELP droptop_up 1 while droptop is sampling.\n# TYPE droptop_up gauge\ndroptop_up 1\n"
+        func gauge(_ name: String, _ help: String, _ value: Double?) {
+            guard let value else { return }
+            out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n\(name) \(format(value))\n"
+        }
+        gauge("droptop_last_sample_timestamp_seconds", "Wall-clock time of the latest sample, seconds since 1970.", s.wallSeconds)
+        gauge("droptop_sample_duration_seconds", "Seconds the latest sample took to read.", sampleDurationSeconds)
+        gauge("droptop_socket_tables_age_seconds", "Age of the socket-table data in the latest sample (0 when read with it).",
+              s.socketTablesSeconds.map { max(0, s.monotonicSeconds - $0) })
         return out
     }
 
