@@ -106,7 +106,9 @@ struct DropTopCommand: ParsableCommand {
         if listen != nil || textfile != nil, once || batch || json || count != nil {
             throw ValidationError("--listen and --textfile run their own sampling loop: leave out --once, --batch, --json and --count")
         }
-        if listen != nil || textfile != nil, effectiveInterval <= 0 { throw ValidationError("--listen and --textfile need an --interval above 0") }
+        if listen != nil || textfile != nil, effectiveInterval <= 0 {
+            throw ValidationError("--listen and --textfile need an --interval above 0")
+        }
         if format != .json && !once { throw ValidationError("--format applies to --once") }
         if failOn != nil && !once { throw ValidationError("--fail-on applies to --once") }
         if let groups {

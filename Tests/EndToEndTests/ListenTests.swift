@@ -33,7 +33,8 @@ func startListening(_ extra: [String] = [], on address: String = "127.0.0.1:0") 
         try second.body.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let promtool = try run("/usr/bin/env", ["sh", "-c", "promtool check metrics < '\(path)'"], timeout: 30)
-        #expect(promtool.status == 0 && promtool.stdout.isEmpty && promtool.stderr.isEmpty, "promtool: \(promtool.stdout)\(promtool.stderr)")
+        #expect(promtool.status == 0 && promtool.stdout.isEmpty && promtool.stderr.isEmpty,
+                "promtool: \(promtool.stdout)\(promtool.stderr)")
         #expect(server.stop() == 0)
     }
 

@@ -14,7 +14,8 @@ struct PrometheusServerTests {
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
 
-        let droptop = try Background("/usr/bin/env", ["ip", "netns", "exec", ns.name, droptopBinary, "--listen", "127.0.0.1:0", "-i", "0.5"])
+        let inNamespace = ["ip", "netns", "exec", ns.name]
+        let droptop = try Background("/usr/bin/env", inNamespace + [droptopBinary, "--listen", "127.0.0.1:0", "-i", "0.5"])
         defer { _ = droptop.stop(SIGKILL) }
         let line = try #require(droptop.line(containing: "listening on"), "droptop: \(droptop.stderr)")
         let (_, port) = try #require(listeningAddress(line))
@@ -31,8 +32,9 @@ struct PrometheusServerTests {
                 static_configs:
                   - targets: ['127.0.0.1:\(port)']
             """.write(toFile: dir + "/prometheus.yml", atomically: true, encoding: .utf8)
-        let prometheus = try Background("/usr/bin/env", ["ip", "netns", "exec", ns.name, "prometheus", "--config.file=\(dir)/prometheus.yml",
-                                                         "--web.listen-address=127.0.0.1:19090", "--storage.tsdb.path=\(dir)/data"])
+        let prometheus = try Background("/usr/bin/env", inNamespace + [
+            "prometheus", "--config.file=\(dir)/prometheus.yml", "--web.listen-address=127.0.0.1:19090", "--storage.tsdb.path=\(dir)/data",
+        ])
         defer { _ = prometheus.stop(SIGKILL) }
 
         // Two scrapes before the trouble, so that rate() sees the counter rise.

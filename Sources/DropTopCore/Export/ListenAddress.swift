@@ -52,7 +52,8 @@ public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
             throw ListenError("\(description): cannot resolve \(name): \(String(cString: gai_strerror(status)))")
         }
         defer { freeaddrinfo(list) }
-        let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+        let fd = socket(first.pointee.ai_family, type, 0)
         guard fd >= 0 else { throw ListenError("\(description): socket: \(Self.lastError())") }
         var on: Int32 = 1, off: Int32 = 0
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
@@ -62,7 +63,8 @@ public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
         guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0, listen(fd, backlog) == 0 else {
             let reason = Self.lastError()
             close(fd)
-            throw ListenError("\(description): cannot listen: \(reason) (is another program using the port, or is the address not on this host?)")
+            throw ListenError("\(description): cannot listen: \(reason) "
+                              + "(is another program using the port, or is the address not on this host?)")
         }
         return (fd, Self.boundAddress(fd) ?? self)
     }
