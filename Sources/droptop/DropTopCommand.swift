@@ -224,7 +224,10 @@ extension DropTopCommand {
                 throw ExitCode(1)
             }
         }
-        let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
+        let sampler = liveSampler()
+        // A daemon on a busy server: the socket tables under the live view's CPU budget, their age exported.
+        sampler.socketTableBudget = 0.002
+        let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(sampler))
         var export = FleetExport(server: server, textfile: textfile.map(TextfileWriter.init(directory:)), recorder: recorder)
         return export.run(pipeline: pipeline, interval: effectiveInterval)
     }
