@@ -38,7 +38,7 @@ run ./droptop --record new.jsonl --json --count 1 --interval 0.2 > /dev/null
 run ./droptop --replay new.jsonl --once --compact | grep -q '"schema"' || fail "record/replay"
 run ./droptop --generate-completion-script bash | grep -q droptop || fail "completions"
 run ./droptop --bogus-option > /dev/null 2>&1 && fail "bad usage accepted"
-run ./droptop --listen 127.0.0.1:0 --textfile . --interval 0.2 2> listen.err &
+env -i PATH=/usr/bin:/bin ./droptop --listen 127.0.0.1:0 --textfile . --interval 0.2 2> listen.err &   # env execs: $! is droptop
 fleet=$!
 sleep 1
 kill -TERM $fleet
