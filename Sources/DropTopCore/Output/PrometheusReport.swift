@@ -3,6 +3,11 @@
 /// long taking the sample took, when the caller timed it (--listen, --textfile).
 public enum PrometheusReport {
     public static func text(_ r: Report, sampleDurationSeconds: Double? = nil) -> String {
+        families(r) + selfMetrics(r.sample, sampleDurationSeconds: sampleDurationSeconds)
+    }
+
+    /// Every series of the report: interfaces, CPUs, sockets, protocol counters, findings.
+    static func families(_ r: Report) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
             guard !samples.isEmpty else { return }
@@ -61,7 +66,6 @@ public enum PrometheusReport {
         }
         family("droptop_finding", "gauge", "1 for each triage finding that holds now (docs/triage.md).",
                r.findings.map { ([("id", $0.id), ("severity", $0.severity.name), ("layer", $0.layer.name), ("item", $0.item ?? "")], 1) })
-        out += selfMetrics(r.sample, sampleDurationSeconds: sampleDurationSeconds)
         return out
     }
 
