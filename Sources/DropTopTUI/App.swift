@@ -37,9 +37,10 @@ private func installSignalHandlers() {
     // A parent may have left these blocked; then they would never reach the handler (or curses).
     var unblock = sigset_t()
     sigemptyset(&unblock)
-    for sig in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { sigaddset(&unblock, sig) }
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH] { sigaddset(&unblock, sig) }
     pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-    catchSignals([SIGINT, SIGTERM, SIGHUP], handler: handler)
+    // SIGQUIT (Ctrl-\) too: left to the runtime, its crash reporter would take the screen.
+    catchSignals([SIGINT, SIGTERM, SIGHUP, SIGQUIT], handler: handler)
 }
 
 /// One thread owns the terminal: it samples, renders and reads keys in turn.
@@ -57,8 +58,14 @@ public final class App {
         self.state = state
     }
 
-    /// Runs until q, Ctrl-C, SIGTERM or SIGHUP. Returns the exit status; for SIGTERM and SIGHUP
-    /// it restores the terminal and re-raises the signal instead of returning.
+    /// Replay: every report up front; `cursor` is the one shown as "now".
+    private var replayReports: [Report] = []
+    private var cursor = 0
+    private var nextSample = 0.0
+    private var dirty = true
+
+    /// Runs until q, Ctrl-C, SIGTERM, SIGHUP or SIGQUIT. Returns the exit status; for SIGTERM,
+    /// SIGHUP and SIGQUIT it restores the terminal and re-raises the signal instead of returning.
     public func run() -> Int32 {
         installSignalHandlers()
         installCrashHandlers()
@@ -68,22 +75,13 @@ public final class App {
             _ = message.withUTF8 { write(2, $0.baseAddress, $0.count) }
             return 2
         }
-        var nextSample = Sampler.monotonicNow()
-        var dirty = true
-        // Replay: every report up front; `cursor` is the one shown as "now".
-        let replayReports: [Report] = replay.map { samples in
-            let pipeline = Pipeline(ReplaySampleSource(samples))
-            return samples.indices.compactMap { _ in pipeline.next() }
-        } ?? []
+        nextSample = Sampler.monotonicNow()
         let live = Pipeline(LiveSampleSource(sampler))
-        var cursor = min(1, max(0, replayReports.count - 1))
-        func showReplay() {
-            history = History()
-            for r in replayReports[max(0, cursor - history.capacity + 1)...cursor] { history.append(r) }
-            dirty = true
-        }
-        if replay != nil {
+        if let replay {
+            let pipeline = Pipeline(ReplaySampleSource(replay))
+            replayReports = replay.indices.compactMap { _ in pipeline.next() }
             if replayReports.isEmpty { screen.end(); return 1 }
+            cursor = min(1, replayReports.count - 1)
             showReplay()
             nextSample = Sampler.monotonicNow() + state.interval
         }
@@ -92,21 +90,11 @@ public final class App {
             if signal != 0 {
                 screen.end()
                 if signal == SIGINT { return 0 }
-                Glibc.signal(signal, SIG_DFL)
-                raise(signal)
-                return 128 + signal
+                terminate(by: signal)
             }
             let now = Sampler.monotonicNow()
             if !state.paused && now >= nextSample {
-                if replay != nil {
-                    if cursor + 1 < replayReports.count { cursor += 1; showReplay() } else { state.paused = true; dirty = true }
-                } else {
-                    if let report = live.next() {
-                        recorder?(report.sample)
-                        history.append(report)
-                    }
-                    dirty = true
-                }
+                advance(live)
                 nextSample = now + state.interval
             }
             if dirty {
@@ -117,26 +105,49 @@ public final class App {
             }
             let wait = state.paused ? 500 : Int(max(0, (nextSample - Sampler.monotonicNow()) * 1000).rounded(.up))
             guard let key = screen.readKey(timeoutMilliseconds: min(wait, 500)) else { continue }
-            let action = KeyHandler.apply(key, to: &state, pageSize: max(1, screen.height - 8))
-            switch action {
-            case .quit:
+            if !handle(KeyHandler.apply(key, to: &state, pageSize: max(1, screen.height - 8))) {
                 screen.end()
                 return 0
-            case .intervalChanged:
-                nextSample = min(nextSample, Sampler.monotonicNow() + state.interval)
-                dirty = true
-            case .redraw: dirty = true
-            case .none: break
-            case .stepForward, .stepBack, .jumpStart, .jumpEnd:
-                guard !replayReports.isEmpty else { dirty = true; break }
-                switch action {
-                case .stepForward: cursor = min(replayReports.count - 1, cursor + 1)
-                case .stepBack: cursor = max(0, cursor - 1)
-                case .jumpStart: cursor = 0
-                default: cursor = replayReports.count - 1
-                }
-                showReplay()
             }
         }
+    }
+
+    /// The next report: a new live sample, or the recording's next one (pausing at its end).
+    private func advance(_ live: Pipeline) {
+        if replay != nil {
+            if cursor + 1 < replayReports.count { cursor += 1; showReplay() } else { state.paused = true }
+        } else if let report = live.next() {
+            recorder?(report.sample)
+            history.append(report)
+        }
+        dirty = true
+    }
+
+    private func showReplay() {
+        history = History()
+        for r in replayReports[max(0, cursor - history.capacity + 1)...cursor] { history.append(r) }
+        dirty = true
+    }
+
+    /// What a key asked for beyond the view state; false to quit.
+    private func handle(_ action: KeyAction) -> Bool {
+        switch action {
+        case .quit: return false
+        case .intervalChanged:
+            nextSample = min(nextSample, Sampler.monotonicNow() + state.interval)
+            dirty = true
+        case .redraw: dirty = true
+        case .none: break
+        case .stepForward, .stepBack, .jumpStart, .jumpEnd:
+            guard !replayReports.isEmpty else { dirty = true; break }
+            switch action {
+            case .stepForward: cursor = min(replayReports.count - 1, cursor + 1)
+            case .stepBack: cursor = max(0, cursor - 1)
+            case .jumpStart: cursor = 0
+            default: cursor = replayReports.count - 1
+            }
+            showReplay()
+        }
+        return true
     }
 }

@@ -16,8 +16,12 @@ public enum HistoryTables {
         case .tcp: return tcpStates(reports)
         case .protocols: return protocolRates(reports)
         case .triage: return triageHistory(reports)
+        case .dropReasons: return dropReasonHistory(reports)
         }
     }
+
+    /// What a history shows before it has two samples.
+    static let collecting: [Line] = [[Span("collecting: rates appear after the second sample", .dim)]]
 
     static func header(_ first: String, _ columns: [String], nameWidth: Int = Panes.minimumNameWidth) -> Line {
         [Span(Format.padRight("time", 9) + Format.padRight(first, nameWidth), .header)]
@@ -58,7 +62,7 @@ public enum HistoryTables {
             rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(name, nameWidth))]
                         + valueSpans(avg, columns))
         }
-        return PaneContent(header: header("IFACE", group.labels, nameWidth: nameWidth), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
+        return PaneContent(header: header("IFACE", group.labels, nameWidth: nameWidth), rows: rows.isEmpty ? collecting : rows)
     }
 
     static func cpus(_ reports: [Report]) -> PaneContent {
@@ -82,7 +86,7 @@ public enum HistoryTables {
             rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(String(cpu), Panes.minimumNameWidth))]
                         + avg.map { Span(Format.rate($0, width: col)) })
         }
-        return PaneContent(header: header("CPU", ColumnGroup.cpuPane.labels), rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
+        return PaneContent(header: header("CPU", ColumnGroup.cpuPane.labels), rows: rows.isEmpty ? collecting : rows)
     }
 
     /// 11 columns of 9 cells fit a 120-column window (TCPState.historyLabel).
@@ -103,8 +107,34 @@ public enum HistoryTables {
         if n > 0 {
             rows.append([Span(Format.padRight("Average:", 9), .header)] + sums.map { Span(Format.rate($0 / n, width: stateCol)) })
         }
-        let head: Line = [Span(Format.padRight("time", 9), .header)] + TCPState.allCases.map { Span(Format.pad($0.historyLabel, stateCol), .header) }
+        let head: Line = [Span(Format.padRight("time", 9), .header)]
+            + TCPState.allCases.map { Span(Format.pad($0.historyLabel, stateCol), .header) }
         return PaneContent(header: head, rows: rows.isEmpty ? [[Span("no TCP data yet", .dim)]] : rows)
+    }
+
+    /// One row per interval and moving reason, sar-style, then each reason's average.
+    static func dropReasonHistory(_ reports: [Report]) -> PaneContent {
+        let nameWidth = min(28, max(10, (reports.flatMap { $0.dropReasons.map(\.reason.count) }.max() ?? 0) + 1))
+        var rows: [Line] = []
+        var order: [String] = []
+        var series: [String: [(Double?, Double)]] = [:]
+        for r in reports {
+            for d in r.movingDropReasons {
+                if series[d.reason] == nil { order.append(d.reason) }
+                rows.append([Span(Format.padRight(TimeText.clock(r.sample.wallSeconds), 9) + Format.padRight(d.reason, nameWidth))]
+                            + valueSpans([d.perSecond], [.reasonDrops]))
+            }
+            // Every interval counts towards the average, moving or not.
+            for reason in order {
+                series[reason, default: []].append((r.dropReasons.first { $0.reason == reason }?.perSecond ?? 0, r.intervalSeconds ?? 0))
+            }
+        }
+        for reason in order {
+            rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(reason, nameWidth))]
+                        + [Span(Format.rate(average(series[reason] ?? []), width: col))])
+        }
+        let head = header("REASON", [Column.reasonDrops.label], nameWidth: nameWidth)
+        return PaneContent(header: head, rows: rows.isEmpty ? [[Span("no kernel drops in this history", .dim)]] : rows)
     }
 
     static func triageHistory(_ reports: [Report]) -> PaneContent {
@@ -135,6 +165,6 @@ public enum HistoryTables {
             rows.append([Span(Format.padRight("Average:", 9), .header)] + avg.map { Span(Format.rate($0, width: col)) })
         }
         let head: Line = [Span(Format.padRight("time", 9), .header)] + columns.map { Span(Format.pad($0.label, col), .header) }
-        return PaneContent(header: head, rows: rows.isEmpty ? [[Span("collecting: rates appear after the second sample", .dim)]] : rows)
+        return PaneContent(header: head, rows: rows.isEmpty ? collecting : rows)
     }
 }

@@ -32,13 +32,15 @@ public enum KeyHandler {
         case .char("t"):
             state.zoomed = state.zoomed == .triage ? nil : .triage
             state.focus = .triage
-        case .char(let c) where ("1"..."6").contains(c):
+        case .char(let c) where ("1"..."7").contains(c):
             if let n = c.wholeNumberValue, let p = PaneID(rawValue: n) {
                 state.zoomed = state.zoomed == p ? nil : p
                 state.focus = p
             }
         case .tab: state.focus = PaneID(rawValue: state.focus.rawValue % PaneID.allCases.count + 1) ?? .throughput
-        case .backTab: state.focus = PaneID(rawValue: (state.focus.rawValue + PaneID.allCases.count - 2) % PaneID.allCases.count + 1) ?? .throughput
+        case .backTab:
+            let count = PaneID.allCases.count
+            state.focus = PaneID(rawValue: (state.focus.rawValue + count - 2) % count + 1) ?? .throughput
         case .char("s"): state.sort = InterfaceSort(rawValue: (state.sort.rawValue + 1) % InterfaceSort.allCases.count) ?? .name
         case .char("f"): state.filter = InterfaceFilter(rawValue: (state.filter.rawValue + 1) % InterfaceFilter.allCases.count) ?? .all
         case .char("i"): state.showIRQRows.toggle()

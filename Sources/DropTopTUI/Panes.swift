@@ -136,7 +136,9 @@ public enum Panes {
         let barWidth = max(0, width - 4 - col * count - 5)
         var header: Line = [Span(Format.padRight("CPU", 4), .header)]
         header += columns.map { Span(Format.pad(label($0, wide: !narrow && col >= 10), col), .header) }
-        if barWidth > 2 { header.append(Span(" " + Format.padRight(barWidth >= 17 ? "share of net IRQs" : "IRQ share", barWidth + 4), .header)) }
+        if barWidth > 2 {
+            header.append(Span(" " + Format.padRight(barWidth >= 17 ? "share of net IRQs" : "IRQ share", barWidth + 4), .header))
+        }
         let total = report.cpus.reduce(0.0) { $0 + ($1.netIRQsPerSecond ?? 0) }
         let rows: [Line] = report.cpus.map { c in
             var line: Line = [Span(Format.padRight(String(c.cpu), 4))]
@@ -210,7 +212,8 @@ public enum Panes {
                          Span(Format.count(l.acceptQueue, width: 8), l.acceptQueue > 0 ? .warn : .normal)])
         }
         if tcp.listeners.isEmpty { rows.append([Span("(none)", .dim)]) }
-        rows.append([Span(Format.padRight("top peers", peerAddress) + Format.pad("conns", 8) + Format.pad("retrans", 8) + Format.pad("tw", 7), .header)])
+        rows.append([Span(Format.padRight("top peers", peerAddress) + Format.pad("conns", 8) + Format.pad("retrans", 8)
+                          + Format.pad("tw", 7), .header)])
         for p in tcp.peers.prefix(8) {
             rows.append([Span(Format.padRight(p.address, peerAddress)), Span(Format.count(p.connections, width: 8)),
                          Span(Format.count(p.retransmitting, width: 8), p.retransmitting > 0 ? .warn : .normal),
@@ -251,8 +254,9 @@ extension Panes {
     /// One line per finding: severity, layer, title and the moving number.
     public static func triage(_ report: Report, state: ViewState, width: Int) -> PaneContent {
         guard !report.findings.isEmpty else {
-            return PaneContent(header: nil, rows: [[Span(report.intervalSeconds == nil ? "collecting: findings need two samples"
-                                                                                      : "no findings: nothing is being dropped that droptop can see", .good)]])
+            let text = report.intervalSeconds == nil ? "collecting: findings need two samples"
+                : "no findings: nothing is being dropped that droptop can see"
+            return PaneContent(header: nil, rows: [[Span(text, .good)]])
         }
         let rows: [Line] = report.findings.map { f in
             [Span(Format.padRight(f.severity.name.uppercased(), 9), severityStyle(f.severity)),
@@ -276,7 +280,9 @@ extension Panes {
                 rows.append([Span("  \(e.name)\(e.item.map { " (\($0))" } ?? ""): "), Span(value + unit, severityStyle(f.severity))])
             }
             for chunk in wrap(f.explanation + (f.hostWide ? " (host-wide source)" : ""), width - 4) { rows.append([Span("  " + chunk)]) }
-            for (k, chunk) in wrap(f.hint, width - 10).enumerated() { rows.append([Span(k == 0 ? "  look: " : "        ", .dim), Span(chunk, .good)]) }
+            for (k, chunk) in wrap(f.hint, width - 10).enumerated() {
+                rows.append([Span(k == 0 ? "  look: " : "        ", .dim), Span(chunk, .good)])
+            }
             rows.append([])
         }
         return PaneContent(header: nil, rows: rows)
@@ -297,4 +303,28 @@ extension String {
     func replacingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
 
     var trimmingLeadingSpaces: String { String(drop { $0 == " " }) }
+}
+
+extension Panes {
+    /// Pane 7: the kernel's drop reasons, fastest first, with the layer and meaning of each.
+    /// In the overview only those moving now; zoomed, every reason counted since the start.
+    public static func dropReasons(_ report: Report, movingOnly: Bool, width: Int) -> PaneContent {
+        guard let sample = report.sample.dropReasons, sample.available else {
+            let why = report.sample.dropReasons?.note ?? "not counted: kernel drop reasons are read only on a live host"
+            return PaneContent(header: nil, rows: [[Span(why, .warn)]])
+        }
+        let shown = movingOnly ? report.movingDropReasons : report.dropReasons
+        let nameWidth = min(28, max(10, (shown.map(\.reason.count).max() ?? 0) + 1))
+        let header: Line = [Span(Format.padRight("REASON", nameWidth) + Format.pad(Column.reasonDrops.label, 10)
+                                 + Format.pad("total", 12) + "  " + Format.padRight("layer", 12) + "meaning", .header)]
+        let rows: [Line] = shown.map { d in
+            [Span(Format.padRight(d.reason, nameWidth)),
+             Span(Format.rate(d.perSecond, width: 10), style(.reasonDrops, d.perSecond)),
+             Span(Format.count(d.total, width: 12)),
+             Span("  " + Format.padRight(d.info.layer.name, 12), .dim),
+             Span(d.info.meaning)]
+        }
+        let empty = "no packets dropped since droptop started (\(sample.note ?? "kernel drop reasons"))"
+        return PaneContent(header: header, rows: rows.isEmpty ? [[Span(empty, .good)]] : rows)
+    }
 }

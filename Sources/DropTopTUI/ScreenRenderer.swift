@@ -38,14 +38,20 @@ public enum ScreenRenderer {
     }
 
     /// Which panes the overview shows, and where. 80x24: panes 1-4; from 120x30: pane 5 too.
+    /// Whenever a finding holds, the Triage pane goes on top, one line per finding; whenever the
+    /// kernel drops packets, its drop reasons (pane 7) go below it.
     public static func layout(_ body: Rect, report: Report, state: ViewState) -> [(PaneID, Rect)] {
-        // Whenever a finding holds, the Triage pane goes on top, one line per finding.
-        if !report.findings.isEmpty {
-            let height = min(report.findings.count + 2, max(3, body.height / 4))
-            let rest = Rect(x: body.x, y: body.y + height, width: body.width, height: body.height - height)
-            return [(.triage, Rect(x: body.x, y: body.y, width: body.width, height: height))] + layout(rest, report: report, state: state, withoutTriage: true)
+        var panes: [(PaneID, Rect)] = []
+        var rest = body
+        func strip(_ pane: PaneID, rows: Int, share: Int) {
+            let height = min(rows + 2, max(3, body.height / share))
+            panes.append((pane, Rect(x: rest.x, y: rest.y, width: rest.width, height: height)))
+            rest = Rect(x: rest.x, y: rest.y + height, width: rest.width, height: rest.height - height)
         }
-        return layout(body, report: report, state: state, withoutTriage: true)
+        if !report.findings.isEmpty { strip(.triage, rows: report.findings.count, share: 4) }
+        let moving = report.movingDropReasons.count
+        if moving > 0 { strip(.dropReasons, rows: moving + 1, share: 5) }
+        return panes + layout(rest, report: report, state: state, withoutTriage: true)
     }
 
     static func layout(_ body: Rect, report: Report, state: ViewState, withoutTriage: Bool) -> [(PaneID, Rect)] {
@@ -81,13 +87,16 @@ public enum ScreenRenderer {
         case .cpu: return Panes.cpu(report, state: state, width: width)
         case .tcp: return Panes.tcp(report, state: state, width: width)
         case .protocols: return Panes.protocols(report, state: state, width: width)
-        case .triage: return state.zoomed == .triage ? Panes.triageDetail(report, width: width) : Panes.triage(report, state: state, width: width)
+        case .triage:
+            return state.zoomed == .triage ? Panes.triageDetail(report, width: width) : Panes.triage(report, state: state, width: width)
+        case .dropReasons: return Panes.dropReasons(report, movingOnly: state.zoomed != .dropReasons, width: width)
         }
     }
 
     static func title(_ pane: PaneID, _ state: ViewState) -> String {
         var t = "\(pane.rawValue) \(pane.title)"
         if [.throughput, .drops, .cpu].contains(pane) { t += " (per second)" }
+        if pane == .dropReasons { t += " (per second, host-wide)" }
         if pane == .throughput || pane == .drops {
             if state.filter != .all { t += " [\(state.filter.label)]" }
             if state.sort != .name { t += " [sort: \(state.sort.label)]" }
@@ -160,7 +169,8 @@ public enum ScreenRenderer {
             grid.put(" droptop", x: 0, y: 0, style: .status)
             return
         }
-        var text = " droptop | \(sample.host.hostname) | \(sample.host.kernel) | \(TimeText.date(sample.wallSeconds)) \(TimeText.clock(sample.wallSeconds))"
+        let time = "\(TimeText.date(sample.wallSeconds)) \(TimeText.clock(sample.wallSeconds))"
+        var text = " droptop | \(sample.host.hostname) | \(sample.host.kernel) | \(time)"
         text += " | every \(Format.fixed(state.interval, state.interval < 1 ? 1 : 0))s"
         if let note { text += " | \(note)" }
         let used = grid.put(text, x: 0, y: 0, style: .status)
@@ -174,8 +184,8 @@ public enum ScreenRenderer {
 
     static func keyLine(_ grid: inout Grid, state: ViewState) {
         let keys = state.zoomed == nil
-            ? " 1-6 zoom  t triage  Tab focus  s sort  f filter  i IRQs  p pause  +/- interval  h help  q quit"
-            : " 0/Esc overview  1-6 zoom  arrows/PgUp/PgDn scroll  p pause  h help  q quit"
+            ? " 1-7 zoom  t triage  Tab focus  s sort  f filter  i IRQs  p pause  +/- interval  h help  q quit"
+            : " 0/Esc overview  1-7 zoom  arrows/PgUp/PgDn scroll  p pause  h help  q quit"
         grid.put(keys, x: 0, y: grid.height - 1, style: .dim)
     }
 

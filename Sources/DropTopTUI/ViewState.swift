@@ -3,7 +3,7 @@ import DropTopCore
 
 /// The panes, numbered as their zoom keys.
 public enum PaneID: Int, CaseIterable, Sendable {
-    case throughput = 1, drops, cpu, tcp, protocols, triage
+    case throughput = 1, drops, cpu, tcp, protocols, triage, dropReasons
 
     public var title: String {
         switch self {
@@ -13,6 +13,7 @@ public enum PaneID: Int, CaseIterable, Sendable {
         case .tcp: return "TCP sockets"
         case .protocols: return "Protocols"
         case .triage: return "Triage"
+        case .dropReasons: return "Kernel drop reasons"
         }
     }
 }

@@ -62,6 +62,9 @@ struct DropTopCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("With --batch, sar's habit: [interval [count]], e.g. droptop -b 1 5.", valueName: "interval count"))
     var positional: [String] = []
 
+    @Flag(name: .long, help: "Do not count the kernel's drop reasons (a BPF program on skb:kfree_skb, loaded as root).")
+    var noDropReasons = false
+
     @Flag(name: .long, help: "Terminal UI: no colors, attributes (bold, reverse) only. Also when NO_COLOR is set.")
     var noColor = false
 
@@ -157,11 +160,11 @@ struct DropTopCommand: ParsableCommand {
         // first two of a recording.
         let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
         guard var report = pipeline.next() else { throw ExitCode(1) }
-        try? recorder?.append(report.sample)
+        try record(report.sample, recorder)
         if replayed != nil || interval > 0 {
             if replayed == nil { sleepSeconds(interval) }
             if let second = pipeline.next() {
-                try? recorder?.append(second.sample)
+                try record(second.sample, recorder)
                 report = second
             }
         }
@@ -193,6 +196,9 @@ extension DropTopCommand {
     func liveSampler() -> Sampler {
         let sampler = Sampler(procRoot: proc, sysRoot: sys)
         sampler.interfaceGlobs = interfaceGlobs
+        // The BPF counter sees the live kernel: not for a captured tree.
+        // --once -i 0 takes one sample: no interval to count drops in, so no program to load.
+        if proc == "/proc" && !noDropReasons && !(once && effectiveInterval == 0) { sampler.dropReasons = DropReasonReader() }
         return sampler
     }
 
@@ -240,6 +246,14 @@ extension DropTopCommand {
         }
     }
 
+    /// --once --record: a sample that cannot be recorded (disk full) is an error (exit 1).
+    func record(_ sample: Sample, _ recorder: RecordingWriter?) throws {
+        do { try recorder?.append(sample) } catch {
+            writeError("droptop: \(error.source): \(error.message)")
+            throw ExitCode(1)
+        }
+    }
+
     func runTerminalUI(replay: [Sample]? = nil, recorder: RecordingWriter? = nil) -> Int32 {
         setlocale(LC_ALL, "")
         var state = ViewState()
@@ -277,6 +291,7 @@ func sleepSeconds(_ seconds: Double) {
 @main
 enum Main {
     static func main() {
+        replaceRuntimeCrashHandlers()   // before anything can crash or Ctrl-\ arrive
         do {
             var command = try DropTopCommand.parseAsRoot()
             try command.run()

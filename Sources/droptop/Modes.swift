@@ -5,13 +5,13 @@ import DropTopCore
 import Synchronization
 import SystemPackage
 
-/// SIGINT/SIGTERM during a stream: finish the current line, then exit 0.
+/// SIGINT/SIGTERM/SIGQUIT during a stream: finish the current line, then exit 0.
 let stopRequested = Atomic<Int32>(0)
 
 func installStreamSignals() {
     signal(SIGPIPE, SIG_IGN)   // a closed pipe shows up as EPIPE from write, then we exit 0
     let handler: @convention(c) (Int32) -> Void = { sig in stopRequested.store(sig, ordering: .relaxed) }
-    catchSignals([SIGINT, SIGTERM], handler: handler)
+    catchSignals([SIGINT, SIGTERM, SIGQUIT], handler: handler)
 }
 
 enum OutputClosed: Error { case closed }

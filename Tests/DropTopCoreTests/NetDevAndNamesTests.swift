@@ -54,6 +54,22 @@ import Testing
 }
 
 @Suite struct DisplayNameTests {
+    @Test func bidiAndInvisibleFormatCharactersAreEscapedPerByte() {
+        // "eth0" written backwards behind a right-to-left override would read as "eth0".
+        #expect(DisplayName.escaped("\u{202E}0hte") == "\\xe2\\x80\\xae0hte")
+        #expect(DisplayName.escaped("a\u{200B}b") == "a\\xe2\\x80\\x8bb")         // zero-width space
+        #expect(DisplayName.escaped("a\u{00AD}b") == "a\\xc2\\xadb")                // soft hyphen
+        #expect(DisplayName.escaped("\u{FEFF}x") == "\\xef\\xbb\\xbfx")             // BOM / zero-width no-break
+        for scalar in [0x202A, 0x202B, 0x202C, 0x202D, 0x2066, 0x2067, 0x2068, 0x2069, 0x200C, 0x200D,
+                       0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2028, 0x2029] {
+            let name = "a" + String(Unicode.Scalar(UInt32(scalar))!) + "b"
+            let expected = "a" + name.utf8.dropFirst().dropLast().map { "\\x" + String($0, radix: 16) }.joined() + "b"
+            #expect(DisplayName.escaped(name) == expected, "U+\(String(scalar, radix: 16))")
+        }
+        // Visible non-ASCII stays: accents, CJK, emoji.
+        #expect(DisplayName.escaped("vethé-网-🙂") == "vethé-网-🙂")
+    }
+
     @Test func plainNamesAreUnchanged() {
         #expect(DisplayName.escaped("eth0") == "eth0")
         #expect(DisplayName.escaped("vethé1") == "vethé1")

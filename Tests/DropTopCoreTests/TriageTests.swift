@@ -127,7 +127,7 @@ private func ids(_ r: Report) -> [String] { TriageRules.evaluate(r).map(\.id) }
     }
 
     @Test func ipUdpAndLinkRules() {
-        #expect(ids(report { s in add(&s, "Ip", "InDiscards", 5) }).contains("ip-errors"))
+        #expect(ids(report { s in add(&s, "Ip", "InDiscards", 5) }).contains("ip-discards"))
         #expect(ids(report { s in add(&s, "Udp", "NoPorts", 5) }).contains("udp-no-ports"))
         #expect(ids(report { s in add(&s, "Udp", "SndbufErrors", 5) }).contains("udp-sndbuf-errors"))
         let noCarrier = ids(report { s in s.interfaces[0].carrier = 0 })

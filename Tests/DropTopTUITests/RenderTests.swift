@@ -12,6 +12,7 @@ func history(_ fixture: String, traffic: (inout Sample) -> Void = { _ in }) -> H
     tzset()
     let sampler = Sampler(procRoot: "\(fixtures)/\(fixture)/proc", sysRoot: "\(fixtures)/\(fixture)/sys")
     var first = sampler.sample()
+    first.dropReasons = DropReasonSample(available: true, note: "test", totals: [DropReasonTotal(reason: "NO_SOCKET", total: 10)])
     first.monotonicSeconds = 100
     first.wallSeconds = 1_764_000_000
     var second = first
@@ -44,6 +45,8 @@ func busyServer(_ s: inout Sample) {
     s.protocols?["Tcp"]?.counters["OutSegs"]? += 1000
     s.protocols?["Tcp"]?.counters["RetransSegs"]? += 30
     s.protocols?["TcpExt"]?.counters["ListenOverflows"]? += 4
+    // The kernel's account: the listen overflows, and datagrams to a closed port.
+    s.dropReasons?.totals = [DropReasonTotal(reason: "NO_SOCKET", total: 40), DropReasonTotal(reason: "TCP_LISTEN_OVERFLOW", total: 4)]
 }
 
 func render(_ h: History, _ state: ViewState = ViewState(), width: Int, height: Int) -> Grid {
@@ -157,6 +160,10 @@ func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
         #expect(text.contains("ev\\x1b[31"))
         #expect(text.contains("b\\xffd"))
         #expect(!grid.cells.contains { $0.char.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } })
+        // A right-to-left override and a zero-width space are shown as bytes, never sent.
+        let tall = render(history("oddnames"), width: 80, height: 40).text
+        #expect(tall.contains("│\\xe2\\x80\\xae1 ") && tall.contains("│\\xe2\\x80\\x8b "))
+        #expect(!grid.cells.contains { $0.char.unicodeScalars.contains { $0.properties.generalCategory == .format } })
     }
 
     @Test func asciiGlyphsWhenNotUTF8() throws {
@@ -216,10 +223,10 @@ func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
 
     @Test func tabCyclesFocusAndSortFilterCycle() {
         var s = ViewState()
-        for _ in 0..<6 { _ = KeyHandler.apply(.tab, to: &s) }
+        for _ in 0..<PaneID.allCases.count { _ = KeyHandler.apply(.tab, to: &s) }
         #expect(s.focus == .throughput)
         _ = KeyHandler.apply(.backTab, to: &s)
-        #expect(s.focus == .triage)
+        #expect(s.focus == .dropReasons)
         _ = KeyHandler.apply(.char("s"), to: &s)
         #expect(s.sort == .rx)
         _ = KeyHandler.apply(.char("f"), to: &s)

@@ -47,7 +47,8 @@ import Testing
         #expect(r.status == 0)
         #expect(!r.stdout.utf8.contains(0x1B))
         let names = (value(r.json, "interfaces") as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(names == ["ev\\x1b[31mil", "b\\xffd", "a\\\\b"])
+        #expect(names == ["ev\\x1b[31mil", "b\\xffd", "a\\\\b", "\\xe2\\x80\\xae1", "\\xe2\\x80\\x8b"])
+        #expect(!r.stdout.contains("\u{202E}") && !r.stdout.contains("\u{200B}"))
         #expect(try validateAgainstSchema(r.stdout).status == 0)
     }
 

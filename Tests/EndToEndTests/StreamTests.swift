@@ -124,14 +124,59 @@ func makeServerRecording() throws -> String {
     @Test func aStopSignalEndsTheStreamCleanly() throws {
         // Ctrl-C reaches a foreground stream as SIGINT; a background job here gets SIGTERM (bash
         // ignores SIGINT for background jobs). Either way: status 0 and only whole lines.
-        let script = "\(droptopBinary) --json -i 0.2 --count 1000 > \(NSTemporaryDirectory())droptop-stop.jsonl & p=$!; "
-            + "sleep 1; kill -TERM $p; wait $p"
+        let out = NSTemporaryDirectory() + "droptop-stop-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        // Signalled once two lines are out (a fixed sleep was too short on a loaded machine).
+        let script = "\(droptopBinary) --json -i 0.2 --count 1000 > \(out) & p=$!; "
+            + "\(waitForLines(2, out)); kill -TERM $p; wait $p"
         let r = try run("/bin/bash", ["-c", script], timeout: 20)
         #expect(r.status == 0)
-        let text = try String(contentsOfFile: NSTemporaryDirectory() + "droptop-stop.jsonl", encoding: .utf8)
+        let text = try String(contentsOfFile: out, encoding: .utf8)
         #expect(text.hasSuffix("\n"))
         #expect(text.split(separator: "\n").count >= 2)
         #expect(try validateAgainstSchema(text).status == 0)
+    }
+
+    /// A shell loop that waits (up to 10 s) until `file` has `count` lines.
+    func waitForLines(_ count: Int, _ file: String) -> String {
+        "for i in $(seq 100); do [ $(wc -l < \(file)) -ge \(count) ] && break; sleep 0.1; done"
+    }
+
+    /// Runs `droptop ARGS` as a background job with job control on (so SIGQUIT is not ignored),
+    /// sends it `signal` once it wrote `lines` lines (or after 1 s), and returns the job's
+    /// status with its stdout and stderr.
+    func signalled(_ arguments: String, _ signal: String, lines: Int? = 2) throws -> (status: Int32, out: String, err: String) {
+        let base = NSTemporaryDirectory() + "droptop-sig-\(UUID().uuidString)"
+        defer { for s in [".out", ".err"] { try? FileManager.default.removeItem(atPath: base + s) } }
+        let wait = lines.map { waitForLines($0, base + ".out") } ?? "sleep 1"
+        let script = "set -m; ulimit -c 0; \(droptopBinary) \(arguments) > \(base).out 2> \(base).err & p=$!; "
+            + "\(wait); kill -\(signal) $p; wait $p"
+        let r = try run("/bin/bash", ["-c", script], timeout: 20)
+        let out = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
+        return (r.status, out, err)
+    }
+
+    @Test func quitEndsTheStreamLikeTERMWithoutTheRuntimeCrashReporter() throws {
+        let r = try signalled("--json -i 0.2 --count 1000 " + fixture("server64").joined(separator: " "), "QUIT")
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.isEmpty, "\(r.err)")
+        #expect(r.out.hasSuffix("\n") && r.out.split(separator: "\n").count >= 2)
+        #expect(!r.out.contains("crashed") && !r.out.contains("Backtrac"))
+    }
+
+    @Test func quitEndsOnceLikeTERM() throws {
+        let r = try signalled("--once -i 5 " + fixture("server64").joined(separator: " "), "QUIT", lines: nil)
+        #expect(r.status == 128 + 3)
+        #expect(r.out.isEmpty && r.err.isEmpty, "\(r.out)\(r.err)")
+    }
+
+    @Test func aCrashSignalDoesNotStartTheRuntimeBacktracer() throws {
+        for (name, number) in [("SEGV", 11), ("ABRT", 6)] {
+            let r = try signalled("--json -i 0.2 --count 1000 " + fixture("server64").joined(separator: " "), name)
+            #expect(r.status == 128 + number, "\(name)")
+            #expect(!r.out.contains("crashed") && !r.err.contains("crashed") && !r.out.contains("Backtrac"), "\(name): \(r.err)")
+        }
     }
 
     @Test func aSignalTheParentIgnoredStaysIgnored() throws {
@@ -153,7 +198,8 @@ func makeServerRecording() throws -> String {
         #expect(r.stderr.isEmpty)
     }
 
-    @Test func prometheusPassesPromtoolAndAgreesWithJSON() throws {
+    @Test(.needs(.promtool)) func prometheusPassesPromtoolAndAgreesWithJSON() throws {
+        let promtoolPath = try OptionalTool.promtool.require()
         let path = NSTemporaryDirectory() + "droptop-prom-\(UUID().uuidString).jsonl"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let json = try droptop(["--once", "-i", "0", "--record", path] + fixture("server64"))
@@ -161,7 +207,7 @@ func makeServerRecording() throws -> String {
         #expect(prom.status == 0)
         try prom.stdout.write(toFile: path + ".prom", atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path + ".prom") }
-        let promtool = try run("/usr/bin/env", ["sh", "-c", "promtool check metrics < '\(path).prom'"], timeout: 30)
+        let promtool = try run("/bin/sh", ["-c", "'\(promtoolPath)' check metrics < '\(path).prom'"], timeout: 30)
         #expect(promtool.status == 0, "promtool: \(promtool.stdout) \(promtool.stderr)")
         #expect(promtool.stdout.isEmpty && promtool.stderr.isEmpty, "promtool warnings: \(promtool.stdout)\(promtool.stderr)")
         let j = try #require(json.json)

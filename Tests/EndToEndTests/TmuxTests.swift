@@ -49,12 +49,20 @@ final class TmuxSession {
 
     func resize(_ width: Int, _ height: Int) { _ = try? tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"]) }
 
-    /// The droptop process started from the shell in the pane.
+    /// The droptop process started from the shell in the pane: the child of the pane's shell
+    /// named droptop, found in /proc (no pgrep, which is not in the base set).
     func droptopPID() -> Int32? {
         guard let shell = (try? tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]))?.stdout
             .trimmingCharacters(in: .whitespacesAndNewlines),
-              let r = try? run("/usr/bin/env", ["pgrep", "-P", shell, "droptop"]) else { return nil }
-        return Int32(r.stdout.split(separator: "\n").first ?? "")
+              let pids = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        for pid in pids where Int32(pid) != nil {
+            // /proc/PID/stat: "pid (comm) state ppid ..."
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.range(of: ") ", options: .backwards) else { continue }
+            let fields = stat[close.upperBound...].split(separator: " ")
+            if stat.contains("(droptop)"), fields.count > 1, fields[1] == shell { return Int32(pid) }
+        }
+        return nil
     }
 
     /// After droptop ends: the prompt is back and the terminal is in cooked mode with echo.
@@ -66,9 +74,7 @@ final class TmuxSession {
     }
 }
 
-var hasTmux: Bool { (try? run("/usr/bin/env", ["tmux", "-V"]))?.status == 0 }
-
-@Suite(.serialized, .enabled(if: hasTmux, "needs tmux"))
+@Suite(.serialized, .needs(.tmux))
 struct TmuxTests {
     func start(_ session: TmuxSession, _ fixtureName: String? = "server64", extra: String = "") {
         let roots = fixtureName.map { fixture($0).joined(separator: " ") } ?? ""
@@ -124,7 +130,8 @@ struct TmuxTests {
     }
 
     /// SIGILL is what a Swift runtime trap raises: a crash must not leave the terminal raw either.
-    @Test(arguments: [("TERM", 15), ("HUP", 1), ("ILL", 4)])
+    /// SIGQUIT must not hand the screen to the Swift runtime's crash reporter.
+    @Test(arguments: [("TERM", 15), ("HUP", 1), ("ILL", 4), ("QUIT", 3)])
     func signalsRestoreTheTerminal(signal: String, number: Int) throws {
         let s = try TmuxSession()
         start(s, "server64")
@@ -133,6 +140,18 @@ struct TmuxTests {
         kill(pid, Int32(number))
         let screen = s.waitFor("EXIT=\(128 + number)")
         #expect(screen.contains("EXIT=\(128 + number)"), "\(screen)")
+        #expect(!screen.contains("crashed") && !screen.contains("Press space"), "\(screen)")
+        s.expectTerminalRestored()
+    }
+
+    @Test func ctrlBackslashQuitsAndRestoresTheTerminal() throws {
+        let s = try TmuxSession()
+        start(s, "server64")
+        s.waitFor("4 TCP sockets")
+        s.key("C-\\")
+        let screen = s.waitFor("EXIT=131")
+        #expect(screen.contains("EXIT=131"), "\(screen)")
+        #expect(!screen.contains("crashed") && !screen.contains("Press space"), "\(screen)")
         s.expectTerminalRestored()
     }
 

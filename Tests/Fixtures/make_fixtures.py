@@ -227,11 +227,13 @@ def broken():
     write(root, "proc/net/sockstat", "sockets used\n")
 
 def oddnames():
-    """Interface names holding an ESC sequence and a stray 0xff byte."""
+    """Interface names holding an ESC sequence, a stray 0xff byte, a right-to-left override
+    (U+202E) and a zero-width space (U+200B)."""
     root = "oddnames"; fresh(root)
     hdr = ("Inter-|   Receive                                                |  Transmit\n"
            " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n")
-    body = b"  ev\x1b[31mil: 100 1 0 0 0 0 0 0 200 2 0 0 0 0 0 0\n  b\xffd: 7 1 0 0 0 0 0 0 7 1 0 0 0 0 0 0\n  a\\b: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n"
+    body = (b"  ev\x1b[31mil: 100 1 0 0 0 0 0 0 200 2 0 0 0 0 0 0\n  b\xffd: 7 1 0 0 0 0 0 0 7 1 0 0 0 0 0 0\n  a\\b: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n"
+            + "  \u202e1: 3 1 0 0 0 0 0 0 3 1 0 0 0 0 0 0\n  \u200b: 4 1 0 0 0 0 0 0 4 1 0 0 0 0 0 0\n".encode())
     write(root, "proc/net/dev", hdr.encode() + body)
 
 def server64_later():

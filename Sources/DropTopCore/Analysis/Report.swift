@@ -37,6 +37,10 @@ public struct Report: Sendable {
     public var retransPercent: Double?
     /// Drops per second of each busy UDP socket, by inode.
     public var udpDropRates: [UInt64: Double]
+    /// Kernel drop reasons counted so far, with their rates (empty without a counter).
+    public var dropReasons: [DropReasonRate]
+    /// Queueing disciplines with their rates (empty when none were read).
+    public var qdiscs: [QdiscReport] = []
     /// Triage findings for this interval, set by whoever runs a TriageEngine over the reports.
     public var findings: [Finding] = []
 
@@ -49,15 +53,7 @@ public struct Report: Sendable {
         interfaces = current.interfaces.map { InterfaceReport(current: $0, previous: oldInterfaces[$0.name], seconds: seconds) }
 
         cpus = Self.cpuReports(previous: previous, current: current, seconds: seconds)
-        let cpuOrder = cpus.map(\.cpu)
-        let oldIRQs = Dictionary(previous?.networkIRQs?.map { ($0.irq + "\u{0}" + $0.interface, $0) } ?? [], uniquingKeysWith: { a, _ in a })
-        irqs = (current.networkIRQs ?? []).map { irq in
-            let old = oldIRQs[irq.irq + "\u{0}" + irq.interface]
-            let perCPU = cpuOrder.map { cpu in Rate.perSecond(from: old?.counts[cpu], to: irq.counts[cpu], seconds: seconds) }
-            let known = perCPU.compactMap { $0 }
-            let total: Double? = old == nil || seconds == nil ? nil : known.reduce(0, +)
-            return IRQReport(irq: irq.irq, device: irq.device, interface: irq.interface, perCPUPerSecond: perCPU, totalPerSecond: total)
-        }
+        irqs = Self.irqReports(previous: previous, current: current, cpuOrder: cpus.map(\.cpu), seconds: seconds)
         // Per-CPU network IRQ totals come from the mapped IRQs.
         if seconds != nil && previous?.networkIRQs != nil {
             for index in cpus.indices {
@@ -88,8 +84,11 @@ public struct Report: Sendable {
             protocolRates[section] = rates
         }
 
+        protocolRates.merge(Self.statTableRates(previous: previous, current: current, seconds: seconds)) { a, _ in a }
+        qdiscs = Self.qdiscReports(previous: previous, current: current, seconds: seconds)
         retransPercent = nil
         udpDropRates = [:]
+        dropReasons = Self.dropReasonRates(previous: previous, current: current, seconds: seconds)
         if let retrans = rate(.tcpRetransSegs), let out = rate(.tcpOutSegs), out > 0 {
             retransPercent = min(100, retrans / out * 100)
         }
@@ -109,6 +108,18 @@ public struct Report: Sendable {
         let seconds = new - old
         guard seconds.isFinite, seconds >= 0.001 else { return nil }
         return seconds
+    }
+
+    /// Per-CPU rates of each network IRQ, aligned with `cpuOrder`; IRQs matched by number and interface.
+    private static func irqReports(previous: Sample?, current: Sample, cpuOrder: [Int], seconds: Double?) -> [IRQReport] {
+        func key(_ irq: NetworkIRQSample) -> String { irq.irq + "\u{0}" + irq.interface }
+        let oldIRQs = Dictionary(previous?.networkIRQs?.map { (key($0), $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        return (current.networkIRQs ?? []).map { irq in
+            let old = oldIRQs[key(irq)]
+            let perCPU = cpuOrder.map { cpu in Rate.perSecond(from: old?.counts[cpu], to: irq.counts[cpu], seconds: seconds) }
+            let total: Double? = old == nil || seconds == nil ? nil : perCPU.compactMap { $0 }.reduce(0, +)
+            return IRQReport(irq: irq.irq, device: irq.device, interface: irq.interface, perCPUPerSecond: perCPU, totalPerSecond: total)
+        }
     }
 
     public func rate(_ section: String, _ counter: String) -> Double? { protocolRates[section]?[counter] ?? nil }

@@ -1,13 +1,14 @@
 /// Rules that need more than counters: the socket tables name the port, peer or listener.
 extension TriageRules {
+    /// Receive-buffer overflows of UDP and UDP-Lite, IPv4 and IPv6.
+    static let udpReceiveCounters: [CounterID] = [.udpRcvbufErrors, .udp6RcvbufErrors, .udpLiteRcvbufErrors, .udpLite6RcvbufErrors]
+
     static func udpReceiveBuffers(_ r: Report) -> [Finding] {
-        let rcv4 = r.rate(.udpRcvbufErrors) ?? 0, rcv6 = r.rate(.udp6RcvbufErrors) ?? 0
-        guard rcv4 + rcv6 > 0 else { return [] }
+        let counters = udpReceiveCounters.compactMap { ev($0, r) }
+        guard !counters.isEmpty else { return [] }
         let sockets = (r.sample.udp?.busySockets ?? []).filter { (r.udpDropRates[$0.inode] ?? 0) > 0 }
         let items = sockets.map { Listener.hostPort($0.address, $0.port) }
-        var evidence = [ev(CounterID.udpRcvbufErrors.description, rcv4), ev(CounterID.udp6RcvbufErrors.description, rcv6)]
-            .compactMap { $0 }
-        evidence += sockets.prefix(5).map {
+        let evidence = counters + sockets.prefix(5).map {
             Evidence(name: "socket_drops", value: r.udpDropRates[$0.inode] ?? 0, unit: "per_s", item: "port \($0.port)")
         }
         let title = items.isEmpty ? nil : "UDP receive buffer full: \(items.prefix(3).joined(separator: ", "))"
@@ -15,8 +16,26 @@ extension TriageRules {
                                                     title: title)]
     }
 
+    /// Each section's InErrors and the counters it includes; what is left over has another cause.
+    static let udpInErrorCounters: [(inErrors: CounterID, included: [CounterID])] = [
+        (.udpInErrors, [.udpRcvbufErrors, .udpMemErrors, .udpInCsumErrors]),
+        (.udp6InErrors, [.udp6RcvbufErrors, .udp6MemErrors, .udp6InCsumErrors]),
+        (.udpLiteInErrors, [.udpLiteRcvbufErrors, .udpLiteMemErrors, .udpLiteInCsumErrors]),
+        (.udpLite6InErrors, [.udpLite6RcvbufErrors, .udpLite6MemErrors, .udpLite6InCsumErrors]),
+    ]
+
+    static func udpInErrors(_ r: Report) -> Finding? {
+        let moving = udpInErrorCounters.filter { section in
+            let rest = (r.rate(section.inErrors) ?? 0) - section.included.reduce(0) { $0 + (r.rate($1) ?? 0) }
+            return rest >= TriageThresholds.errorRate
+        }.map(\.inErrors)
+        guard !moving.isEmpty else { return nil }
+        return FindingKind.udpInErrors.finding(r, .warning, fill: ["COUNTERS": names(moving)],
+                                               evidence: moving.compactMap { ev($0, r) })
+    }
+
     static func tcp(_ r: Report) -> [Finding] {
-        [listenOverflow(r), synBacklog(r), retransmits(r), resets(r), closeWait(r), timeWait(r)].compactMap { $0 }
+        [listenOverflow(r), synBacklog(r), retransmits(r), resets(r), closeWait(r), timeWait(r), udpInErrors(r)].compactMap { $0 }
     }
 
     static func listenOverflow(_ r: Report) -> Finding? {
@@ -29,8 +48,10 @@ extension TriageRules {
                                                      title: full.first.map { "TCP accept queue full on port \($0.port)" })
     }
 
+    static let synBacklogCounters: [CounterID] = [.tcpReqQFullDrop, .tcpReqQFullDoCookies, .tcpSyncookiesSent, .tcpSyncookiesFailed]
+
     static func synBacklog(_ r: Report) -> Finding? {
-        let counters = [ev(.tcpReqQFullDrop, r), ev(.tcpReqQFullDoCookies, r), ev(.tcpSyncookiesSent, r)].compactMap { $0 }
+        let counters = synBacklogCounters.compactMap { ev($0, r) }
         let synRecv = r.sample.tcp?.states[TCPState.synRecv.name] ?? 0
         guard !counters.isEmpty || synRecv >= TriageThresholds.synRecvCount else { return nil }
         let dropping = counters.contains { $0.name == CounterID.tcpReqQFullDrop.description }
@@ -38,25 +59,28 @@ extension TriageRules {
         return FindingKind.tcpSynBacklog.finding(r, dropping ? .critical : .warning, evidence: counters + level)
     }
 
+    /// Shown when retransmissions pass their share of segments sent.
+    static let retransmitCounters: [CounterID] = [.tcpRetransSegs, .tcpTimeouts, .tcpSynRetrans, .tcpLostRetransmit]
+
     static func retransmits(_ r: Report) -> Finding? {
         guard let percent = r.retransPercent, let sent = r.rate(.tcpOutSegs), sent >= TriageThresholds.retransMinSegments,
               percent >= TriageThresholds.retransWarning else { return nil }
         let peers = (r.sample.tcp?.retransmittingPeers ?? []).prefix(3)
         let evidence = [Evidence(name: "retrans", value: percent, unit: "percent", item: nil)]
-            + [ev(.tcpRetransSegs, r), ev(.tcpTimeouts, r), ev(.tcpSynRetrans, r), ev(.tcpLostRetransmit, r)].compactMap { $0 }
+            + retransmitCounters.compactMap { ev($0, r) }
             + peers.map { Evidence(name: "retransmitting_sockets", value: Double($0.retransmitting), unit: "count", item: $0.address) }
         return FindingKind.tcpRetransmits.finding(r, percent >= TriageThresholds.retransCritical ? .critical : .warning,
                                                   item: peers.first?.address, fill: ["PERCENT": Finding.short(percent)], evidence: evidence)
     }
 
+    /// Aborts for lack of memory are tcp-memory-pressure's (DropRules.swift).
     static let resetCounters: [CounterID] = [.tcpEstabResets, .tcpAttemptFails, .tcpOutRsts, .tcpAbortOnData, .tcpAbortOnClose,
-                                             .tcpAbortOnMemory, .tcpAbortOnTimeout]
+                                             .tcpAbortOnTimeout]
 
     static func resets(_ r: Report) -> Finding? {
         let moving = resetCounters.compactMap { ev($0, r) }
-        let memory = moving.contains { $0.name == CounterID.tcpAbortOnMemory.description }
-        guard memory || moving.contains(where: { $0.value >= TriageThresholds.resetRate }) else { return nil }
-        return FindingKind.tcpResets.finding(r, memory ? .critical : .warning, evidence: moving.sorted { $0.value > $1.value })
+        guard moving.contains(where: { $0.value >= TriageThresholds.resetRate }) else { return nil }
+        return FindingKind.tcpResets.finding(r, .warning, evidence: moving.sorted { $0.value > $1.value })
     }
 
     static func closeWait(_ r: Report) -> Finding? {

@@ -67,6 +67,9 @@ public enum TriageThresholds {
     public static let imbalanceRate = 1000.0, imbalanceShare = 0.9
     /// IP, UDP error counters: per second.
     public static let errorRate = 1.0
+    /// Counters where a single event matters (memory exhausted, forged or mis-keyed segments):
+    /// any increment fires.
+    public static let singleEvent = Double.leastNonzeroMagnitude
     /// TCP retransmissions: share of segments sent, with at least this many segments per second.
     public static let retransWarning = 2.0, retransCritical = 10.0, retransMinSegments = 100.0
     /// Resets and aborts per second.

@@ -9,8 +9,10 @@ public enum TriageRules {
         f += link(r); f += nic(r); f += interfaceDrops(r)
         f += softnet(r); f += imbalance(r)
         f += counterRules.compactMap { $0.evaluate(r) }
-        f += udpReceiveBuffers(r) + ip(r) + tcp(r)
-        return f.sorted {
+        f += udpReceiveBuffers(r) + tcp(r)
+        f = withDropSources(r, f)
+        f += unexplained(r, after: f)
+        return withDropReasons(r, f).sorted {
             ($0.layer, -$0.severity.rawValue, $0.id, $0.item ?? "") < ($1.layer, -$1.severity.rawValue, $1.id, $1.item ?? "")
         }
     }
@@ -78,7 +80,8 @@ public enum TriageRules {
             let item = "cpu\(c.cpu)", fill = ["CPU": String(c.cpu)]
             if let d = c.softnetRates[SoftnetColumn.dropped.name] ?? nil, d > 0 {
                 out.append(FindingKind.softnetBacklogDrops.finding(
-                    r, .critical, item: item, fill: fill, evidence: [Evidence(name: "softnet_dropped", value: d, unit: "per_s", item: item)]))
+                    r, .critical, item: item, fill: fill,
+                    evidence: [Evidence(name: "softnet_dropped", value: d, unit: "per_s", item: item)]))
             }
             if let s = c.softnetRates[SoftnetColumn.timeSqueeze.name] ?? nil, s >= 1 {
                 out.append(FindingKind.softnetTimeSqueeze.finding(

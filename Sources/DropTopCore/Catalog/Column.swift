@@ -33,11 +33,20 @@ public enum ColumnSource: Sendable {
     case sockstat(String, String)
     /// Host: sockets in a TCP state.
     case tcpState(TCPState)
+    /// Per kernel drop reason: packets dropped per second.
+    case dropReasonRate
+    /// Per interface: a figure of its root qdiscs (rtnetlink).
+    case qdisc(QdiscFigure)
+    /// A /proc/net/stat counter per second: per neighbour table (the ArpCache id names the
+    /// column of both tables), or conntrack's.
+    case statTable(CounterID)
+    /// Conntrack: nf_conntrack_count over nf_conntrack_max, in percent.
+    case conntrackFullness
 }
 
 /// What a column is about: a whole-host figure, one row per interface, or one row per CPU.
 public enum ColumnScope: Sendable {
-    case host, interface, cpu
+    case host, interface, cpu, dropReason, qdisc, neighbour, conntrack
 }
 
 /// One figure as every view shows it: declared once in Columns.swift.
@@ -73,6 +82,10 @@ public struct Column: Sendable {
         case .interface, .interfaceUtilization: return .interface
         case .softnet, .softirqRX, .softirqTX, .networkIRQs, .networkIRQShare: return .cpu
         case .counter, .retransPercent, .sockstat, .tcpState: return .host
+        case .dropReasonRate: return .dropReason
+        case .qdisc: return .qdisc
+        case .statTable(let id): return id.section == PerCPUStatSource.nfConntrack.section ? .conntrack : .neighbour
+        case .conntrackFullness: return .conntrack
         }
     }
 
@@ -135,6 +148,10 @@ public struct ColumnGroup: Sendable {
         case .interface: return "IFACE"
         case .cpu: return "CPU"
         case .host: return nil
+        case .dropReason: return "REASON"
+        case .qdisc: return "IFACE"
+        case .neighbour: return "TABLE"
+        case .conntrack: return nil
         }
     }
 
@@ -144,6 +161,8 @@ public struct ColumnGroup: Sendable {
         case .interface: return (interfaces ?? r.interfaces).map { i in (i.name, columns.map { $0.value(i) }) }
         case .cpu: return r.cpus.map { c in (String(c.cpu), columns.map { $0.value(c, in: r) }) }
         case .host: return [(nil, columns.map { $0.value(r) })]
+        case .dropReason: return r.dropReasons.map { d in (d.reason, columns.map { _ in d.perSecond }) }
+        case .qdisc, .neighbour, .conntrack: return dropSourceRows(r)
         }
     }
 }

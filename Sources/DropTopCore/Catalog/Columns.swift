@@ -125,6 +125,11 @@ extension Column {
                                            meaning: "datagrams that needed fragmenting but could not be (DF set)",
                                            knob: "path MTU; ip link (mtu)")
 
+    // MARK: kernel drop reasons (droptop's DROP group), skb:kfree_skb through BPF
+    public static let reasonDrops = Column("drops/s", trouble: .loss, .dropReasonRate,
+                                           meaning: "packets the kernel freed as dropped for this reason (host-wide)",
+                                           knob: "the reason's entry in docs/triage.md")
+
     // MARK: sockets (sar -n SOCK, plus TCP states), levels
     public static let sockTotal = Column("totsck", unit: .count, .sockstat("sockets", "used"), meaning: "sockets in use")
     public static let sockTCP = Column("tcpsck", unit: .count, .sockstat("TCP", "inuse"), meaning: "TCP sockets in use")

@@ -62,29 +62,22 @@ extension FindingKind {
         "net-rx-imbalance", .cpu, title: "CPU {CPU} runs {SHARE}% of NET_RX softirqs",
         explanation: "Receive processing is concentrated on one CPU. Host-wide figure.",
         hint: "RPS (/sys/class/net/IF/queues/rx-N/rps_cpus), IRQ affinity (/proc/irq/N/smp_affinity), irqbalance", hostWide: true)
-    public static let ipErrors = FindingKind(
-        "ip-errors", .ip, title: "IP layer discarding packets",
-        explanation: "Packets were dropped by IP: bad headers or checksums, addresses not local, no route, or fragments that "
-            + "could not be reassembled.",
-        hint: "ip route get <dst>; nstat -az 'Ip*'")
-    /// ip-errors' hint when reassembly fails.
-    public static let reassemblyHint = "{net.ipv4.ipfrag_high_thresh} (reassembly memory); ip route; nstat -az Ip*"
     public static let udpRcvbufErrors = FindingKind(
         "udp-rcvbuf-errors", .socket, title: "UDP receive buffers overflowing",
         explanation: "Datagrams arrived for a socket whose receive buffer was full, so the kernel dropped them: the application "
             + "reads too slowly or its buffer is too small.",
         hint: "the application's SO_RCVBUF; {net.core.rmem_max}, {net.core.rmem_default}; ss -u -a -m")
     public static let udpSndbufErrors = FindingKind(
-        "udp-sndbuf-errors", .socket, title: "UDP sends failing: buffer or queue full",
-        explanation: "Sends failed because the socket send buffer or the device queue was full.",
+        "udp-sndbuf-errors", .socket, title: "UDP sends failing: buffer or queue full ({COUNTERS})",
+        explanation: "Sends failed because the socket send buffer or the device queue was full (Udp, Udp6, UDP-Lite).",
         hint: "tc -s qdisc (drops, backlog); txqueuelen (ip link); {net.core.wmem_max}")
     public static let udpNoPorts = FindingKind(
-        "udp-no-ports", .application, title: "UDP datagrams to closed ports",
+        "udp-no-ports", .application, title: "UDP datagrams to closed ports ({COUNTERS})",
         explanation: "Datagrams arrived for a port nobody listens on: a service is down, or clients send to the wrong port "
             + "(or it is a scan).",
         hint: "ss -u -a -n (who listens); tcpdump -n udp to see the destination port")
     public static let udpCsumErrors = FindingKind(
-        "udp-csum-errors", .transport, title: "UDP checksum errors",
+        "udp-csum-errors", .transport, title: "UDP checksum errors ({COUNTERS})",
         explanation: "Datagrams failed their checksum: corruption on the path or a NIC offload problem.",
         hint: "ethtool -k IF (rx-checksumming); link errors in pane 2")
     public static let tcpListenOverflow = FindingKind(
@@ -94,7 +87,8 @@ extension FindingKind {
         hint: "{net.core.somaxconn} and the application's listen() backlog; ss -l -t -n (Recv-Q vs Send-Q)")
     public static let tcpSynBacklog = FindingKind(
         "tcp-syn-backlog", .transport, title: "SYN backlog under pressure (SYN flood or slow handshakes)",
-        explanation: "Half-open connections filled the SYN queue: the kernel is dropping SYNs or answering with syncookies.",
+        explanation: "Half-open connections filled the SYN queue: the kernel is dropping SYNs or answering with syncookies. "
+            + "SyncookiesFailed counts ACKs to a listener that carried no valid cookie (stale, or an ACK flood).",
         hint: "{net.ipv4.tcp_max_syn_backlog}, {net.ipv4.tcp_syncookies}")
     public static let tcpRetransmits = FindingKind(
         "tcp-retransmits", .transport, title: "TCP retransmitting {PERCENT}% of segments",
@@ -102,15 +96,16 @@ extension FindingKind {
             + "answering.",
         hint: "ss -t -i dst <peer> (retrans, rtt, cwnd); mtr <peer>; drops on the peer and in between")
     public static let tcpRcvPressure = FindingKind(
-        "tcp-rcv-pressure", .socket, title: "TCP receive buffers under pressure",
-        explanation: "Sockets ran out of receive memory: the kernel pruned or dropped queued data, or the application reads too "
-            + "slowly and the window closed.",
+        "tcp-rcv-pressure", .socket, title: "TCP receive buffers under pressure ({COUNTERS})",
+        explanation: "Sockets ran out of receive memory: the kernel pruned or dropped queued data (out-of-order segments "
+            + "first: OfoPruned, TCPOFODrop), or the application reads too slowly and the window closed.",
         hint: "{net.ipv4.tcp_rmem}; the application's read loop; ss -t -m (rb, r)")
     public static let tcpResets = FindingKind(
         "tcp-resets", .transport, title: "TCP connections reset or aborted",
         explanation: "Connections are refused (RST to a closed port: AttemptFails, OutRsts), reset in the middle (EstabResets) "
-            + "or aborted by this host (TCPAbortOn*: data left unread at close, timeouts, or out of memory).",
-        hint: "ss -t -a state syn-sent; tcpdump 'tcp[tcpflags] & tcp-rst != 0'; TCPAbortOnMemory: net.ipv4.tcp_mem")
+            + "or aborted by this host (TCPAbortOn*: data left unread at close or arriving after it, or retransmissions "
+            + "timed out). Aborts for lack of memory are the tcp-memory-pressure finding.",
+        hint: "ss -t -a state syn-sent; tcpdump 'tcp[tcpflags] & tcp-rst != 0'; {net.ipv4.tcp_retries2}")
     public static let tcpCloseWait = FindingKind(
         "tcp-close-wait", .application, title: "{COUNT} sockets in CLOSE_WAIT",
         explanation: "The peer closed these connections but the local application never called close(): a leak of sockets and "
@@ -123,10 +118,23 @@ extension FindingKind {
         hint: "{net.ipv4.ip_local_port_range}; connection reuse (keep-alive, pools); net.ipv4.tcp_tw_reuse; "
             + "net.ipv4.tcp_max_tw_buckets")
 
+    /// A moving kernel drop reason that no other finding explains; its layer is the reason's.
+    public static let kernelDropReason = FindingKind(
+        "kernel-drop-reason", .ip, title: "Kernel dropping packets: {MEANING} ({REASON})",
+        explanation: "The kernel freed these packets as dropped with reason {REASON}: {MEANING}. No counter-based finding "
+            + "explains them. Host-wide figure: the tracepoint sees every namespace.",
+        hint: "perf record -e skb:kfree_skb -g (where in the kernel); pane 7 for every reason", hostWide: true)
+
     /// Every kind, for the docs check.
     public static let all: [FindingKind] = [
-        .linkNoCarrier, .linkErrors, .nicRingOverrun, .interfaceDrops, .softnetBacklogDrops, .softnetTimeSqueeze, .irqImbalance,
-        .netRXImbalance, .ipErrors, .udpRcvbufErrors, .udpSndbufErrors, .udpNoPorts, .udpCsumErrors, .tcpListenOverflow,
-        .tcpSynBacklog, .tcpRetransmits, .tcpRcvPressure, .tcpResets, .tcpCloseWait, .tcpTimeWait,
-    ]
+        .linkNoCarrier, .linkErrors, .arpFilter, .nicRingOverrun, .interfaceDrops, .softnetBacklogDrops, .softnetTimeSqueeze,
+        .irqImbalance, .netRXImbalance,
+        .ipHeaderErrors, .ipAddressErrors, .ipUnknownProtocol, .ipNoRoute, .ipDiscards, .ipReassemblyFailures, .ipMTUExceeded,
+        .ipRPFilter, .icmpErrors, .icmpRateLimited,
+        .udpRcvbufErrors, .udpSndbufErrors, .udpNoPorts, .udpCsumErrors, .udpMemoryErrors, .udpInErrors,
+        .tcpListenOverflow, .tcpSynBacklog, .tcpRetransmits, .tcpRcvPressure, .tcpResets, .tcpCloseWait, .tcpTimeWait,
+        .tcpBadSegments, .tcpPAWSRejects, .tcpOutOfWindow, .tcpICMPIgnored, .tcpMemoryPressure, .tcpAuthFailures,
+        .tcpMinTTLDrops, .tcpSendFailures, .tcpMigrateReqFailures, .mptcpJoinFailures, .mptcpDataErrors, .unexplainedDrops,
+        .kernelDropReason,
+    ] + dropSourceKinds
 }

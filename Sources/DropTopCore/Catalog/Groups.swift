@@ -16,9 +16,11 @@ extension ColumnGroup {
                                                   .stateEstablished, .stateSynRecv, .stateCloseWait, .stateListen])
     public static let soft = ColumnGroup("SOFT", [.softTotal, .softDropped, .softSqueezed, .softRPS, .softFlowLimit, .netRX, .netTX])
     public static let irq = ColumnGroup("IRQ", [.netIRQs, .netIRQShare])
+    public static let drop = ColumnGroup("DROP", [.reasonDrops])
 
     /// Every batch group, in the order `-n ALL` prints them.
-    public static let batchGroups: [ColumnGroup] = [.dev, .edev, .tcp, .etcp, .udp, .ip, .eip, .sock, .soft, .irq]
+    public static let batchGroups: [ColumnGroup] = [.dev, .edev, .tcp, .etcp, .udp, .ip, .eip, .sock, .soft, .irq, .drop,
+                                                     .qdisc, .neigh, .ct]
 
     // MARK: what the panes show
 

@@ -62,6 +62,10 @@ extension CounterID {
     public static let tcpAbortOnMemory = CounterID("TcpExt", "TCPAbortOnMemory")
     public static let tcpAbortOnTimeout = CounterID("TcpExt", "TCPAbortOnTimeout")
     public static let tcpTimeWaitOverflow = CounterID("TcpExt", "TCPTimeWaitOverflow")
+    // Not drops themselves; shown beside the findings they help explain.
+    public static let icmpOutTimeExcds = CounterID("Icmp", "OutTimeExcds")
+    public static let icmp6OutTimeExcds = CounterID("Icmp6", "OutTimeExcds")
+    public static let tcpChallengeACK = CounterID("TcpExt", "TCPChallengeACK")
     // Udp and Udp6 (/proc/net/snmp6 prints these as Udp6InDatagrams, ...)
     public static let udpInDatagrams = CounterID("Udp", "InDatagrams")
     public static let udpOutDatagrams = CounterID("Udp", "OutDatagrams")

@@ -46,8 +46,11 @@ extension SoftnetColumn {
 }
 
 extension CounterID {
-    /// The catalog's one-line meaning of a protocol counter, when a column shows it.
-    public var meaning: String? { Self.meanings[self] }
+    /// The one-line meaning of a protocol counter: a column's where one shows it, else the
+    /// counter catalog's (docs/mib-census.tsv).
+    public var meaning: String? {
+        Self.meanings[self] ?? CounterCatalog.entry(self)?.meaning ?? StatTableCatalog.entry(self)?.meaning
+    }
 
     private static let meanings: [CounterID: String] = {
         var map: [CounterID: String] = [:]
@@ -57,6 +60,7 @@ extension CounterID {
 
     /// Which /proc file prints the section.
     public var file: String {
+        if let table = PerCPUStatSource(section: section) { return "/proc/" + table.relativePath }
         switch section {
         case "Ip", "Icmp", "IcmpMsg", "Tcp", "Udp", "UdpLite": return "/proc/net/snmp"
         case "TcpExt", "IpExt", "MPTcpExt": return "/proc/net/netstat"

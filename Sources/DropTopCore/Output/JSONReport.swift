@@ -27,6 +27,8 @@ public enum JSONReport {
             ("udp", s.udp.map { udp($0, rates: report.udpDropRates) } ?? .null),
             ("sockstat", s.sockstat.map(sockstat) ?? .null),
             ("protocols", s.protocols == nil ? .null : protocols(report)),
+            ("drop_reasons", dropReasons(report)),
+            ("neighbour", neighbour(report)), ("conntrack", conntrack(report)), ("qdiscs", qdiscs(report)),
             ("derived", .object([("tcp_retrans_percent", .number(report.retransPercent))])),
             ("sysctl", .object(s.sysctl.map { ($0.key, .string($0.value)) })),
             ("findings", .array(report.findings.map(finding))),
@@ -45,6 +47,20 @@ public enum JSONReport {
             })),
             ("explanation", .string(f.explanation)), ("hint", .string(f.hint)), ("host_wide", .bool(f.hostWide)),
             ("since", .string(isoTime(f.since))),
+        ])
+    }
+
+    /// The kernel's drop reasons: every reason counted since droptop started, the fastest first.
+    static func dropReasons(_ r: Report) -> JSONValue {
+        let sample = r.sample.dropReasons
+        let note = sample?.note ?? "not read: kernel drop reasons are counted only on a live host"
+        return .object([
+            ("available", .bool(sample?.available ?? false)),
+            ("note", .string(note)),
+            ("reasons", .array(r.dropReasons.map { d in
+                .object([("reason", .string(d.reason)), ("total", .uint(d.total)), ("per_s", .number(d.perSecond)),
+                         ("layer", .string(d.info.layer.name))])
+            })),
         ])
     }
 

@@ -64,6 +64,15 @@ public enum PrometheusReport {
                 family("\(base)_\(snake(name))", "gauge", "\(section) \(name), a level.", [([], Double(value))])
             }
         }
+        if let reasons = s.dropReasons {
+            family("droptop_kernel_drop_reasons_available", "gauge",
+                   "1 when droptop counts the kernel's drop reasons (skb:kfree_skb through BPF), else 0.",
+                   [([], reasons.available ? 1 : 0)])
+            family("droptop_kernel_drops_total", "counter",
+                   "Packets the kernel freed as dropped, by drop reason, since droptop started (host-wide).",
+                   reasons.totals.map { ([("reason", $0.reason)], Double($0.total)) })
+        }
+        for f in dropSourceFamilies(r) { family(f.name, f.type, f.help, f.samples) }
         family("droptop_finding", "gauge", "1 for each triage finding that holds now (docs/triage.md).",
                r.findings.map { ([("id", $0.id), ("severity", $0.severity.name), ("layer", $0.layer.name), ("item", $0.item ?? "")], 1) })
         return out

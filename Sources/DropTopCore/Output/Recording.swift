@@ -26,10 +26,12 @@ public enum Recording {
 /// before the next begins, so a droptop killed mid-run leaves a file that replays.
 public final class RecordingWriter {
     private let fd: FileDescriptor
+    private let path: String
     private let encoder = JSONEncoder()
     private var wroteHeader: Bool
 
     public init(path: String) throws(SourceError) {
+        self.path = path
         do {
             fd = try FileDescriptor.open(FilePath(path), .readWrite, options: [.create, .append, .closeOnExec],
                                          permissions: [.ownerReadWrite, .groupRead, .otherRead])
@@ -37,6 +39,8 @@ public final class RecordingWriter {
         } catch {
             throw SourceError(source: path, message: "cannot open for recording: \(error)")
         }
+        // Appending samples to some other file would damage it, and it would not replay.
+        do { try RecordingFile.checkAppendable(fd, path: path) } catch { try? fd.close(); throw error }
     }
 
     deinit { try? fd.close() }
@@ -53,14 +57,14 @@ public final class RecordingWriter {
         } catch let e as SourceError {
             throw e
         } catch {
-            throw SourceError(source: "recording", message: "\(error)")
+            throw SourceError(source: path, message: "cannot write the recording: \(error)")
         }
     }
 
     private func writeLine(_ data: Data) throws {
         var bytes = [UInt8](data)
         bytes.append(0x0A)
-        _ = try bytes.withUnsafeBytes { try fd.writeAll($0) }
+        try RecordingFile.appendLine(bytes, to: fd)
     }
 }
 
@@ -69,20 +73,14 @@ public struct RecordingReader {
     public private(set) var samples: [Sample] = []
     /// "line 7: ..." when the file stops being valid before its end (truncated, corrupted).
     public private(set) var problem: String?
+    /// The largest recording read (a day of one-second samples of a big server fits).
+    public static let maxBytes = 1 << 30
 
     public init(path: String) throws(SourceError) {
         let bytes: [UInt8]
         do {
-            let fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-            defer { try? fd.close() }
-            var all: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let n = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
-                if n == 0 { break }
-                all.append(contentsOf: chunk[0..<n])
-            }
-            bytes = all
+            // A FIFO or device is refused, not waited on; the size is capped (Sampling/FileReader).
+            bytes = try FileReader.readWholeFile(path, limit: Self.maxBytes)
         } catch {
             throw SourceError(source: path, message: "cannot read the recording: \(error)")
         }
@@ -92,19 +90,24 @@ public struct RecordingReader {
     public init(bytes: [UInt8], path: String = "recording") throws(SourceError) {
         let decoder = JSONDecoder()
         let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        // Every string is shortened before decoding: no value from a file is shown whole if huge.
         guard let first = lines.first, !first.isEmpty,
-              let header = try? decoder.decode(Recording.Header.self, from: Data(first)) else {
+              let header = try? decoder.decode(Recording.Header.self, from: Data(JSONStringClamp.clamped(first))) else {
             throw SourceError(source: path, message: "not a droptop recording (line 1 is not a droptop.recording header)")
         }
         guard header.format == Recording.format else {
-            throw SourceError(source: path, message: "recording format \(DisplayName.escaped(header.format)) is not known to this droptop (it reads \(Recording.format))")
+            let format = DisplayName.escaped(header.format)
+            throw SourceError(source: path,
+                              message: "recording format \(format) is not known to this droptop (it reads \(Recording.format))")
         }
         for (index, line) in lines.enumerated().dropFirst() {
             if line.isEmpty { continue }
             do {
-                samples.append(try decoder.decode(Sample.self, from: Data(line)))
+                let clamped = Data(JSONStringClamp.clamped(line))
+                samples.append(try decoder.decode(Sample.self, from: clamped))
             } catch {
-                problem = "line \(index + 1) is not a valid sample (truncated or corrupted); replayed the \(samples.count) samples before it"
+                problem = "line \(index + 1) is not a valid sample (truncated or corrupted); "
+                    + "replayed the \(samples.count) samples before it"
                 break
             }
         }

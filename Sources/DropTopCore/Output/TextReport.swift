@@ -40,9 +40,11 @@ public struct TextReport {
         let time = TimeText.clock(r.sample.wallSeconds)
         var out = ""
         for g in groups {
-            let columns = g.columns
+            let columns = g.columns, rows = g.rows(r)
+            // Only DROP can have no rows (no reason counted yet, or none in a recording).
+            if rows.isEmpty { continue }
             out += Self.line(time, g.itemHeader, g.labels)
-            for (item, values) in g.rows(r) {
+            for (item, values) in rows {
                 // Levels print as whole numbers like sar's; their averages keep two decimals.
                 let texts = zip(columns, values).map { c, v in c.isLevel ? (v.map { String($0.saturatingInt64) } ?? "-") : Self.number(v) }
                 out += Self.line(time, item, texts)
@@ -141,7 +143,8 @@ public enum TimeText {
         var t = time_t(seconds.clampedEpochSeconds.rounded(.down))
         var parts = tm()
         localtime_r(&t, &parts)
-        return (Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        return (Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
     }
 }
 

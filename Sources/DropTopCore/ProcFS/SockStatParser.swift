@@ -37,6 +37,8 @@ public enum ValueFileParser {
         var pending = false
         for b in bytes {
             if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { pending = !out.isEmpty; continue }
+            // One value is a word or a few numbers: more is not a value, and is not shown whole.
+            if out.count >= DisplayName.maxBytes { return DisplayName.escaped(out) + "..." }
             if pending { out.append(0x20); pending = false }
             out.append(b)
         }

@@ -87,16 +87,27 @@ public struct SocketRow: Sendable {
 /// Streams the rows of a socket table to a visitor, without a String per line.
 /// Rows that cannot be read are counted and skipped, not fatal: the file changes while it is read.
 public enum SocketTableParser {
-    public struct Result: Sendable { public var rows: Int; public var badRows: Int; public var firstProblem: String? }
+    public struct Result: Sendable {
+        public var rows = 0
+        public var badRows = 0
+        public var firstProblem: String?
+        /// Lines read so far, header included: where the next piece of a streamed file starts.
+        public var lines = 0
+        public init() {}
+    }
 
-    public static func forEachRow(_ bytes: UnsafeBufferPointer<UInt8>, hasDrops: Bool,
+    /// `after`: the result of the pieces of the same file before this one (it was streamed in
+    /// pieces that end at line ends); only the first piece starts with the header.
+    public static func forEachRow(_ bytes: UnsafeBufferPointer<UInt8>, hasDrops: Bool, after: Result? = nil,
                                   _ visit: (SocketRow) -> Void) throws(ParseError) -> Result {
         var cursor = ByteCursor(bytes)
-        guard let header = cursor.line() else { throw ParseError("empty file") }
-        var headerFields = ByteCursor(header)
-        guard let first = headerFields.token(), first.equals("sl") else { throw ParseError("no 'sl local_address' header") }
-        var result = Result(rows: 0, badRows: 0, firstProblem: nil)
-        var lineNumber = 1
+        if after == nil {
+            guard let header = cursor.line() else { throw ParseError("empty file") }
+            var headerFields = ByteCursor(header)
+            guard let first = headerFields.token(), first.equals("sl") else { throw ParseError("no 'sl local_address' header") }
+        }
+        var result = after ?? Result()
+        var lineNumber = after?.lines ?? 1
         while !cursor.isAtEnd {
             lineNumber += 1
             do throws(ParseError) {
@@ -110,6 +121,7 @@ public enum SocketTableParser {
             }
             cursor.skipLine()
         }
+        result.lines = lineNumber
         return result
     }
 

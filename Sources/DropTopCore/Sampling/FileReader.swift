@@ -22,6 +22,16 @@ public final class FileReader {
     public let procRoot: String
     public let sysRoot: String
     private var buffer: [UInt8]
+    /// The most read from one /proc file. A larger one is refused and its source dropped with
+    /// an error (a truncated table would look complete), so no tree can take the memory.
+    public var procFileLimit = 16 << 20
+    /// The most read from one /sys file: each holds one value.
+    public var sysFileLimit = 4 << 10
+    /// The piece size for `forEachLineChunk` (socket tables are streamed, not capped).
+    public var chunkSize = 1 << 20
+    /// Files refused before any parser saw them (not regular, too large), also by callers that
+    /// ignore errors because a missing file is normal: the sampler reports these every time.
+    public var refusals: [SourceError] = []
     /// Bytes read by the last call, for the benchmark.
     public private(set) var lastByteCount = 0
 
@@ -55,14 +65,66 @@ public final class FileReader {
                                 _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws(SourceError) -> T {
         let display = Self.displayPath(root, relative)
         let count: Int
-        do { count = try readAll(fullPath(root, relative)) } catch let error as Errno {
-            throw SourceError(source: display, message: error.description)
-        } catch {
-            throw SourceError(source: display, message: "\(error)")
+        do { count = try readAll(fullPath(root, relative), limit: limit(root)) } catch {
+            throw refused(display, error)
         }
         lastByteCount = count
+        return try Self.parse(display) {
+            try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+        }
+    }
+
+    /// Streams a file that may be long (a socket table) to `body` in pieces of at most
+    /// `chunkSize` bytes that end at a line end.
+    /// Memory stays at one chunk however long the file; an empty file is one empty piece.
+    /// A line longer than a chunk is an error.
+    public func forEachLineChunk(_ root: Root, _ relative: String,
+                                 _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws(SourceError) {
+        let display = Self.displayPath(root, Array(relative.utf8))
         do {
-            return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+            let fd = try Self.openRegularFile(fullPath(root, Array(relative.utf8)))
+            defer { try? fd.close() }
+            if buffer.count < chunkSize { buffer = [UInt8](repeating: 0, count: chunkSize) }
+            var filled = 0, handed = 0
+            while true {
+                let n = try buffer.withUnsafeMutableBytes { raw in
+                    try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled..<chunkSize]))
+                }
+                filled += n
+                guard n == 0 || filled == chunkSize else { continue }
+                // Hand over every complete line; at the end of the file, the rest too.
+                let end = n == 0 ? filled : (buffer[0..<filled].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+                if n != 0 && end == 0 { throw FileRefusal.lineTooLong(chunkSize) }
+                if end > 0 || handed == 0 {
+                    try Self.parse(display) {
+                        try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<end])) }
+                    }
+                }
+                if n == 0 { return }
+                handed += end
+                buffer.withUnsafeMutableBufferPointer { b in
+                    for i in end..<filled { b[i - end] = b[i] }
+                }
+                filled -= end
+            }
+        } catch let error as SourceError {
+            throw error
+        } catch {
+            throw refused(display, error)
+        }
+    }
+
+    /// The error for a file that could not be read; a refusal is also remembered.
+    private func refused(_ display: String, _ error: any Error) -> SourceError {
+        let sourceError = SourceError(source: display, message: Self.message(error))
+        if error is FileRefusal { refusals.append(sourceError) }
+        return sourceError
+    }
+
+    /// Runs a parser, turning what it throws into an error for `display`.
+    private static func parse<T>(_ display: String, _ body: () throws -> T) throws(SourceError) -> T {
+        do {
+            return try body()
         } catch let error as ParseError {
             throw SourceError(source: display, message: error.message)
         } catch let error as SourceError {
@@ -72,27 +134,69 @@ public final class FileReader {
         }
     }
 
-    /// Reads the file into `buffer`; returns the byte count.
-    private func readAll(_ path: [UInt8]) throws -> Int {
-        let fd = try openPath(path)
+    private static func message(_ error: any Error) -> String {
+        switch error {
+        case let e as Errno: e.description
+        case let e as FileRefusal: e.message
+        default: "\(error)"
+        }
+    }
+
+    private func limit(_ root: Root) -> Int { root == .proc ? procFileLimit : sysFileLimit }
+
+    /// Reads the file into `buffer`, at most `limit` bytes; returns the byte count.
+    private func readAll(_ path: [UInt8], limit: Int) throws -> Int {
+        let fd = try Self.openRegularFile(path)
         defer { try? fd.close() }
+        // One byte more than the limit tells a file of exactly the limit from a larger one.
+        let want = limit + 1
         var count = 0
         while true {
-            if count == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            if count == want { throw FileRefusal.tooLarge(limit) }
+            if count == buffer.count { buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, want - count))) }
+            let end = min(buffer.count, want)
             let n = try buffer.withUnsafeMutableBytes { raw in
-                try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[count...]))
+                try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[count..<end]))
             }
             if n == 0 { return count }
             count += n
         }
     }
 
-    private func openPath(_ path: [UInt8]) throws -> FileDescriptor {
+    /// A whole file (a recording) of at most `limit` bytes, read like every other file.
+    public static func readWholeFile(_ path: String, limit: Int) throws -> [UInt8] {
+        let fd = try openRegularFile(Array(path.utf8))
+        defer { try? fd.close() }
+        var all: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
+            if n == 0 { return all }
+            guard all.count + n <= limit else { throw FileRefusal.tooLarge(limit) }
+            all.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// Opens a file for reading without ever blocking: O_NONBLOCK makes opening a FIFO return
+    /// at once, and anything but a regular file (every /proc and /sys file is one) is refused
+    /// before it is read, so a FIFO or a device in a captured tree cannot hang droptop.
+    public static func openRegularFile(_ path: [UInt8]) throws -> FileDescriptor {
         let cString = path.map { CChar(bitPattern: $0) } + [0]
         let filePath = cString.withUnsafeBufferPointer { p in
             p.baseAddress.map { FilePath(platformString: $0) } ?? FilePath()
         }
-        return try FileDescriptor.open(filePath, .readOnly, options: [.closeOnExec])
+        let fd = try FileDescriptor.open(filePath, .readOnly, options: [.closeOnExec, .nonBlocking])
+        var info = stat()
+        guard fstat(fd.rawValue, &info) == 0 else {
+            let error = Errno(rawValue: errno)
+            try? fd.close()
+            throw error
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            try? fd.close()
+            throw FileRefusal.notRegular(FileRefusal.kind(info.st_mode))
+        }
+        return fd
     }
 
     /// The names in a directory (no "." or ".."), as raw bytes; nil when it cannot be opened.
@@ -122,5 +226,39 @@ public final class FileReader {
 
     public func exists(_ root: Root, _ relative: String) -> Bool {
         access(fullPath(root, Array(relative.utf8)).map { CChar(bitPattern: $0) } + [0], F_OK) == 0
+    }
+}
+
+/// Why a file was not read, before any parser saw it.
+enum FileRefusal: Error, CustomStringConvertible {
+    case notRegular(String)
+    case tooLarge(Int)
+    case lineTooLong(Int)
+
+    var description: String { message }
+
+    var message: String {
+        switch self {
+        case .notRegular(let kind): "not a regular file (\(kind)); not read"
+        case .tooLarge(let limit): "larger than \(Self.size(limit)); not read"
+        case .lineTooLong(let limit): "a line longer than \(Self.size(limit)); not read"
+        }
+    }
+
+    static func size(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 10 && bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
+    }
+
+    static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: "FIFO"
+        case S_IFCHR: "character device"
+        case S_IFBLK: "block device"
+        case S_IFSOCK: "socket"
+        case S_IFDIR: "directory"
+        default: "special file"
+        }
     }
 }

@@ -16,7 +16,14 @@ public final class Sampler {
         "net.core.somaxconn", "net.core.rmem_default", "net.core.rmem_max", "net.core.wmem_default",
         "net.core.wmem_max", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "net.ipv4.tcp_max_syn_backlog",
         "net.ipv4.tcp_syncookies", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_fin_timeout",
-        "net.ipv4.ipfrag_high_thresh",
+        "net.ipv4.ipfrag_high_thresh", "net.ipv4.ipfrag_time", "net.ipv6.ip6frag_high_thresh", "net.ipv4.ip_forward",
+        "net.ipv4.ip_no_pmtu_disc", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter",
+        "net.ipv4.conf.all.log_martians", "net.ipv4.conf.all.arp_filter", "net.ipv4.neigh.default.gc_thresh3",
+        "net.ipv4.icmp_msgs_per_sec", "net.ipv4.icmp_ratelimit", "net.ipv6.icmp.ratelimit", "net.ipv4.tcp_timestamps",
+        "net.ipv4.tcp_tw_reuse", "net.ipv4.tcp_mem", "net.ipv4.tcp_max_orphans", "vm.min_free_kbytes",
+        "net.ipv4.tcp_retries2", "net.ipv4.tcp_migrate_req", "net.ipv4.udp_mem", "net.mptcp.checksum_enabled",
+        "net.ipv4.neigh.default.unres_qlen_bytes", "net.ipv6.neigh.default.unres_qlen_bytes", "net.ipv6.neigh.default.gc_thresh3",
+        "net.netfilter.nf_conntrack_max", "net.netfilter.nf_conntrack_buckets",
     ]
     /// The /sys/class/net/IF/statistics files that break down /proc/net/dev's folded columns.
     public static let statisticNames = [
@@ -41,15 +48,17 @@ public final class Sampler {
     /// which costs milliseconds even on an idle host and ~190 ms with 100,000 sockets; on a
     /// host in trouble the live view reads them less often instead of adding to the load.
     public var socketTableBudget: Double?
-    private var lastSocketRead: (tcp: TCPSummary?, udp: UDPSummary?, errors: [SourceError], at: Double, cost: Double,
-                                 sockstat: [UInt64]?)?
+    /// The last socket-table read: what it gave, when, what it cost, and sockstat's counts then.
+    private struct SocketRead {
+        var tcp: TCPSummary?, udp: UDPSummary?, errors: [SourceError], at: Double, cost: Double, sockstat: [UInt64]?
+    }
+    private var lastSocketRead: SocketRead?
     /// With a budget, an unchanged /proc/net/sockstat (a cheap file) lets a read be reused this long.
     public var socketTableMaxAge: Double = 10
 
     /// Reuse the last socket-table read while it has not been paid for within the budget, or
     /// while sockstat's socket counts have not moved since it (then little can have changed).
-    private func shouldReuseSocketTables(last: (tcp: TCPSummary?, udp: UDPSummary?, errors: [SourceError], at: Double, cost: Double, sockstat: [UInt64]?),
-                                         now: Double, sockstat: SockStat?) -> Bool {
+    private func shouldReuseSocketTables(last: SocketRead, now: Double, sockstat: SockStat?) -> Bool {
         guard let budget = socketTableBudget, budget > 0 else { return false }
         let age = now - last.at
         if age < last.cost / budget { return true }
@@ -66,9 +75,14 @@ public final class Sampler {
     /// Whether this kernel has IPv6 (refreshed with the slow facts).
     private var ipv6Present = true
     static let noIPv6 = SourceError(source: "/proc/net/if_inet6",
-        message: "IPv6 is not available (no /proc/net/if_inet6 or /proc/net/snmp6: ipv6.disable=1, or hidden): tcp6, udp6, snmp6 and sockstat6 are not read")
+        message: "IPv6 is not available (no /proc/net/if_inet6 or /proc/net/snmp6: ipv6.disable=1, or hidden): "
+            + "tcp6, udp6, snmp6 and sockstat6 are not read")
+    /// Kernel drop reasons through BPF; set only for the live host (nil: not read).
+    public var dropReasons: DropReasonReader?
     /// --iface: only interfaces whose names match one of these globs (empty: all).
     public var interfaceGlobs: [String] = []
+    /// Queueing disciplines over rtnetlink; only for the live host (a captured tree has none).
+    public var qdiscSource: RtnetlinkQdiscs?
 
     public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
         reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
@@ -77,78 +91,98 @@ public final class Sampler {
         let files = ProcSocketTables(reader: reader)
         let wantsFiles = getenv("DROPTOP_SOCKET_TABLES").map { String(cString: $0) } == "proc"
         socketSource = procRoot == "/proc" && !wantsFiles ? NetlinkSocketTables(fallback: files) : files
+        qdiscSource = procRoot == "/proc" ? RtnetlinkQdiscs() : nil
     }
 
     public func sample() -> Sample {
+        reader.refusals.removeAll(keepingCapacity: true)
         var s = Sample(monotonicSeconds: Self.monotonicNow(), wallSeconds: Self.wallNow(), host: host())
         var errors: [SourceError] = []
-        func attempt<T>(_ body: () throws(SourceError) -> T) -> T? {
-            do { return try body() } catch { errors.append(error); return nil }
+        readInterfaces(into: &s, errors: &errors)
+        readCPUSources(into: &s, errors: &errors)
+        if !ipv6Present { errors.append(Self.noIPv6) }
+        var sockstat = parse("net/sockstat", &errors) { try SockStatParser.parse($0) }
+        if ipv6Present, let v6 = parse("net/sockstat6", &errors, { try SockStatParser.parse($0) }) {
+            sockstat = (sockstat ?? [:]).merging(v6) { a, _ in a }
         }
+        s.sockstat = sockstat
+        readSocketTables(into: &s, sockstat: sockstat, errors: &errors)
+        s.protocols = readProtocols(&errors)
+        readDropSources(into: &s, errors: &errors)
+        s.sysctl = sysctlValues
+        s.dropReasons = dropReasons?.sample()
+        // Refused files (a FIFO, an oversized value file) are reported even where a missing
+        // file is normal and its error ignored (the /sys link facts, sysctls).
+        s.errors = errors + reader.refusals.filter { !errors.contains($0) }
+        return s
+    }
 
-        // Interfaces: /proc/net/dev is the list; /sys adds link facts.
+    /// One /proc file through its parser; a failure becomes an entry of `errors` and nil.
+    private func parse<T>(_ file: String, _ errors: inout [SourceError],
+                          _ parser: (UnsafeBufferPointer<UInt8>) throws -> T) -> T? {
+        do { return try reader.withContents(.proc, file, parser) } catch { errors.append(error); return nil }
+    }
+
+    /// Interfaces: /proc/net/dev is the list; /sys adds link facts.
+    private func readInterfaces(into s: inout Sample, errors: inout [SourceError]) {
         var rawNames: [[UInt8]] = []
-        if let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/dev") { try NetDevParser.parse($0) } }) {
+        if let parsed = parse("net/dev", &errors, { try NetDevParser.parse($0) }) {
             errors += parsed.problems.map { SourceError(source: "/proc/net/dev", message: $0) }
             for entry in parsed.value where InterfaceGlob.matches(entry.name, any: interfaceGlobs) {
                 rawNames.append(entry.rawName)
                 s.interfaces.append(interfaceSample(entry))
             }
         }
-
         refreshSlowFacts(rawNames: rawNames, names: s.interfaces.map(\.name))
+    }
+
+    /// softirqs, softnet_stat and the network IRQs of /proc/interrupts (host-wide files).
+    private func readCPUSources(into s: inout Sample, errors: inout [SourceError]) {
         let online = onlineCPUList
-        s.softirqs = attempt { () throws(SourceError) in try reader.withContents(.proc, "softirqs") { try SoftIRQsParser.parse($0) } }
-        s.softnet = attempt { () throws(SourceError) in try reader.withContents(.proc, "net/softnet_stat") { try SoftnetParser.parse($0, onlineCPUs: online) } }
-        if let table = attempt({ () throws(SourceError) in try reader.withContents(.proc, "interrupts") { try InterruptsParser.parse($0) } }) {
-            s.interruptCPUs = table.cpuIDs
-            s.networkIRQs = table.rows.compactMap { row in
-                guard let interface = networkInterface(of: row) else { return nil }
-                var counts: [Int: UInt64] = [:]
-                for (column, value) in row.counts.enumerated() where column < table.cpuIDs.count {
-                    counts[table.cpuIDs[column]] = value
-                }
-                return NetworkIRQSample(irq: row.id, device: row.description, interface: interface, counts: counts)
+        s.softirqs = parse("softirqs", &errors) { try SoftIRQsParser.parse($0) }
+        s.softnet = parse("net/softnet_stat", &errors) { try SoftnetParser.parse($0, onlineCPUs: online) }
+        guard let table = parse("interrupts", &errors, { try InterruptsParser.parse($0) }) else { return }
+        s.interruptCPUs = table.cpuIDs
+        s.networkIRQs = table.rows.compactMap { row in
+            guard let interface = networkInterface(of: row) else { return nil }
+            var counts: [Int: UInt64] = [:]
+            for (column, value) in row.counts.enumerated() where column < table.cpuIDs.count {
+                counts[table.cpuIDs[column]] = value
             }
+            return NetworkIRQSample(irq: row.id, device: row.description, interface: interface, counts: counts)
         }
+    }
 
-        if !ipv6Present { errors.append(Self.noIPv6) }
-        var sockstat = attempt { () throws(SourceError) in try reader.withContents(.proc, "net/sockstat") { try SockStatParser.parse($0) } }
-        if ipv6Present, let v6 = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/sockstat6") { try SockStatParser.parse($0) } }) {
-            sockstat = (sockstat ?? [:]).merging(v6) { a, _ in a }
-        }
-        s.sockstat = sockstat
-
+    /// TCP and UDP socket tables, or the last read while the budget says to reuse it.
+    private func readSocketTables(into s: inout Sample, sockstat: SockStat?, errors: inout [SourceError]) {
         let now = s.monotonicSeconds
         if let last = lastSocketRead, shouldReuseSocketTables(last: last, now: now, sockstat: sockstat) {
             s.tcp = last.tcp; s.udp = last.udp; errors += last.errors
             s.socketTablesSeconds = last.at; s.socketTablesCostSeconds = last.cost
-        } else {
-            let before = Self.threadCPUNow()
-            let (tcp, tcpErrors) = socketSource.tcpSummary(includeIPv6: ipv6Present)
-            let (udp, udpErrors) = socketSource.udpSummary(includeIPv6: ipv6Present)
-            let cost = max(0, Self.threadCPUNow() - before)
-            s.tcp = tcp; s.udp = udp; errors += tcpErrors + udpErrors
-            s.socketTablesSeconds = now; s.socketTablesCostSeconds = cost
-            lastSocketRead = (tcp, udp, tcpErrors + udpErrors, now, cost, Self.socketCounts(sockstat))
+            return
         }
+        let before = Self.threadCPUNow()
+        let (tcp, tcpErrors) = socketSource.tcpSummary(includeIPv6: ipv6Present)
+        let (udp, udpErrors) = socketSource.udpSummary(includeIPv6: ipv6Present)
+        let cost = max(0, Self.threadCPUNow() - before)
+        s.tcp = tcp; s.udp = udp; errors += tcpErrors + udpErrors
+        s.socketTablesSeconds = now; s.socketTablesCostSeconds = cost
+        lastSocketRead = SocketRead(tcp: tcp, udp: udp, errors: tcpErrors + udpErrors, at: now, cost: cost,
+                                    sockstat: Self.socketCounts(sockstat))
+    }
 
+    /// Every section of snmp, netstat and snmp6, by name.
+    private func readProtocols(_ errors: inout [SourceError]) -> ProtocolCounters? {
         var protocols = ProtocolCounters()
-        for file in ["net/snmp", "net/netstat"] {
-            if let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, file) { try SNMPParser.parsePairs($0) } }) {
-                protocols.merge(parsed.value) { a, _ in a }
-                errors += parsed.problems.map { SourceError(source: "/proc/" + file, message: $0) }
+        for file in ["net/snmp", "net/netstat"] + (ipv6Present ? ["net/snmp6"] : []) {
+            let parsed = parse(file, &errors) { bytes in
+                file == "net/snmp6" ? try SNMPParser.parseSNMP6(bytes) : try SNMPParser.parsePairs(bytes)
             }
-        }
-        if ipv6Present, let parsed = attempt({ () throws(SourceError) in try reader.withContents(.proc, "net/snmp6") { try SNMPParser.parseSNMP6($0) } }) {
+            guard let parsed else { continue }
             protocols.merge(parsed.value) { a, _ in a }
-            errors += parsed.problems.map { SourceError(source: "/proc/net/snmp6", message: $0) }
+            errors += parsed.problems.map { SourceError(source: "/proc/" + file, message: $0) }
         }
-        s.protocols = protocols.isEmpty ? nil : protocols
-
-        s.sysctl = sysctlValues
-        s.errors = errors
-        return s
+        return protocols.isEmpty ? nil : protocols
     }
 
     private func interfaceSample(_ entry: NetDevEntry) -> InterfaceSample {

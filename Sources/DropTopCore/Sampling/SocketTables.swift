@@ -50,12 +50,16 @@ public final class ProcSocketTables: SocketTableSource {
         var readAny = false
         for file in files {
             do {
-                let result = try reader.withContents(.proc, file) { bytes in
-                    try SocketTableParser.forEachRow(bytes, hasDrops: hasDrops, visit)
+                // Streamed in pieces: a table of a million sockets never sits in memory whole.
+                var parsed: SocketTableParser.Result?
+                try reader.forEachLineChunk(.proc, file) { bytes in
+                    parsed = try SocketTableParser.forEachRow(bytes, hasDrops: hasDrops, after: parsed, visit)
                 }
+                guard let result = parsed else { continue }
                 readAny = true
                 if let problem = result.firstProblem {
-                    errors.append(SourceError(source: "/proc/" + file, message: "\(result.badRows) unreadable rows skipped; first: \(problem)"))
+                    let message = "\(result.badRows) unreadable rows skipped; first: \(problem)"
+                    errors.append(SourceError(source: "/proc/" + file, message: message))
                 }
             } catch {
                 errors.append(error)
