@@ -29,7 +29,8 @@ struct DropTopCommand: ParsableCommand {
     @Flag(name: .long, help: "Take two samples --interval seconds apart, print one JSON snapshot (docs/json.md) and exit.")
     var once = false
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Seconds between samples (0 with --once: one sample, every rate null).", valueName: "seconds"))
+    @Option(name: [.short, .long],
+            help: ArgumentHelp("Seconds between samples (0 with --once: one sample, every rate null).", valueName: "seconds"))
     var interval: Double = 1
 
     @Flag(name: .long, help: "With --once: print the JSON on one line instead of indented.")
@@ -38,7 +39,9 @@ struct DropTopCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --once: json (default) or prometheus (text exposition format).", valueName: "format"))
     var format: SnapshotFormat = .json
 
-    @Option(name: .long, help: ArgumentHelp("With --once: exit 3 when a triage finding of this severity or worse holds (warning or critical).", valueName: "severity"))
+    @Option(name: .long,
+            help: ArgumentHelp("With --once: exit 3 when a triage finding of this severity or worse holds (warning or critical).",
+                               valueName: "severity"))
     var failOn: FailOn?
 
     @Flag(name: [.short, .long], help: "Batch mode: sar-style text reports every --interval seconds, --count times, then Average: blocks.")
@@ -50,10 +53,14 @@ struct DropTopCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Batch and --json: stop after this many reports (default: run until stopped).", valueName: "n"))
     var count: Int?
 
-    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Batch groups, comma-separated: DEV, EDEV, TCP, ETCP, UDP, IP, EIP, SOCK, SOFT, IRQ or ALL (default DEV,EDEV,SOFT,SOCK,TCP,ETCP).", valueName: "groups"))
+    @Option(name: [.customShort("n"), .long],
+            help: ArgumentHelp("Batch groups, comma-separated: DEV, EDEV, TCP, ETCP, UDP, IP, EIP, SOCK, SOFT, IRQ or ALL "
+                               + "(default DEV,EDEV,SOFT,SOCK,TCP,ETCP).", valueName: "groups"))
     var groups: String?
 
-    @Option(name: .long, help: ArgumentHelp("Append every raw sample to this JSON Lines recording (UI, batch and --json).", valueName: "file"))
+    @Option(name: .long,
+            help: ArgumentHelp("Append every raw sample to this JSON Lines recording (UI, batch, --json, --listen, --textfile).",
+                               valueName: "file"))
     var record: String?
 
     @Option(name: .long, help: ArgumentHelp("Replay a recording instead of reading /proc and /sys, in any mode.", valueName: "file"))
@@ -71,7 +78,8 @@ struct DropTopCommand: ParsableCommand {
     @Flag(name: .long, help: "Terminal UI: ASCII boxes, bars and sparklines (default when the locale is not UTF-8).")
     var ascii = false
 
-    @Option(name: .long, help: ArgumentHelp("Show only interfaces matching these globs, comma-separated (e.g. 'eth*,bond0').", valueName: "globs"))
+    @Option(name: .long,
+            help: ArgumentHelp("Show only interfaces matching these globs, comma-separated (e.g. 'eth*,bond0').", valueName: "globs"))
     var iface: String?
 
     @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9417, [::1]:9417, :9417; "

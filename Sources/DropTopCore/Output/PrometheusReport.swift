@@ -6,17 +6,25 @@ public enum PrometheusReport {
         families(r) + selfMetrics(r.sample, sampleDurationSeconds: sampleDurationSeconds)
     }
 
+    typealias Series = [(labels: [(String, String)], value: Double)]
+
     /// Every series of the report: interfaces, CPUs, sockets, protocol counters, findings.
-    static func families(_ r: Report) -> String {
-        var out = ""
-        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
-            guard !samples.isEmpty else { return }
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
-            for s in samples {
-                let labels = s.labels.isEmpty ? "" : "{" + s.labels.map { "\($0.0)=\"\(escapeLabel($0.1))\"" }.joined(separator: ",") + "}"
-                out += "\(name)\(labels) \(format(s.value))\n"
-            }
+    static func families(_ r: Report) -> String { deviceFamilies(r) + socketAndCounterFamilies(r) }
+
+    /// One metric family: HELP, TYPE and a line per sample; nothing when there is no sample.
+    static func append(_ out: inout String, _ name: String, _ type: String, _ help: String, _ samples: Series) {
+        guard !samples.isEmpty else { return }
+        out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+        for s in samples {
+            let labels = s.labels.isEmpty ? "" : "{" + s.labels.map { "\($0.0)=\"\(escapeLabel($0.1))\"" }.joined(separator: ",") + "}"
+            out += "\(name)\(labels) \(format(s.value))\n"
         }
+    }
+
+    /// Interfaces, softnet, softirqs and network IRQs.
+    static func deviceFamilies(_ r: Report) -> String {
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: Series) { append(&out, name, type, help, samples) }
         let s = r.sample
         for field in NetDevCounters.Field.allCases {
             family("droptop_network_\(field.metricName)", "counter", sentence(field.meaning) + " (/proc/net/dev)",
@@ -41,8 +49,17 @@ public enum PrometheusReport {
         }
         family("droptop_interrupts_total", "counter", "Interrupts of network IRQs per CPU (/proc/interrupts).",
                (s.networkIRQs ?? []).flatMap { irq in
-                   irq.counts.sorted { $0.key < $1.key }.map { ([("irq", irq.irq), ("device", irq.interface), ("cpu", String($0.key))], Double($0.value)) }
+                   irq.counts.sorted { $0.key < $1.key }
+                       .map { ([("irq", irq.irq), ("device", irq.interface), ("cpu", String($0.key))], Double($0.value)) }
                })
+        return out
+    }
+
+    /// Socket levels, protocol counters, kernel drop reasons and findings.
+    static func socketAndCounterFamilies(_ r: Report) -> String {
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: Series) { append(&out, name, type, help, samples) }
+        let s = r.sample
         if let tcp = s.tcp {
             family("droptop_tcp_sockets", "gauge", "TCP sockets by state (/proc/net/tcp, tcp6).",
                    tcp.states.map { ([("state", $0.key)], Double($0.value)) })
