@@ -19,6 +19,8 @@ struct DropTopCommand: ParsableCommand {
         Modes: the terminal UI (default; h for help), --once (one JSON or Prometheus snapshot),
         --batch (sar-style text, e.g. droptop -b 1 5), --json (JSON Lines, one snapshot per interval).
         --record FILE appends raw samples in any mode; --replay FILE reads them instead of /proc.
+        Fleet: --listen ADDR:PORT serves Prometheus metrics on /metrics, --textfile DIR writes DIR/droptop.prom for
+        node_exporter; both sample every --interval without a terminal, together or alone, and run until SIGINT/SIGTERM.
         Exit status: 0 success, 1 nothing at all could be read, 2 bad command-line use or no usable terminal,
         3 with --fail-on when a finding of that severity or worse holds.
         """,
@@ -56,7 +58,8 @@ struct DropTopCommand: ParsableCommand {
     var groups: String?
 
     @Option(name: .long,
-            help: ArgumentHelp("Append every raw sample to this JSON Lines recording (UI, batch and --json).", valueName: "file"))
+            help: ArgumentHelp("Append every raw sample to this JSON Lines recording (every mode but --once -i 0).",
+                               valueName: "file"))
     var record: String?
 
     @Option(name: .long, help: ArgumentHelp("Replay a recording instead of reading /proc and /sys, in any mode.", valueName: "file"))
@@ -84,6 +87,15 @@ struct DropTopCommand: ParsableCommand {
             help: ArgumentHelp("Show only interfaces matching these globs, comma-separated (e.g. 'eth*,bond0').", valueName: "globs"))
     var iface: String?
 
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9417, [::1]:9417, :9417; "
+                                            + "port 0 picks a free one), sampling every --interval. Not with --once, --batch or --json.",
+                                            valueName: "addr:port"))
+    var listen: ListenAddress?
+
+    @Option(name: .long, help: ArgumentHelp("Every --interval, write DIR/droptop.prom (atomically) for node_exporter's textfile collector. "
+                                            + "Not with --once, --batch or --json.", valueName: "dir"))
+    var textfile: String?
+
     @Option(name: .long, help: ArgumentHelp("Read proc files from this directory instead of /proc (a captured tree).", valueName: "dir"))
     var proc: String = "/proc"
 
@@ -93,7 +105,12 @@ struct DropTopCommand: ParsableCommand {
     var interfaceGlobs: [String] { iface.map { $0.split(separator: ",").map(String.init) } ?? [] }
 
     /// Batch when asked with -b, or when an interval is given as sar takes it (droptop 1 3).
-    var mode: Mode { once ? .once : json ? .json : (batch || !positional.isEmpty) ? .batch : .ui }
+    var mode: Mode {
+        if once { return .once }
+        if json { return .json }
+        if batch || !positional.isEmpty { return .batch }
+        return listen != nil || textfile != nil ? .fleet : .ui
+    }
 
     /// --interval, or the first positional number in batch mode.
     var effectiveInterval: Double { positional.first.flatMap(Double.init) ?? interval }
@@ -102,6 +119,7 @@ struct DropTopCommand: ParsableCommand {
     func run() throws {
         let replayed = try replayedSamples()
         let recorder = try recorder()
+        if mode == .fleet { throw ExitCode(try runFleet(replayed: replayed, recorder: recorder)) }
         if mode == .batch || mode == .json {
             let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
             if mode == .batch {
@@ -193,6 +211,23 @@ extension DropTopCommand {
             return dir + source.dropFirst(root.count)
         }
         return source
+    }
+
+    /// --listen and/or --textfile: bind first (a bad address fails before any sampling).
+    func runFleet(replayed: [Sample]?, recorder: RecordingWriter?) throws -> Int32 {
+        var server: MetricsServer?
+        if let listen {
+            do { server = try MetricsServer(listeningOn: listen) } catch {
+                writeError("droptop: --listen \(DisplayName.escaped(error.message))")
+                throw ExitCode(1)
+            }
+        }
+        let sampler = liveSampler()
+        // A daemon on a busy server: the socket tables under the live view's CPU budget, their age exported.
+        sampler.socketTableBudget = 0.002
+        let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(sampler))
+        var export = FleetExport(server: server, textfile: textfile.map(TextfileWriter.init(directory:)), recorder: recorder)
+        return export.run(pipeline: pipeline, interval: effectiveInterval)
     }
 
     func recorder() throws -> RecordingWriter? {

@@ -7,9 +7,9 @@ import ArgumentParser
 import DropTopCore
 import DropTopTUI
 
-/// The four ways droptop runs; every usage error ends with the synopsis of the one asked for.
+/// The ways droptop runs; every usage error ends with the synopsis of the one asked for.
 enum Mode: String, CaseIterable {
-    case ui, once, batch, json
+    case ui, once, batch, json, fleet
 
     var flag: String {
         switch self {
@@ -17,6 +17,7 @@ enum Mode: String, CaseIterable {
         case .once: return "--once"
         case .batch: return "batch (-b)"
         case .json: return "--json"
+        case .fleet: return "--listen and --textfile"
         }
     }
 
@@ -28,6 +29,8 @@ enum Mode: String, CaseIterable {
             return "droptop --once [-i <seconds>] [--format json|prometheus] [--compact] [--fail-on <severity>] \(common)"
         case .batch: return "droptop [-b] [<interval> [<count>]] [--count <n>] [-n <groups>] [-P ALL|<cpus>] \(common)"
         case .json: return "droptop --json [-i <seconds>] [--count <n>] [--record <file> | --replay <file>] \(common)"
+        case .fleet:
+            return "droptop --listen <addr:port> | --textfile <dir> [-i <seconds>] [--record <file> | --replay <file>] \(common)"
         }
     }
 
@@ -36,6 +39,7 @@ enum Mode: String, CaseIterable {
         if arguments.contains("--once") { return .once }
         if arguments.contains("--json") { return .json }
         if arguments.contains(where: { ["-b", "--batch"].contains($0) }) { return .batch }
+        if arguments.contains(where: { $0.hasPrefix("--listen") || $0.hasPrefix("--textfile") }) { return .fleet }
         // A bare number that is not an option's value: sar's interval (droptop 1 3).
         for (k, a) in arguments.enumerated() where Double(a) != nil && (k == 0 || !arguments[k - 1].hasPrefix("-")) { return .batch }
         return .ui
@@ -55,6 +59,8 @@ struct ModeRule {
         ModeRule(names: ["-P", "--cpus"], modes: [.batch]),
         ModeRule(names: ["--count"], modes: [.batch, .json]),
         ModeRule(names: ["--no-color", "--ascii"], modes: [.ui]),
+        // They run their own sampling loop: with --once, -b or --json they would mean nothing.
+        ModeRule(names: ["--listen", "--textfile"], modes: [.fleet]),
     ]
 
     /// The first spelling of this rule's options present in `arguments` (`--format=json` counts).
