@@ -44,11 +44,18 @@ func runStream(pipeline: Pipeline, interval: Double, count: Int?, recorder: Reco
     installStreamSignals()
     var started = false
     var written = 0
+    var errorLog = SourceErrorLog()
+    var only: Report?   // a recording of one sample has nothing to compare it with: print it as it is
     do {
         while count.map({ written < $0 }) ?? true, stopRequested.load(ordering: .relaxed) == 0 {
             if pipeline.isLive && started { pause(interval) }
             if stopRequested.load(ordering: .relaxed) != 0 { break }
             guard let report = pipeline.next() else { break }
+            errorLog.news(report.sample.errors).forEach(writeError)
+            if !started && !report.sample.hasAnyData {
+                writeError("droptop: nothing could be read (see the errors above)")
+                return 1
+            }
             if let recorder {
                 do { try recorder.append(report.sample) } catch {
                     writeError("droptop: \(error.source): \(error.message)")
@@ -58,9 +65,13 @@ func runStream(pipeline: Pipeline, interval: Double, count: Int?, recorder: Reco
             if started {
                 try emit(render(report))
                 written += 1
+                only = nil
+            } else {
+                only = report
             }
             started = true
         }
+        if written == 0, let only, !pipeline.isLive { try emit(render(only)) }
         // Ctrl-C on a terminal leaves "^C" where the cursor was: the averages start on a line of their own.
         let interrupted = stopRequested.load(ordering: .relaxed) != 0 && isatty(1) == 1
         try emit((interrupted ? "\n" : "") + finish())

@@ -218,3 +218,53 @@ func makeServerRecording() throws -> String {
         #expect(prom.stdout.contains("droptop_tcp_retranssegs_total \(int(j, "protocols", "Tcp", "counters", "RetransSegs") ?? -1)\n"))
     }
 }
+
+/// Streams say what they could not read, once per source, and a recording of one sample is
+/// printed rather than swallowed.
+@Suite struct StreamMessageTests {
+    func oneSampleRecording() throws -> String {
+        let lines = try String(contentsOfFile: packageRoot + "/Tests/Fixtures/recordings/udp-overflow.jsonl", encoding: .utf8)
+            .split(separator: "\n").prefix(2)
+        let path = NSTemporaryDirectory() + "droptop-one-\(UUID().uuidString).jsonl"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aRecordingOfOneSampleIsPrintedInBatchAndJSON() throws {
+        let path = try oneSampleRecording()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let batch = try droptop(["-b", "--replay", path, "-n", "SOCK,UDP"])
+        #expect(batch.status == 0)
+        #expect(batch.stdout.contains("totsck"), "\(batch.stdout)")
+        let udpRow = batch.stdout.split(separator: "\n").first { $0.contains("  -  ") || $0.hasSuffix(" -") }
+        #expect(udpRow != nil, "rates of a single sample print as -: \(batch.stdout)")
+        let json = try droptop(["--json", "--replay", path])
+        #expect(json.status == 0)
+        let lines = json.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(try validateAgainstSchema(String(lines.first ?? "")).status == 0)
+    }
+
+    @Test func nothingReadableIsAnErrorInEveryStreamMode() throws {
+        let empty = NSTemporaryDirectory() + "droptop-empty-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        for mode in [["-b", "0.2", "2"], ["--json", "-i", "0.2", "--count", "2"]] {
+            let r = try droptop(mode + ["--proc", empty, "--no-drop-reasons"])
+            #expect(r.status == 1, "\(mode): \(r.stderr)")
+            #expect(r.stderr.contains("/proc/net/dev"), "\(mode): \(r.stderr)")
+            #expect(r.stderr.contains("nothing could be read"))
+        }
+    }
+
+    @Test func aMissingSourceIsSaidOnceNotEverySample() throws {
+        let tree = NSTemporaryDirectory() + "droptop-tree-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: packageRoot + "/Tests/Fixtures/server64/proc", toPath: tree)
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        try FileManager.default.removeItem(atPath: tree + "/net/snmp")
+        let r = try droptop(["-b", "0.2", "4", "--proc", tree, "--sys", packageRoot + "/Tests/Fixtures/server64/sys", "-n", "DEV"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.components(separatedBy: "/proc/net/snmp:").count - 1 == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("rxpck/s"))
+    }
+}

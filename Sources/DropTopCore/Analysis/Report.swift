@@ -2,12 +2,15 @@ import OrderedCollections
 
 /// Per-second rates of counters between two readings.
 public enum Rate {
+    static let implausibleJump: UInt64 = 1 << 53
     /// A counter that went down is a 32-bit wrap when the old value fits in 32 bits and the
     /// wrapped difference is plausible (under 2^31); otherwise it was reset and the rate is
     /// unknown for this interval. Never negative.
     public static func perSecond(from old: UInt64, to new: UInt64, seconds: Double) -> Double? {
         guard seconds > 0 else { return nil }
-        if new >= old { return Double(new - old) / seconds }
+        // No counter moves 2^53 in one interval (that is 9 PB of bytes): a jump that large is a
+        // counter replaced by garbage (0 -> 2^64-1), not traffic, and has no rate.
+        if new >= old { return new - old > Self.implausibleJump ? nil : Double(new - old) / seconds }
         if old <= UInt64(UInt32.max), new <= UInt64(UInt32.max) {
             let wrapped = (UInt64(UInt32.max) - old) + new + 1
             if wrapped < 1 << 31 { return Double(wrapped) / seconds }

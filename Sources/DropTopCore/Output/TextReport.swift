@@ -38,10 +38,12 @@ public struct TextReport {
 
     /// One report's blocks; reports without rates (the first sample) print nothing. As sar
     /// prints them, the header line carries the time the interval started, its rows the time it ended.
+    /// A report without an interval (a recording of one sample) prints its levels and `-` for
+    /// every rate, and adds nothing to the averages.
     public mutating func render(_ r: Report) -> String {
-        guard let interval = r.intervalSeconds else { return "" }
+        let interval = r.intervalSeconds
         let time = TimeText.clock(r.sample.wallSeconds)
-        let start = TimeText.clock(r.sample.wallSeconds - interval)
+        let start = interval.map { TimeText.clock(r.sample.wallSeconds - $0) } ?? time
         var out = ""
         for g in groups {
             let columns = g.columns, rows = g.scope == .cpu ? cpus.rows(g, r) : g.rows(r)
@@ -52,7 +54,7 @@ public struct TextReport {
                 // Levels print as whole numbers, like sar's, and so do their averages (sar's %9.0f).
                 let texts = zip(columns, values).map { c, v in c.isLevel ? (v.map { String($0.saturatingInt64) } ?? "-") : Self.number(v) }
                 out += Self.line(time, item, texts)
-                accumulate(g, item, values, weights: columns.map { $0.isLevel ? 1 : interval })
+                if let interval { accumulate(g, item, values, weights: columns.map { $0.isLevel ? 1 : interval }) }
             }
             out += "\n"
         }
