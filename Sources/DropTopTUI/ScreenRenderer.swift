@@ -187,7 +187,11 @@ public enum ScreenRenderer {
         if state.paused { x += grid.put(" | PAUSED", x: x, y: 0, style: .status) }
         if !sample.errors.isEmpty {
             let sources = Set(sample.errors.map(\.source)).count
-            grid.put(" | \(sources) source\(sources == 1 ? "" : "s") with errors", x: x, y: 0, style: .warn)
+            x += grid.put(" | \(sources) source\(sources == 1 ? "" : "s") with errors", x: x, y: 0, style: .warn)
+        }
+        // Said once, where it is always seen: why pane 7 is empty (its first line says more).
+        if let reasons = sample.dropReasons, !reasons.available {
+            grid.put(" | no kernel drop reasons (7)", x: x, y: 0, style: .warn)
         }
     }
 

@@ -233,3 +233,22 @@ func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
         #expect(s.filter == .active)
     }
 }
+
+@Suite struct DropReasonPaneTests {
+    @Test func withoutTheCounterTheStatusLineAndPane7SayWhy() throws {
+        let note = "kernel drop reasons need root (or CAP_BPF and CAP_PERFMON): bpf(BPF_MAP_CREATE) was refused"
+        let h = history("server64") { s in s.dropReasons = DropReasonSample(available: false, note: note, totals: []) }
+        let overview = render(h, width: 120, height: 40).text
+        #expect(overview.split(separator: "\n").first?.contains("no kernel drop reasons (7)") == true)
+        var state = ViewState()
+        state.zoomed = .dropReasons
+        #expect(render(h, state, width: 120, height: 40).text.contains("need root (or CAP_BPF and CAP_PERFMON)"))
+    }
+
+    @Test func aMovingReasonShowsInTheOverviewWithItsLayerAndMeaning() throws {
+        let text = render(history("server64", traffic: busyServer), width: 120, height: 40).text
+        let row = try #require(text.split(separator: "\n").first { $0.contains("TCP_LISTEN_OVERFLOW") })
+        #expect(row.contains("4.00") && row.contains("application") && row.contains("accept queue"))
+        #expect(!text.contains("no kernel drop reasons"))
+    }
+}
