@@ -91,6 +91,18 @@ private func ids(_ r: Report) -> [String] { TriageRules.evaluate(r).map(\.id) }
         #expect(!quiet.contains("net-rx-imbalance"))
     }
 
+    /// Loopback and veth traffic raise NET_RX on the sending CPU without a NIC interrupt: that is
+    /// not an imbalance RPS or IRQ affinity could fix, so it makes no finding.
+    @Test func netRXWithoutNICInterruptsIsNotAnImbalance() throws {
+        func irq(_ count: UInt64) -> [NetworkIRQSample] {
+            [NetworkIRQSample(irq: "24", device: "virtio0-input.0", interface: "eth0", counts: [0: count, 1: count])]
+        }
+        let loopback = report({ s in s.softirqs?.netRX = [100, 5100]; s.networkIRQs = irq(10) }, before: { $0.networkIRQs = irq(10) })
+        #expect(!ids(loopback).contains("net-rx-imbalance"))
+        let nic = report({ s in s.softirqs?.netRX = [100, 5100]; s.networkIRQs = irq(2510) }, before: { $0.networkIRQs = irq(10) })
+        #expect(ids(nic).contains("net-rx-imbalance"))
+    }
+
     @Test func acceptQueueNamesTheListener() throws {
         let r = report { s in
             add(&s, "TcpExt", "ListenOverflows", 12); add(&s, "TcpExt", "ListenDrops", 12)

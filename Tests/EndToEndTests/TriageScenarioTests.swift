@@ -18,8 +18,23 @@ struct TriageScenarioTests {
         let r = try ns.exec([droptopBinary, "--once", "--interval", interval])
         let findings = (value(r.json, "findings") as? [[String: Any]]) ?? []
         #expect(try validateAgainstSchema(r.stdout).status == 0)
+        // No wrong cause: a finding of this namespace must be the scenario's own or a direct
+        // consequence of it (host-wide ones may come from the rest of the machine).
+        let local = Set(findings.filter { ($0["host_wide"] as? Bool) != true }.compactMap { $0["id"] as? String })
+        let unexpected = local.subtracting(Self.allowed[name] ?? [])
+        #expect(unexpected.isEmpty, "scenario \(name): unexpected findings \(unexpected.sorted())")
         return Outcome(findings: findings, port: Int(ready.split(separator: " ")[1]) ?? -1, raw: r.stdout)
     }
+
+    /// Each scenario's findings, and the ones its trouble causes on the way (a SYN that a full
+    /// accept queue drops is retransmitted; datagrams to a closed port draw rate-limited ICMP).
+    static let allowed: [String: Set<String>] = [
+        "udp-rcvbuf4": ["udp-rcvbuf-errors"], "udp-rcvbuf6": ["udp-rcvbuf-errors"],
+        "closed-port": ["udp-no-ports", "icmp-rate-limited"],
+        "accept-queue": ["tcp-listen-overflow", "tcp-retransmits", "tcp-syn-backlog"],
+        "close-wait": ["tcp-close-wait"], "time-wait": ["tcp-time-wait"],
+        "reset-storm": ["tcp-resets"], "idle": [],
+    ]
 
     func finding(_ o: Outcome, _ id: String) -> [String: Any]? { o.findings.first { $0["id"] as? String == id } }
 

@@ -117,7 +117,11 @@ public enum TriageRules {
                 evidence: [Evidence(name: "irqs", value: top.total, unit: "per_s", item: interface),
                            Evidence(name: "top_cpu_share", value: top.share * 100, unit: "percent", item: "cpu\(cpu)")]))
         }
-        if out.isEmpty, let top = dominant(r.cpus.map { $0.netRXPerSecond ?? 0 }) {
+        // NET_RX with next to no NIC interrupts is loopback or veth traffic, run from the sending
+        // CPU's backlog: RPS and IRQ affinity, which the finding points at, would not change it.
+        let nicInterrupts = r.irqs.reduce(0.0) { $0 + ($1.totalPerSecond ?? 0) }
+        let fromNICs = r.sample.networkIRQs == nil || nicInterrupts >= TriageThresholds.imbalanceRate / 10
+        if out.isEmpty, fromNICs, let top = dominant(r.cpus.map { $0.netRXPerSecond ?? 0 }) {
             let cpu = r.cpus[top.index].cpu
             out.append(FindingKind.netRXImbalance.finding(
                 r, .warning, item: "cpu\(cpu)", fill: ["CPU": String(cpu), "SHARE": String((top.share * 100).saturatingInt)],
