@@ -253,7 +253,8 @@ extension Panes {
 
     /// One line per finding: severity, layer, title and the moving number.
     public static func triage(_ report: Report, state: ViewState, width: Int) -> PaneContent {
-        guard !report.findings.isEmpty else {
+        let ended = shownIncidents(report, state).filter { !$0.active }
+        guard !report.findings.isEmpty || !ended.isEmpty else {
             let text = report.intervalSeconds == nil ? "collecting: findings need two samples"
                 : "no findings: nothing is being dropped that droptop can see"
             return PaneContent(header: nil, rows: [[Span(text, .good)]])
@@ -264,16 +265,21 @@ extension Panes {
              Span(Format.padRight(f.title, max(10, width - 21 - 24)) + " "),
              Span(Format.padRight(f.headline, 24), severityStyle(f.severity))]
         }
-        return PaneContent(header: nil, rows: rows)
+        return PaneContent(header: nil, rows: rows + ended.map { endedRow($0, now: report.sample.wallSeconds, width: width) })
     }
 
     /// The zoomed Triage pane: each finding with its evidence, explanation and hint.
-    public static func triageDetail(_ report: Report, width: Int) -> PaneContent {
-        guard !report.findings.isEmpty else { return triage(report, state: ViewState(), width: width) }
+    public static func triageDetail(_ report: Report, state: ViewState = ViewState(), width: Int) -> PaneContent {
+        let ended = shownIncidents(report, state).filter { !$0.active }
+        guard !report.findings.isEmpty else {
+            var content = triage(report, state: state, width: width)
+            if !ended.isEmpty { content.rows = ended.flatMap { endedDetail($0, now: report.sample.wallSeconds) } }
+            return content
+        }
         var rows: [Line] = []
         for f in report.findings {
             rows.append([Span(f.severity.name.uppercased() + " ", severityStyle(f.severity)), Span("[\(f.layer.name)] ", .dim),
-                         Span(f.title, .header), Span("  (\(f.id), since \(TimeText.clock(f.since)))", .dim)])
+                         Span(f.title, .header), Span("  (\(f.id), since \(TimeText.clock(f.since))\(history(f)))", .dim)])
             for e in f.evidence {
                 let unit = e.unit == "per_s" ? "/s" : e.unit == "percent" ? "%" : ""
                 let value = e.unit == "count" ? String(e.value.saturatingInt64) : Format.fixed(e.value, 2)
@@ -285,7 +291,19 @@ extension Panes {
             }
             rows.append([])
         }
-        return PaneContent(header: nil, rows: rows)
+        return PaneContent(header: nil, rows: rows + ended.flatMap { endedDetail($0, now: report.sample.wallSeconds) })
+    }
+
+    /// ", first seen 12:00:01, peak 40/s" where the incident log knows more than this interval.
+    static func history(_ f: Finding) -> String {
+        var text = ""
+        if let first = f.firstSeen, first < f.since { text += ", first seen \(TimeText.clock(first))" }
+        if let peak = f.peak, let now = f.evidence.first?.value, peak > now {
+            var atPeak = f
+            atPeak.evidence[0].value = peak
+            text += ", peak " + atPeak.headline.split(separator: " ").last.map(String.init)!
+        }
+        return text
     }
 
     static func wrap(_ text: String, _ width: Int) -> [String] {

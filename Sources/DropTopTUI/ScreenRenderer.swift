@@ -48,7 +48,8 @@ public enum ScreenRenderer {
             panes.append((pane, Rect(x: rest.x, y: rest.y, width: rest.width, height: height)))
             rest = Rect(x: rest.x, y: rest.y + height, width: rest.width, height: rest.height - height)
         }
-        if !report.findings.isEmpty { strip(.triage, rows: report.findings.count, share: 4) }
+        let incidents = Panes.shownIncidents(report, state)
+        if !incidents.isEmpty { strip(.triage, rows: incidents.count, share: 4) }
         let moving = report.movingDropReasons.count
         if moving > 0 { strip(.dropReasons, rows: moving + 1, share: 5) }
         return panes + layout(rest, report: report, state: state, withoutTriage: true)
@@ -88,7 +89,8 @@ public enum ScreenRenderer {
         case .tcp: return Panes.tcp(report, state: state, width: width)
         case .protocols: return Panes.protocols(report, state: state, width: width)
         case .triage:
-            return state.zoomed == .triage ? Panes.triageDetail(report, width: width) : Panes.triage(report, state: state, width: width)
+            return state.zoomed == .triage ? Panes.triageDetail(report, state: state, width: width)
+                : Panes.triage(report, state: state, width: width)
         case .dropReasons: return Panes.dropReasons(report, movingOnly: state.zoomed != .dropReasons, width: width)
         }
     }
@@ -200,8 +202,10 @@ public enum ScreenRenderer {
         "f            cycle the interface filter: all, hide lo/down, drops",
         "i            CPU pane: per-queue IRQ rows / per-CPU rows",
         "space or p   pause / resume sampling (replay: playback)",
-        ", .          replay: one sample back / forward",
+        ", .          one sample back / forward (live: the history)",
         "g G          replay: jump to the start / end",
+        "x            forget the ended findings (dimmed)",
+        "r            read the socket tables now",
         "+ -          longer / shorter interval (min 0.1 s)",
         "h or ?       this help (any key closes it)",
         "q, Ctrl-C    quit",

@@ -44,6 +44,10 @@ public struct ViewState: Sendable {
     public var glyphs: Glyphs = .unicode
     /// Interface name globs from --iface (empty: all).
     public var interfaceGlobs: [String] = []
+    /// Live step-back: how many samples before the newest the screen shows (0: the newest).
+    public var stepBack = 0
+    /// Ended incidents that last held at or before this wall-clock time are hidden (`x`).
+    public var dismissedBefore: Double = 0
 
     public init() {}
 
@@ -55,7 +59,10 @@ public struct History: Sendable {
     public private(set) var reports: Deque<Report> = []
     public let capacity: Int
 
-    public init(capacity: Int = 300) { self.capacity = capacity }
+    public init(capacity: Int = History.defaultCapacity) { self.capacity = capacity }
+    /// Enough for a zoomed pane's table on a tall terminal; each report holds a whole sample
+    /// (~40 KB with every protocol counter), so 300 of them took ~18 MB.
+    public static let defaultCapacity = 120
 
     public mutating func append(_ report: Report) {
         reports.append(report)
@@ -63,6 +70,14 @@ public struct History: Sendable {
     }
 
     public var latest: Report? { reports.last }
+
+    /// The history as it was `back` samples ago (live step-back), or self.
+    public func steppedBack(_ back: Int) -> History {
+        guard back > 0 else { return self }
+        var h = History(capacity: capacity)
+        for r in reports.dropLast(min(back, max(0, reports.count - 1))) { h.append(r) }
+        return h
+    }
     /// Reports that carry rates (the first sample of a run has none).
     public var withRates: [Report] { reports.filter { $0.intervalSeconds != nil } }
 }

@@ -10,6 +10,8 @@ import DropTopTUI
 /// The command line. Wiring only: everything it prints comes from DropTopCore.
 struct DropTopCommand: ParsableCommand {
     static let version = "0.1.0"
+    /// The share of one core the live modes may spend walking every TCP socket.
+    static let socketTableBudget = 0.002
 
     static let configuration = CommandConfiguration(
         commandName: "droptop",
@@ -121,9 +123,12 @@ struct DropTopCommand: ParsableCommand {
         let replayed = try replayedSamples()
         let recorder = try recorder()
         if batch || json {
-            let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
+            let batchGroups = groups.flatMap { try? BatchGroups.parse($0) } ?? BatchGroups.defaults
+            // Batch text prints its groups only; JSON carries everything, findings included.
+            let needs = batch ? SampleNeeds(groups: batchGroups) : .all
+            let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler(needs, streaming: true)))
             if batch {
-                var text = TextReport(groups: groups.flatMap { try? BatchGroups.parse($0) } ?? BatchGroups.defaults)
+                var text = TextReport(groups: batchGroups)
                 var bannerDone = false
                 let status = runStream(pipeline: pipeline, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
                                        render: { report in
@@ -175,9 +180,14 @@ enum SnapshotFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension DropTopCommand {
-    func liveSampler() -> Sampler {
+    /// `needs`: what this mode prints; `streaming`: a mode that samples again and again, whose
+    /// walk of every TCP socket runs under a CPU budget (--once walks them once).
+    func liveSampler(_ needs: SampleNeeds = .all, streaming: Bool = false) -> Sampler {
         let sampler = Sampler(procRoot: proc, sysRoot: sys)
         sampler.interfaceGlobs = interfaceGlobs
+        sampler.needs = needs
+        // The live modes may spend 0.2 % of a core on walking the socket tables (see SocketTiers).
+        if streaming { sampler.socketTableBudget = Self.socketTableBudget }
         // The BPF counter sees the live kernel: not for a captured tree.
         if proc == "/proc" && !noDropReasons { sampler.dropReasons = DropReasonReader() }
         return sampler
@@ -226,9 +236,7 @@ extension DropTopCommand {
         state.useColor = !noColor && noColorEnv.isEmpty
         state.glyphs = ascii || !Screen.localeIsUTF8() ? .ascii : .unicode
         state.interfaceGlobs = interfaceGlobs
-        let sampler = liveSampler()
-        // The live view may spend 0.2 % of a core on the socket tables (see Sampler).
-        sampler.socketTableBudget = 0.002
+        let sampler = liveSampler(.all, streaming: true)
         let app = App(sampler: sampler, state: state)
         app.replay = replay
         app.recorder = recorder.map { r in { sample in try? r.append(sample) } }

@@ -14,6 +14,12 @@ public struct Incident: Sendable, Equatable {
     /// False once an evaluation no longer found it.
     public var active: Bool
 
+    public init(finding: Finding, firstSeen: Double, lastSeen: Double, peak: Double, evidenceAtPeak: [Evidence],
+                total: Double, active: Bool) {
+        self.finding = finding; self.firstSeen = firstSeen; self.lastSeen = lastSeen; self.peak = peak
+        self.evidenceAtPeak = evidenceAtPeak; self.total = total; self.active = active
+    }
+
     public var key: String { Self.key(finding) }
     static func key(_ f: Finding) -> String { f.id + "\u{0}" + (f.item ?? "") }
 }
