@@ -22,7 +22,7 @@ extension Panes {
 
     /// "held 3 s, ended 10 s ago".
     static func endedText(_ i: Incident, now: Double) -> String {
-        let held = max(0, i.lastSeen - i.firstSeen), ago = max(0, now - i.lastSeen)
+        let held = max(i.heldSeconds, i.lastSeen - i.firstSeen), ago = max(0, now - i.lastSeen)
         return "held \(Format.fixed(held, 0)) s, ended \(Format.fixed(ago, 0)) s ago"
     }
 

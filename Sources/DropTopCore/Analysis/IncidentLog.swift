@@ -11,6 +11,8 @@ public struct Incident: Sendable, Equatable {
     public var evidenceAtPeak: [Evidence]
     /// Events counted while it held: a per-second first evidence times each interval's length.
     public var total: Double
+    /// Seconds it held: the sum of the intervals in which it was found.
+    public var heldSeconds: Double = 0
     /// False once an evaluation no longer found it.
     public var active: Bool
 
@@ -50,11 +52,14 @@ public final class IncidentLog {
                 incident.lastSeen = now
                 incident.active = true
                 incident.total += counted
+                incident.heldSeconds += seconds
                 if value > incident.peak { incident.peak = value; incident.evidenceAtPeak = f.evidence }
                 incidents[at] = incident
             } else {
-                incidents.append(Incident(finding: f, firstSeen: now, lastSeen: now, peak: value, evidenceAtPeak: f.evidence,
-                                          total: counted, active: true))
+                var incident = Incident(finding: f, firstSeen: now, lastSeen: now, peak: value, evidenceAtPeak: f.evidence,
+                                        total: counted, active: true)
+                incident.heldSeconds = seconds
+                incidents.append(incident)
             }
             if let incident = incidents.first(where: { $0.key == key }) {
                 report.findings[i].firstSeen = incident.firstSeen
