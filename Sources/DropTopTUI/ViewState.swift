@@ -67,7 +67,11 @@ public struct History: Sendable {
     public mutating func append(_ report: Report) {
         reports.append(report)
         while reports.count > capacity { reports.removeFirst() }
+        // The report leaving the detailed tail keeps what the history tables read, no more.
+        if reports.count > Self.detailed { reports[reports.count - Self.detailed - 1].slimForHistory() }
     }
+    /// The newest reports kept whole, for live step-back; older ones are slimmed.
+    public static let detailed = 30
 
     public var latest: Report? { reports.last }
 
@@ -80,4 +84,34 @@ public struct History: Sendable {
     }
     /// Reports that carry rates (the first sample of a run has none).
     public var withRates: [Report] { reports.filter { $0.intervalSeconds != nil } }
+}
+
+extension Report {
+    /// What an older report in the history keeps: its rates, findings and TCP state counts (the
+    /// zoomed tables and sparklines read those), not the raw counters, socket lists and the
+    /// incident log. A whole report is ~40-60 KB with every protocol counter; 300 of them grew
+    /// the TUI from 16 to 34 MB at -i 0.1.
+    mutating func slimForHistory() {
+        sample.protocols = nil
+        sample.softirqs = nil
+        sample.softnet = nil
+        sample.networkIRQs = nil
+        sample.errors = []
+        sample.dropReasons?.totals = []
+        sample.udp?.busySockets = []
+        if var tcp = sample.tcp {
+            tcp.listeners = []; tcp.peers = []; tcp.retransmittingPeers = []; tcp.timeWaitPeers = []; tcp.closeWaitPorts = []
+            sample.tcp = tcp
+        }
+        incidents = []
+        for i in findings.indices { findings[i].explanation = ""; findings[i].hint = "" }
+        // Only the counters some column shows have their rates kept.
+        var kept = protocolRates
+        kept.removeAll()
+        for id in Self.historyCounters { if let v = protocolRates[id.section]?[id.name] { kept[id.section, default: [:]][id.name] = v } }
+        protocolRates = kept
+    }
+
+    /// Every protocol counter a column reads.
+    static let historyCounters: [CounterID] = ColumnGroup.allColumns.compactMap(\.counter)
 }
