@@ -21,11 +21,9 @@ echo "# $ready sockets in namespace $ns; $(nproc) CPUs; $(uname -r)"
 
 # On-CPU nanoseconds of a process and all its descendants.
 tree_ns() {
-  local total=0 p
-  for p in $1 $(pgrep -P "$1" 2>/dev/null || true); do
-    [ "$p" = "$1" ] || { total=$((total + $(tree_ns "$p"))); continue; }
-    total=$((total + $(awk '{print $1}' /proc/"$p"/schedstat 2>/dev/null || echo 0)))
-  done
+  local total c
+  total=$(awk '{print $1}' /proc/"$1"/schedstat 2>/dev/null || echo 0)
+  for c in $(pgrep -P "$1" 2>/dev/null || true); do total=$((total + $(tree_ns "$c"))); done
   echo "$total"
 }
 

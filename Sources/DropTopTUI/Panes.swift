@@ -191,7 +191,8 @@ public enum Panes {
         if let readAt = report.sample.socketTablesSeconds, readAt < report.sample.monotonicSeconds {
             let age = report.sample.monotonicSeconds - readAt
             let cost = (report.sample.socketTablesCostSeconds ?? 0) * 1000
-            rows.append([Span("as of \(Format.fixed(age, 1)) s ago (a read costs \(Format.fixed(cost, 1)) ms CPU)", .dim)])
+            let fresh = report.sample.tcpListenersSeconds == report.sample.monotonicSeconds ? "states " : ""
+            rows.append([Span("\(fresh)as of \(Format.fixed(age, 1)) s ago (a read costs \(Format.fixed(cost, 1)) ms CPU)", .dim)])
         }
         var line: Line = []
         for (name, count) in tcp.states {
@@ -206,10 +207,15 @@ public enum Panes {
         }
         if !line.isEmpty { rows.append(line) }
         let address = max(12, min(40, width - 8)), peerAddress = max(12, min(40, width - 23))
-        rows.append([Span(Format.padRight("LISTEN address", address) + Format.pad("acceptq", 8), .header)])
+        // sock_diag gives each listener's backlog: the limit its accept queue overflows at.
+        let backlogs = tcp.listeners.contains { $0.backlog != nil }
+        rows.append([Span(Format.padRight("LISTEN address", address - (backlogs ? 8 : 0)) + Format.pad("acceptq", 8)
+                          + (backlogs ? Format.pad("backlog", 8) : ""), .header)])
         for l in tcp.listeners.prefix(8) {
-            rows.append([Span(Format.padRight(Listener.hostPort(l.address, l.port), address)),
-                         Span(Format.count(l.acceptQueue, width: 8), l.acceptQueue > 0 ? .warn : .normal)])
+            var row: Line = [Span(Format.padRight(Listener.hostPort(l.address, l.port), address - (backlogs ? 8 : 0))),
+                             Span(Format.count(l.acceptQueue, width: 8), l.acceptQueue > 0 ? .warn : .normal)]
+            if backlogs { row.append(Span(l.backlog.map { Format.count($0, width: 8) } ?? Format.pad("-", 8), .dim)) }
+            rows.append(row)
         }
         if tcp.listeners.isEmpty { rows.append([Span("(none)", .dim)]) }
         rows.append([Span(Format.padRight("top peers", peerAddress) + Format.pad("conns", 8) + Format.pad("retrans", 8)

@@ -71,7 +71,7 @@ public struct History: Sendable {
         if reports.count > Self.detailed { reports[reports.count - Self.detailed - 1].slimForHistory() }
     }
     /// The newest reports kept whole, for live step-back; older ones are slimmed.
-    public static let detailed = 30
+    public static let detailed = 10
 
     public var latest: Report? { reports.last }
 

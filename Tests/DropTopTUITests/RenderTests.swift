@@ -285,3 +285,19 @@ struct IncidentRenderTests {
         #expect(KeyHandler.apply(.char("r"), to: &state) == .readSocketsNow)
     }
 }
+
+/// Memory (issue 14): the history keeps what its tables read, not every raw counter.
+struct HistoryMemoryTests {
+    @Test func olderReportsAreSlimmedButKeepTheirRates() {
+        let base = history("server64", traffic: busyServer)
+        var h = History()
+        for _ in 0..<(History.defaultCapacity + 5) { h.append(base.reports[1]) }
+        #expect(h.reports.count == History.defaultCapacity)
+        let old = h.reports[0], new = h.reports[h.reports.count - 1]
+        #expect(old.sample.protocols == nil && new.sample.protocols != nil)
+        #expect(old.sample.tcp?.states == new.sample.tcp?.states)
+        #expect(old.rate(.tcpRetransSegs) == new.rate(.tcpRetransSegs) && old.rate(.tcpRetransSegs) != nil)
+        #expect(old.retransPercent == new.retransPercent)
+        #expect(h.reports.filter { $0.sample.protocols != nil }.count == History.detailed)
+    }
+}
