@@ -97,6 +97,7 @@ extension Report {
         sample.softnet = nil
         sample.networkIRQs = nil
         sample.errors = []
+        sample.sockstat = nil
         sample.dropReasons?.totals = []
         sample.udp?.busySockets = []
         if var tcp = sample.tcp {
