@@ -10,6 +10,7 @@ import DropTopTUI
 
 enum Target: String, CaseIterable {
     case netdev, snmp, snmp6, interrupts, softirqs, softnet, sockets, sockdiag, sockstat, values, names, recording, samples
+    case stattables, rtnetlink, btf, tracefs
 }
 
 let target: Target = {
@@ -161,6 +162,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try? BatchGroups.parse(ValueFileParser.text(bytes))
     case .names:
         _ = DisplayName.escaped(Array(bytes))
+    case .stattables:
+        _ = try? PerCPUStatParser.parse(bytes)
+        _ = try? ConntrackCountParser.parse(count: bytes, max: bytes)
+    case .rtnetlink: try? RtnetlinkParser.forEachMessage(bytes) { _ in }
+    case .btf: _ = try? BTFParser.kfreeSkb(bytes)
+    case .tracefs: _ = try? TracepointFormatParser.parse(bytes)
     case .recording:
         if let reader = try? RecordingReader(bytes: Array(bytes)) { analyse(reader.samples) }
     case .samples:

@@ -9,7 +9,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-60}; [ $# -gt 0 ] && shift
-targets=${*:-"netdev snmp snmp6 interrupts softirqs softnet sockets sockdiag sockstat values names recording samples"}
+targets=${*:-"netdev snmp snmp6 interrupts softirqs softnet sockets sockdiag sockstat values names recording samples
+  stattables rtnetlink btf tracefs"}
 scratch=.build-fuzz
 # Release with testability: ~10x the executions of a debug build, and @testable still works.
 swift build -c release --scratch-path "$scratch" --target DropTopTUI \
@@ -29,6 +30,7 @@ seeds() {  # the fixture files each target reads
     interrupts) echo "interrupts";; softirqs) echo "softirqs";; softnet) echo "net/softnet_stat";;
     sockets) echo "net/tcp net/tcp6 net/udp net/udp6";; sockstat) echo "net/sockstat net/sockstat6";;
     values) echo "sys/net/core/netdev_max_backlog sys/net/ipv4/ip_local_port_range";;
+    stattables) echo "net/stat/arp_cache net/stat/ndisc_cache net/stat/nf_conntrack";;
     *) echo "";;
   esac
 }
@@ -42,6 +44,9 @@ for t in $targets; do
     done
   done
   [ "$t" = recording ] && cp Tests/Fixtures/recordings/*.jsonl "$corpus/"
+  [ "$t" = tracefs ] && cp Tests/Fixtures/dropreasons/kfree_skb_format_* "$corpus/"
+  # The head of the running kernel's BTF: the header and the first types (the whole is ~5 MB).
+  [ "$t" = btf ] && [ -r /sys/kernel/btf/vmlinux ] && head -c 150000 /sys/kernel/btf/vmlinux > "$corpus/vmlinux-head"
   [ -d "Fuzz/regressions/$t" ] && cp "Fuzz/regressions/$t/"* "$corpus/"
   [ "$t" = names ] && printf 'eth0\033[2J\377\\x' > "$corpus/hostile"
   extra=""

@@ -38,7 +38,14 @@ run ./droptop --record new.jsonl --json --count 1 --interval 0.2 > /dev/null
 run ./droptop --replay new.jsonl --once --compact | grep -q '"schema"' || fail "record/replay"
 run ./droptop --generate-completion-script bash | grep -q droptop || fail "completions"
 run ./droptop --bogus-option > /dev/null 2>&1 && fail "bad usage accepted"
-echo "check-release: ok (--version, --help, --once json and prometheus, --json, batch, record/replay)"
+env -i PATH=/usr/bin:/bin ./droptop --listen 127.0.0.1:0 --textfile . --interval 0.2 2> listen.err &   # env execs: $! is droptop
+fleet=$!
+sleep 1
+kill -TERM $fleet
+wait $fleet || fail "--listen/--textfile did not exit 0 on SIGTERM"
+grep -q '^droptop: listening on http://127.0.0.1:' listen.err || fail "--listen"
+grep -q '^droptop_last_success_timestamp_seconds ' droptop.prom || fail "--textfile"
+echo "check-release: ok (--version, --help, --once json and prometheus, --json, batch, record/replay, --listen, --textfile)"
 
 # A root holding nothing but the binary and the libraries ldd names (and /proc, /sys bound
 # read-only): no toolchain, no ICU or time zone data, nothing the binary could find by accident.

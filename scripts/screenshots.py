@@ -50,7 +50,7 @@ def render(ansi, path):
     img = Image.new("RGB", (cw * 120 + 20, ch * 40 + 20), BG)
     draw = ImageDraw.Draw(img)
     for y, line in enumerate(lines):
-        fg, bg, is_bold, reverse, x = None, None, False, False, 0
+        fg, bg, is_bold, reverse, faint, x = None, None, False, False, False, 0
         for token in re.split(r"(\x1b\[[0-9;]*m)", line):
             m = re.fullmatch(r"\x1b\[([0-9;]*)m", token)
             if m:
@@ -58,9 +58,10 @@ def render(ansi, path):
                 i = 0
                 while i < len(codes):
                     c = codes[i]
-                    if c == 0: fg, bg, is_bold, reverse = None, None, False, False
+                    if c == 0: fg, bg, is_bold, reverse, faint = None, None, False, False, False
                     elif c == 1: is_bold = True
-                    elif c == 22: is_bold = False
+                    elif c == 2: faint = True
+                    elif c == 22: is_bold, faint = False, False
                     elif c == 7: reverse = True
                     elif c == 27: reverse = False
                     elif 30 <= c <= 37: fg = PALETTE[c - 30]
@@ -78,6 +79,7 @@ def render(ansi, path):
                 continue
             for chx in token:
                 f, b = fg or FG, bg or BG
+                if faint: f = tuple((3 * a + 2 * z) // 5 for a, z in zip(f, b))   # SGR 2: toward the background
                 if reverse: f, b = b, f
                 px, py = 10 + x * cw, 10 + y * ch
                 if b != BG: draw.rectangle([px, py, px + cw - 1, py + ch - 1], fill=b)

@@ -37,6 +37,13 @@ static inline int droptop_key_npage(void) { return KEY_NPAGE; }
 static inline int droptop_key_home(void) { return KEY_HOME; }
 static inline int droptop_key_end(void) { return KEY_END; }
 static inline int droptop_key_btab(void) { return KEY_BTAB; }
+static inline int droptop_key_backspace(void) { return KEY_BACKSPACE; }
+static inline int droptop_key_enter(void) { return KEY_ENTER; }
 static inline int droptop_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int droptop_err(void) { return ERR; }
+/// Whether the terminal set up by setupterm can move the cursor (TERM=dumb cannot).
+static inline int droptop_has_cursor_addressing(void) {
+    const char *cup = tigetstr("cup");
+    return cup != NULL && cup != (const char *)-1;
+}
 #endif

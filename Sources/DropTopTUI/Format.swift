@@ -44,6 +44,14 @@ public enum Format {
         return (negative && rounded > 0 ? "-" : "") + text
     }
 
+    /// An interval as the status line shows it, the same before and after + and -: "1s", "1.5s", "0.2s".
+    public static func seconds(_ v: Double) -> String {
+        var text = fixed(v, 2)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + "s"
+    }
+
     public static func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
     }

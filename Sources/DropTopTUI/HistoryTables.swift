@@ -5,16 +5,19 @@ import DropTopCore
 public enum HistoryTables {
     static let col = 10
 
-    public static func table(_ pane: PaneID, history: History, state: ViewState) -> PaneContent {
+    /// `width`: the cells the table has; value columns that do not fit scroll with Left/Right,
+    /// and the note says which are shown ("[< cols 3-8/17 >: Left/Right]").
+    public static func table(_ pane: PaneID, history: History, state: ViewState, width: Int = 10_000) -> PaneContent {
         let reports = history.withRates
+        let view = Window(pane: pane, state: state, width: width)
         switch pane {
         case .throughput:
-            return perInterface(reports, state: state, group: .throughputPane)
+            return perInterface(reports, state: state, group: state.bits ? .throughputPaneBits : .throughputPane, view: view)
         case .drops:
-            return perInterface(reports, state: state, group: .edev)
-        case .cpu: return cpus(reports)
-        case .tcp: return tcpStates(reports)
-        case .protocols: return protocolRates(reports)
+            return perInterface(reports, state: state, group: .edev, view: view)
+        case .cpu: return cpus(reports, view: view)
+        case .tcp: return tcpStates(reports, view: view)
+        case .protocols: return protocolRates(reports, view: view)
         case .triage: return triageHistory(reports)
         case .dropReasons: return dropReasonHistory(reports)
         }
@@ -26,6 +29,23 @@ public enum HistoryTables {
     static func header(_ first: String, _ columns: [String], nameWidth: Int = Panes.minimumNameWidth) -> Line {
         [Span(Format.padRight("time", 9) + Format.padRight(first, nameWidth), .header)]
             + columns.map { Span(Format.pad($0, col), .header) }
+    }
+
+    /// sar's label when it fits with a space before it, else the narrow one.
+    static func labels(_ columns: [Column]) -> [String] { columns.map { $0.label.count < col ? $0.label : $0.narrowLabel } }
+
+    /// Which value columns a zoomed history shows: as many as fit, from the scrolled-to one.
+    struct Window {
+        let pane: PaneID, state: ViewState, width: Int
+
+        func range(_ count: Int, fixed: Int, cell: Int = col) -> (range: Range<Int>, note: String?) {
+            let fit = max(1, (width - fixed) / cell)
+            guard count > fit else { return (0..<count, nil) }
+            let first = min(state.hscroll[pane] ?? 0, count - fit)
+            let shown = first..<(first + fit)
+            let left = first > 0 ? "< " : "", right = shown.upperBound < count ? " >" : ""
+            return (shown, "[\(left)cols \(first + 1)-\(shown.upperBound)/\(count)\(right): Left/Right]")
+        }
     }
 
     /// Values painted as their columns say (Panes.style); `plain` for averages of levels.
@@ -40,13 +60,14 @@ public enum HistoryTables {
         return seconds > 0 ? sum / seconds : nil
     }
 
-    static func perInterface(_ reports: [Report], state: ViewState, group: ColumnGroup) -> PaneContent {
-        let columns = group.columns
+    static func perInterface(_ reports: [Report], state: ViewState, group: ColumnGroup, view: Window) -> PaneContent {
         var rows: [Line] = []
         var names: [String] = []
         var samples: [String: [([Double?], Double)]] = [:]
         let shown = reports.map { Panes.interfaces($0, state) }
         let nameWidth = Panes.nameWidth(shown.flatMap { $0.map(\.name) })
+        let (range, note) = view.range(group.columns.count, fixed: 9 + nameWidth)
+        let columns = Array(group.columns[range])
         for (r, interfaces) in zip(reports, shown) {
             let time = TimeText.clock(r.sample.wallSeconds)
             for i in interfaces {
@@ -62,11 +83,13 @@ public enum HistoryTables {
             rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(name, nameWidth))]
                         + valueSpans(avg, columns))
         }
-        return PaneContent(header: header("IFACE", group.labels, nameWidth: nameWidth), rows: rows.isEmpty ? collecting : rows)
+        return PaneContent(header: header("IFACE", labels(columns), nameWidth: nameWidth), rows: rows.isEmpty ? collecting : rows,
+                           note: note)
     }
 
-    static func cpus(_ reports: [Report]) -> PaneContent {
-        let columns = ColumnGroup.cpuPane.columns
+    static func cpus(_ reports: [Report], view: Window) -> PaneContent {
+        let (range, note) = view.range(ColumnGroup.cpuPane.columns.count, fixed: 9 + Panes.minimumNameWidth)
+        let columns = Array(ColumnGroup.cpuPane.columns[range])
         var rows: [Line] = []
         var order: [Int] = []
         var samples: [Int: [([Double?], Double)]] = [:]
@@ -86,19 +109,21 @@ public enum HistoryTables {
             rows.append([Span(Format.padRight("Average:", 9), .header), Span(Format.padRight(String(cpu), Panes.minimumNameWidth))]
                         + avg.map { Span(Format.rate($0, width: col)) })
         }
-        return PaneContent(header: header("CPU", ColumnGroup.cpuPane.labels), rows: rows.isEmpty ? collecting : rows)
+        return PaneContent(header: header("CPU", labels(columns)), rows: rows.isEmpty ? collecting : rows, note: note)
     }
 
     /// 11 columns of 9 cells fit a 120-column window (TCPState.historyLabel).
     static let stateCol = 9
 
-    static func tcpStates(_ reports: [Report]) -> PaneContent {
+    static func tcpStates(_ reports: [Report], view: Window) -> PaneContent {
+        let (range, note) = view.range(tcpStateNames.count, fixed: 9, cell: stateCol)
+        let names = Array(tcpStateNames[range])
         var rows: [Line] = []
-        var sums = [Double](repeating: 0, count: tcpStateNames.count)
+        var sums = [Double](repeating: 0, count: names.count)
         var n = 0.0
         for r in reports {
             guard let states = r.sample.tcp?.states else { continue }
-            let values = tcpStateNames.map { Double(states[$0] ?? 0) }
+            let values = names.map { Double(states[$0] ?? 0) }
             for (i, v) in values.enumerated() { sums[i] += v }
             n += 1
             rows.append([Span(Format.padRight(TimeText.clock(r.sample.wallSeconds), 9))]
@@ -108,8 +133,8 @@ public enum HistoryTables {
             rows.append([Span(Format.padRight("Average:", 9), .header)] + sums.map { Span(Format.rate($0 / n, width: stateCol)) })
         }
         let head: Line = [Span(Format.padRight("time", 9), .header)]
-            + TCPState.allCases.map { Span(Format.pad($0.historyLabel, stateCol), .header) }
-        return PaneContent(header: head, rows: rows.isEmpty ? [[Span("no TCP data yet", .dim)]] : rows)
+            + Array(TCPState.allCases)[range].map { Span(Format.pad($0.historyLabel, stateCol), .header) }
+        return PaneContent(header: head, rows: rows.isEmpty ? [[Span("no TCP data yet", .dim)]] : rows, note: note)
     }
 
     /// One row per interval and moving reason, sar-style, then each reason's average.
@@ -154,8 +179,10 @@ public enum HistoryTables {
         return PaneContent(header: [Span(Format.padRight("time", 9) + "findings", .header)], rows: rows)
     }
 
-    static func protocolRates(_ reports: [Report]) -> PaneContent {
-        let columns = ColumnGroup.protocolPane.flatMap(\.columns)
+    static func protocolRates(_ reports: [Report], view: Window) -> PaneContent {
+        let every = ColumnGroup.protocolPane.flatMap(\.columns).filter { view.state.search.isEmpty || $0.label.contains(view.state.search) }
+        let (range, note) = view.range(every.count, fixed: 9)
+        let columns = Array(every[range])
         var rows: [Line] = []
         for r in reports {
             rows.append([Span(Format.padRight(TimeText.clock(r.sample.wallSeconds), 9))] + valueSpans(columns.map { $0.value(r) }, columns))
@@ -164,7 +191,7 @@ public enum HistoryTables {
             let avg = columns.map { c in average(reports.map { (c.value($0), $0.intervalSeconds ?? 0) }) }
             rows.append([Span(Format.padRight("Average:", 9), .header)] + avg.map { Span(Format.rate($0, width: col)) })
         }
-        let head: Line = [Span(Format.padRight("time", 9), .header)] + columns.map { Span(Format.pad($0.label, col), .header) }
-        return PaneContent(header: head, rows: rows.isEmpty ? collecting : rows)
+        let head: Line = [Span(Format.padRight("time", 9), .header)] + labels(columns).map { Span(Format.pad($0, col), .header) }
+        return PaneContent(header: head, rows: rows.isEmpty ? collecting : rows, note: note)
     }
 }

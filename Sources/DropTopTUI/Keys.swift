@@ -18,10 +18,11 @@ public enum KeyHandler {
     /// Applies one key to the view state. `pageSize` is the number of rows a page scroll moves.
     public static func apply(_ key: Key, to state: inout ViewState, pageSize: Int = 10) -> KeyAction {
         if state.showHelp {
-            // Any key closes the help, and q still quits.
+            // Any key closes the help, q included (the help and the man page say so).
             state.showHelp = false
-            return key == .char("q") ? .quit : .redraw
+            return .redraw
         }
+        if state.searching { return typeSearch(key, &state) }
         let pane = state.zoomed ?? state.focus
         // Zoomed panes scroll their history up into the past; the zoomed Triage pane scrolls its
         // findings downwards like an overview pane.
@@ -43,16 +44,16 @@ public enum KeyHandler {
         case .backTab:
             let count = PaneID.allCases.count
             state.focus = PaneID(rawValue: (state.focus.rawValue + count - 2) % count + 1) ?? .throughput
-        case .char("s"): state.sort = InterfaceSort(rawValue: (state.sort.rawValue + 1) % InterfaceSort.allCases.count) ?? .name
-        case .char("f"): state.filter = InterfaceFilter(rawValue: (state.filter.rawValue + 1) % InterfaceFilter.allCases.count) ?? .all
+        case .char("s"): cycleSort(pane, &state)
+        case .char("f"):
+            if pane == .protocols { state.movingOnly.toggle(); break }
+            state.filter = InterfaceFilter(rawValue: (state.filter.rawValue + 1) % InterfaceFilter.allCases.count) ?? .all
+        case .char("u"): state.bits.toggle()
+        case .char("/"): state.searching = true; state.search = ""
+        case .left: state.hscroll[pane] = max(0, state.hscroll[pane, default: 0] - 1)
+        case .right: state.hscroll[pane] = min(200, state.hscroll[pane, default: 0] + 1)
         case .char("i"): state.showIRQRows.toggle()
-        case .char("+"), .char("="):
-            state.interval = min(60, state.interval < 1 ? state.interval + 0.1 : state.interval + 1)
-            return .intervalChanged
-        case .char("-"), .char("_"):
-            state.interval = max(minimumInterval, state.interval <= 1 ? state.interval - 0.1 : state.interval - 1)
-            state.interval = (state.interval * 10).rounded() / 10
-            return .intervalChanged
+        case .char("+"), .char("="), .char("-"), .char("_"): return changeInterval(key, &state)
         // Zoomed, scrolling moves up into the past; in the overview, down the focused pane's rows.
         case .up: scroll(&state, pane, by: intoPast ? 1 : -1)
         case .down: scroll(&state, pane, by: intoPast ? -1 : 1)
@@ -69,6 +70,43 @@ public enum KeyHandler {
         case .char("G"): return .jumpEnd
         default: return .none
         }
+        return .redraw
+    }
+
+    /// `+` and `-`: tenths below one second, whole seconds above, kept to tenths so that the
+    /// status line shows the same figure the keys produced.
+    static func changeInterval(_ key: Key, _ state: inout ViewState) -> KeyAction {
+        if key == .char("+") || key == .char("=") {
+            state.interval = min(60, state.interval < 1 ? state.interval + 0.1 : state.interval + 1)
+        } else {
+            state.interval = max(minimumInterval, state.interval <= 1 ? state.interval - 0.1 : state.interval - 1)
+        }
+        state.interval = max(minimumInterval, (state.interval * 10).rounded() / 10)
+        return .intervalChanged
+    }
+
+    /// `s`: the focused pane's order: CPUs on pane 3, listeners on pane 4, interfaces elsewhere.
+    static func cycleSort(_ pane: PaneID, _ state: inout ViewState) {
+        switch pane {
+        case .cpu: state.cpuSort = CPUSort(rawValue: (state.cpuSort.rawValue + 1) % CPUSort.allCases.count) ?? .cpu
+        case .tcp:
+            state.listenerSort = ListenerSort(rawValue: (state.listenerSort.rawValue + 1) % ListenerSort.allCases.count) ?? .acceptQueue
+        default: state.sort = InterfaceSort(rawValue: (state.sort.rawValue + 1) % InterfaceSort.allCases.count) ?? .name
+        }
+    }
+
+    /// Typing after `/`: Enter keeps the filter, Esc clears it, Backspace deletes.
+    static func typeSearch(_ key: Key, _ state: inout ViewState) -> KeyAction {
+        switch key {
+        case .escape: state.searching = false; state.search = ""
+        case .char("\r"), .char("\n"): state.searching = false
+        case .char("\u{7f}"), .char("\u{8}"): if !state.search.isEmpty { state.search.removeLast() }
+        case .char(let c) where !c.isNewline && c.asciiValue.map({ $0 >= 0x20 && $0 < 0x7f }) ?? false:
+            if state.search.count < 40 { state.search.append(c) }
+        case .resize: return .redraw
+        default: return .none
+        }
+        state.scroll = [:]
         return .redraw
     }
 

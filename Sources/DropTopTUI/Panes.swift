@@ -12,6 +12,8 @@ public typealias Line = [Span]
 public struct PaneContent: Sendable {
     public var header: Line?
     public var rows: [Line]
+    /// Said in the pane's title: columns left out ("+2 cols: zoom"), a sort or filter.
+    public var note: String? = nil
 }
 
 /// Pure renderers: report + view state + width -> lines. No terminal, no I/O.
@@ -28,6 +30,7 @@ public enum Panes {
     /// The interfaces to show, filtered and sorted as the user chose.
     public static func interfaces(_ report: Report, _ state: ViewState) -> [InterfaceReport] {
         var list = report.interfaces.filter { InterfaceGlob.matches($0.name, any: state.interfaceGlobs) }
+        if !state.search.isEmpty { list = list.filter { $0.name.contains(state.search) } }
         switch state.filter {
         case .all: break
         case .active: list = list.filter { $0.name != "lo" && $0.linkState != "down" && $0.linkState != "NO-CARRIER" }
@@ -54,11 +57,13 @@ public enum Panes {
         }
     }
 
-    /// How a value is painted: red where a packet was lost, yellow for a precursor.
+    /// How a value is painted: red where a packet was lost, yellow for a precursor, bold for a
+    /// drop whose finding is info-level (never red).
     static func style(_ column: Column, _ value: Double?) -> Style {
         guard (value ?? 0) > 0 else { return .normal }
         switch column.trouble {
         case .none: return .normal
+        case .notice: return .header
         case .warning: return .warn
         case .loss: return .alert
         }
@@ -74,90 +79,6 @@ public enum Panes {
         case "down", "lowerlayerdown": return .warn
         default: return .normal
         }
-    }
-
-    public static func throughput(_ report: Report, history: History, state: ViewState, width: Int) -> PaneContent {
-        let shown = interfaces(report, state)
-        let nameWidth = nameWidth(shown.map(\.name))
-        let columns = ColumnGroup.throughputPane.columns
-        let col = max(7, min(10, (width - nameWidth - 17) / columns.count))
-        let fixed = nameWidth + columns.count * col + 12 + 5
-        let sparkWidth = max(0, width - fixed - 1)
-        var header: Line = [Span(Format.padRight("IFACE", nameWidth), .header)]
-        header += columns.map { Span(Format.pad(label($0, wide: col >= 9), col), .header) }
-        header.append(Span(" " + Format.padRight("link", 11) + Format.pad("speed", 5), .header))
-        if sparkWidth > 3 { header.append(Span(" rx+tx", .header)) }
-        let rows: [Line] = shown.map { i in
-            var line: Line = [Span(Format.padRight(i.name, nameWidth))]
-            line += columns.map { Span(Format.rate($0.value(i), width: col)) }
-            line.append(Span(" " + Format.padRight(i.linkState, 11), linkStyle(i.linkState)))
-            line.append(Span(Format.pad(Format.speed(i.sample.speedMbps), 5)))
-            if sparkWidth > 3 {
-                let series = history.reports.map { r -> Double in
-                    guard let x = r.interfaces.first(where: { $0.name == i.name }) else { return 0 }
-                    return (x.rate(.rxBytes) ?? 0) + (x.rate(.txBytes) ?? 0)
-                }
-                line.append(Span(" " + state.glyphs.sparkline(series, width: sparkWidth), .good))
-            }
-            return line
-        }
-        return PaneContent(header: header, rows: rows.isEmpty ? [[Span("no interfaces match the filter (f)", .dim)]] : rows)
-    }
-
-    public static func drops(_ report: Report, state: ViewState, width: Int) -> PaneContent {
-        // Narrow terminals drop the "/s" from the headers (the title says "per second").
-        let shown = interfaces(report, state)
-        let nameWidth = nameWidth(shown.map(\.name))
-        let columns = ColumnGroup.edev.columns
-        let col = max(6, min(10, (width - nameWidth) / columns.count))
-        var header: Line = [Span(Format.padRight("IFACE", nameWidth), .header)]
-        header += columns.map { Span(Format.pad(label($0, wide: col >= 9), col), .header) }
-        let rows: [Line] = shown.map { i in
-            var line: Line = [Span(Format.padRight(i.name, nameWidth))]
-            line += columns.map { column in
-                let v = column.value(i)
-                return Span(Format.rate(v, width: col), style(column, v))
-            }
-            return line
-        }
-        return PaneContent(header: header, rows: rows.isEmpty ? [[Span("no interfaces match the filter (f)", .dim)]] : rows)
-    }
-
-    // MARK: CPU / IRQ
-
-    public static func cpu(_ report: Report, state: ViewState, width: Int) -> PaneContent {
-        if state.showIRQRows { return irqRows(report, width: width) }
-        // Columns shrink before the share bar disappears: the bar is what shows one CPU drowning.
-        // Narrow (80 columns): NET_TX/s moves to the zoomed view and headers lose their "/s".
-        let narrow = width < 60
-        let columns = ColumnGroup.cpuPane.columns.filter { !narrow || $0.label != Column.netTX.label }
-        let count = columns.count
-        let col = narrow ? 7 : max(7, min(10, (width - 4 - 10) / count))
-        let barWidth = max(0, width - 4 - col * count - 5)
-        var header: Line = [Span(Format.padRight("CPU", 4), .header)]
-        header += columns.map { Span(Format.pad(label($0, wide: !narrow && col >= 10), col), .header) }
-        if barWidth > 2 {
-            header.append(Span(" " + Format.padRight(barWidth >= 17 ? "share of net IRQs" : "IRQ share", barWidth + 4), .header))
-        }
-        let total = report.cpus.reduce(0.0) { $0 + ($1.netIRQsPerSecond ?? 0) }
-        let rows: [Line] = report.cpus.map { c in
-            var line: Line = [Span(Format.padRight(String(c.cpu), 4))]
-            line += columns.map { column in
-                let v = column.value(c, in: report)
-                return Span(Format.rate(v, width: col), style(column, v))
-            }
-            if barWidth > 2 {
-                let share = total > 0 ? (c.netIRQsPerSecond ?? 0) / total : 0
-                line.append(Span(" "))
-                line.append(Span(state.glyphs.bar(share, width: barWidth), share > 0.8 && report.cpus.count > 1 ? .warn : .good))
-                line.append(Span(Format.pad(total > 0 ? "\((share * 100).rounded().saturatingInt)%" : "", 4)))
-            }
-            return line
-        }
-        var all = rows
-        if report.cpus.isEmpty { all = [[Span("no per-CPU data (see errors)", .dim)]] }
-        all.append([Span("i: per-queue IRQ rows (\(report.irqs.count) network IRQs)", .dim)])
-        return PaneContent(header: header, rows: all)
     }
 
     static func irqRows(_ report: Report, width: Int) -> PaneContent {
@@ -191,8 +112,11 @@ public enum Panes {
         if let readAt = report.sample.socketTablesSeconds, readAt < report.sample.monotonicSeconds {
             let age = report.sample.monotonicSeconds - readAt
             let cost = (report.sample.socketTablesCostSeconds ?? 0) * 1000
+            // Wrapped, never cut: "(a read costs 2.9" lost its unit at 80 columns. "states": the
+            // listeners are fresh, only the walk of every socket is older.
             let fresh = report.sample.tcpListenersSeconds == report.sample.monotonicSeconds ? "states " : ""
-            rows.append([Span("\(fresh)as of \(Format.fixed(age, 1)) s ago (a read costs \(Format.fixed(cost, 1)) ms CPU)", .dim)])
+            let text = "\(fresh)as of \(Format.fixed(age, 1)) s ago (a read costs \(Format.fixed(cost, 1)) ms CPU)"
+            rows += wrap(text, width).map { [Span($0, .dim)] }
         }
         var line: Line = []
         for (name, count) in tcp.states {
@@ -211,7 +135,7 @@ public enum Panes {
         let backlogs = tcp.listeners.contains { $0.backlog != nil }
         rows.append([Span(Format.padRight("LISTEN address", address - (backlogs ? 8 : 0)) + Format.pad("acceptq", 8)
                           + (backlogs ? Format.pad("backlog", 8) : ""), .header)])
-        for l in tcp.listeners.prefix(8) {
+        for l in listeners(tcp, state).prefix(8) {
             var row: Line = [Span(Format.padRight(Listener.hostPort(l.address, l.port), address - (backlogs ? 8 : 0))),
                              Span(Format.count(l.acceptQueue, width: 8), l.acceptQueue > 0 ? .warn : .normal)]
             if backlogs { row.append(Span(l.backlog.map { Format.count($0, width: 8) } ?? Format.pad("-", 8), .dim)) }
@@ -229,6 +153,17 @@ public enum Panes {
         return PaneContent(header: nil, rows: rows)
     }
 
+    /// Listeners by accept-queue depth (or address, `s`), filtered by `/`.
+    static func listeners(_ tcp: TCPSummary, _ state: ViewState) -> [Listener] {
+        var list = tcp.listeners
+        if !state.search.isEmpty { list = list.filter { Listener.hostPort($0.address, $0.port).contains(state.search) } }
+        switch state.listenerSort {
+        case .acceptQueue: list.sort { ($0.acceptQueue, $1.port) > ($1.acceptQueue, $0.port) }
+        case .address: list.sort { ($0.port, $0.address) < ($1.port, $1.address) }
+        }
+        return list
+    }
+
     // MARK: protocols
 
     public static func protocols(_ report: Report, state: ViewState, width: Int) -> PaneContent {
@@ -239,13 +174,19 @@ public enum Panes {
             var line: Line = [Span(Format.padRight(group.name, 5), .header)]
             var n = 0
             for column in group.columns {
-                if n == perLine { rows.append(line); line = [Span("     ")]; n = 0 }
                 let v = column.value(report)
+                // f: only the counters that move (like nstat); /: only the matching ones.
+                if state.movingOnly && (v ?? 0) == 0 { continue }
+                if !state.search.isEmpty && !column.label.contains(state.search) && !group.name.contains(state.search) { continue }
+                if n == perLine { rows.append(line); line = [Span("     ")]; n = 0 }
                 line.append(Span(Format.padRight(column.label, 12), .dim))
                 line.append(Span(Format.rate(v, width: 8) + " ", style(column, v)))
                 n += 1
             }
-            rows.append(line)
+            if n > 0 { rows.append(line) }
+        }
+        if rows.isEmpty {
+            rows.append([Span(state.movingOnly ? "no counter moved (f: all)" : "no counter matches /\(state.search)", .dim)])
         }
         if report.sample.protocols == nil { rows.insert([Span("/proc/net/snmp unreadable (see errors)", .warn)], at: 0) }
         return PaneContent(header: nil, rows: rows)

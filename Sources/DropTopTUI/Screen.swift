@@ -7,13 +7,15 @@ import CNcurses
 /// cells that changed) and turns curses key codes into Keys.
 public final class Screen {
     public enum StartError: Error, CustomStringConvertible {
-        case notATerminal, noTerm, unknownTerm(String)
+        case notATerminal, noTerm, unknownTerm(String), noCursorAddressing(String)
         public var description: String {
             switch self {
             case .notATerminal:
-                return "droptop: standard output is not a terminal; use --once for a JSON snapshot"
+                return "droptop: standard output is not a terminal; use --once for a JSON snapshot or -b for sar-style text"
             case .noTerm: return "droptop: TERM is not set; set it to your terminal type (e.g. TERM=xterm-256color)"
             case .unknownTerm(let t): return "droptop: unknown terminal type TERM=\(t); try TERM=xterm-256color"
+            case .noCursorAddressing(let t):
+                return "droptop: the terminal TERM=\(t) cannot move the cursor; use -b for sar-style text (droptop -b 1 5) or --once"
             }
         }
     }
@@ -33,6 +35,7 @@ public final class Screen {
         guard let term = getenv("TERM").map({ String(cString: $0) }), !term.isEmpty else { throw .noTerm }
         var status: Int32 = 0
         if setupterm(nil, STDOUT_FILENO, &status) != OK || status != 1 { throw .unknownTerm(DropTopTUIName.escaped(term)) }
+        guard droptop_has_cursor_addressing() != 0 else { throw .noCursorAddressing(DropTopTUIName.escaped(term)) }
         guard let s = droptop_newterm() else { throw .unknownTerm(DropTopTUIName.escaped(term)) }
         screen = s
         set_term(s)
@@ -51,7 +54,6 @@ public final class Screen {
             init_pair(3, Int16(COLOR_GREEN), -1)
             init_pair(4, Int16(COLOR_CYAN), -1)
             init_pair(5, Int16(COLOR_BLACK), Int16(COLOR_CYAN))
-            init_pair(6, Int16(COLOR_BLUE), -1)
         }
         width = Int(droptop_cols())
         height = Int(droptop_lines())
@@ -66,7 +68,8 @@ public final class Screen {
         if colors {
             switch style {
             case .normal: return 0
-            case .dim: return droptop_color_pair(6)
+            // Faint, not blue: readable on dark and light backgrounds alike.
+            case .dim: return droptop_a_dim()
             case .header: return droptop_a_bold()
             case .title: return droptop_a_bold() | droptop_color_pair(4)
             case .focusedTitle: return droptop_a_bold() | droptop_a_reverse() | droptop_color_pair(4)
@@ -130,6 +133,8 @@ public final class Screen {
             case droptop_key_home(): return .home
             case droptop_key_end(): return .end
             case droptop_key_btab(): return .backTab
+            case droptop_key_backspace(): return .char("\u{7f}")
+            case droptop_key_enter(): return .char("\r")
             default: return nil
             }
         }

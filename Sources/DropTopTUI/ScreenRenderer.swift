@@ -97,7 +97,9 @@ public enum ScreenRenderer {
 
     static func title(_ pane: PaneID, _ state: ViewState) -> String {
         var t = "\(pane.rawValue) \(pane.title)"
-        if [.throughput, .drops, .cpu].contains(pane) { t += " (per second)" }
+        if [.throughput, .drops].contains(pane) { t += " (per second)" }
+        // Inside a network namespace the per-CPU figures still count the whole host.
+        if pane == .cpu { t += state.insideNamespace ? " (per second, host-wide)" : " (per second)" }
         if pane == .dropReasons { t += " (per second, host-wide)" }
         if pane == .throughput || pane == .drops {
             if state.filter != .all { t += " [\(state.filter.label)]" }
@@ -109,7 +111,11 @@ public enum ScreenRenderer {
     /// Draws a boxed pane: header fixed, rows scrolled by `scroll` lines.
     static func drawPane(_ grid: inout Grid, pane: PaneID, content: PaneContent, rect: Rect, state: ViewState,
                          scroll: Int, titleSuffix: String = "") {
-        grid.box(rect, title: title(pane, state) + titleSuffix, glyphs: state.glyphs, focused: state.focus == pane)
+        let note = content.note.map { " " + $0 } ?? ""
+        var text = title(pane, state) + titleSuffix + note
+        // A narrow pane keeps its note ("+2 cols: zoom") before "(per second)".
+        if text.count > rect.width - 6 { text = text.replacing(" (per second)", with: "") }
+        grid.box(rect, title: text, glyphs: state.glyphs, focused: state.focus == pane)
         let inner = rect.inner
         guard !inner.isEmpty else { return }
         var y = inner.y
@@ -148,9 +154,11 @@ public enum ScreenRenderer {
         drawPane(&grid, pane: pane, content: now, rect: Rect(x: rect.x, y: rect.y, width: rect.width, height: topHeight),
                  state: state, scroll: pane == .triage ? state.scroll(pane) : 0, titleSuffix: " - now")
         let bottom = Rect(x: rect.x, y: rect.y + topHeight, width: rect.width, height: rect.height - topHeight)
-        let past = HistoryTables.table(pane, history: history, state: state)
-        grid.box(bottom, title: "history, one row per interval (newest at the bottom; arrows/PgUp/PgDn scroll)",
-                 glyphs: state.glyphs)
+        let past = HistoryTables.table(pane, history: history, state: state, width: bottom.width - 2)
+        let columns = past.note.map { " " + $0 } ?? ""
+        let help = " (newest at the bottom; arrows/PgUp/PgDn scroll)"
+        let title = "history, one row per interval" + (29 + help.count + columns.count <= bottom.width - 6 ? help : "") + columns
+        grid.box(bottom, title: title, glyphs: state.glyphs)
         let inner = bottom.inner
         guard !inner.isEmpty else { return }
         drawLine(&grid, past.header ?? [], x: inner.x, y: inner.y, width: inner.width)
@@ -173,7 +181,8 @@ public enum ScreenRenderer {
         }
         let time = "\(TimeText.date(sample.wallSeconds)) \(TimeText.clock(sample.wallSeconds))"
         var text = " droptop | \(sample.host.hostname) | \(sample.host.kernel) | \(time)"
-        text += " | every \(Format.fixed(state.interval, state.interval < 1 ? 1 : 0))s"
+        text += " | every \(Format.seconds(state.interval))"
+        if state.searching || !state.search.isEmpty { text += " | /\(state.search)\(state.searching ? "_" : "")" }
         if let note { text += " | \(note)" }
         let used = grid.put(text, x: 0, y: 0, style: .status)
         var x = used
@@ -184,11 +193,17 @@ public enum ScreenRenderer {
         }
     }
 
+    /// The keys that fit, most useful first; "h help  q quit" always stays.
     static func keyLine(_ grid: inout Grid, state: ViewState) {
-        let keys = state.zoomed == nil
-            ? " 1-7 zoom  t triage  Tab focus  s sort  f filter  i IRQs  p pause  +/- interval  h help  q quit"
-            : " 0/Esc overview  1-7 zoom  arrows/PgUp/PgDn scroll  p pause  h help  q quit"
-        grid.put(keys, x: 0, y: grid.height - 1, style: .dim)
+        let keys = state.searching ? ["type to filter", "Enter keep", "Esc clear"]
+            : state.zoomed == nil
+            ? ["1-7 zoom", "t triage", "Tab focus", "s sort", "f filter", "/ find", "u units", "i IRQs", "p pause", "+/- interval"]
+            : ["0/Esc overview", "1-7 zoom", "arrows scroll", "Left/Right columns", "p pause"]
+        let tail = state.searching ? "" : "h help  q quit"
+        var line = " "
+        // "<": the bottom-right cell stays blank (Screen never writes it).
+        for key in keys where line.count + key.count + 2 + tail.count < grid.width { line += key + "  " }
+        grid.put(line + tail, x: 0, y: grid.height - 1, style: .dim, maxWidth: grid.width)
     }
 
     public static let helpLines: [String] = [
@@ -198,16 +213,18 @@ public enum ScreenRenderer {
         "Tab / S-Tab  move the focus between panes",
         "Up Down      scroll the focused pane (zoomed: the history)",
         "PgUp PgDn    scroll a page; Home/End: oldest/newest",
-        "s            cycle the interface sort: name, rx, tx, drops",
-        "f            cycle the interface filter: all, hide lo/down, drops",
+        "Left Right   zoomed: scroll the history's columns",
+        "s            sort the focused pane: interfaces, CPUs, listeners",
+        "f            filter interfaces; pane 5: only moving counters",
+        "/            find an interface, port or counter (Esc clears)",
+        "u            throughput in kB/s or Mbit/s",
         "i            CPU pane: per-queue IRQ rows / per-CPU rows",
         "space or p   pause / resume sampling (replay: playback)",
         ", .          one sample back / forward (live: the history)",
         "g G          replay: jump to the start / end",
-        "x            forget the ended findings (dimmed)",
-        "r            read the socket tables now",
+        "x r          forget ended findings; read the socket tables now",
         "+ -          longer / shorter interval (min 0.1 s)",
-        "h or ?       this help (any key closes it)",
+        "h or ?       this help (any key, q too, closes it)",
         "q, Ctrl-C    quit",
     ]
 

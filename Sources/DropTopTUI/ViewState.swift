@@ -28,6 +28,18 @@ public enum InterfaceFilter: Int, CaseIterable, Sendable {
     public var label: String { ["all", "hide lo and down", "with drops"][rawValue] }
 }
 
+/// Pane 3's order (`s` when it has the focus).
+public enum CPUSort: Int, CaseIterable, Sendable {
+    case cpu, drops, irqs
+    public var label: String { ["cpu", "backlog drops", "network IRQs"][rawValue] }
+}
+
+/// Pane 4's listener order (`s` when it has the focus).
+public enum ListenerSort: Int, CaseIterable, Sendable {
+    case acceptQueue, address
+    public var label: String { ["accept queue", "address"][rawValue] }
+}
+
 /// Everything the user changed with keys. Rendering is a pure function of this and the history.
 public struct ViewState: Sendable {
     public var zoomed: PaneID?
@@ -48,6 +60,20 @@ public struct ViewState: Sendable {
     public var stepBack = 0
     /// Ended incidents that last held at or before this wall-clock time are hidden (`x`).
     public var dismissedBefore: Double = 0
+    public var cpuSort: CPUSort = .cpu
+    public var listenerSort: ListenerSort = .acceptQueue
+    /// Pane 5 (`f` when it has the focus): only the counters that moved, like nstat.
+    public var movingOnly = false
+    /// `u`: throughput in Mbit/s instead of kB/s.
+    public var bits = false
+    /// `/`: a substring every list is filtered by (interfaces, listeners, counters); empty: none.
+    public var search = ""
+    /// While `/` is being typed.
+    public var searching = false
+    /// Zoomed history tables: value columns scrolled off to the left (Left/Right).
+    public var hscroll: [PaneID: Int] = [:]
+    /// droptop runs inside a network namespace: CPU, IRQ and softnet figures are the host's.
+    public var insideNamespace = false
 
     public init() {}
 

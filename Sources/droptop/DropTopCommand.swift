@@ -21,6 +21,8 @@ struct DropTopCommand: ParsableCommand {
         Modes: the terminal UI (default; h for help), --once (one JSON or Prometheus snapshot),
         --batch (sar-style text, e.g. droptop -b 1 5), --json (JSON Lines, one snapshot per interval).
         --record FILE appends raw samples in any mode; --replay FILE reads them instead of /proc.
+        Fleet: --listen ADDR:PORT serves Prometheus metrics on /metrics, --textfile DIR writes DIR/droptop.prom for
+        node_exporter; both sample every --interval without a terminal, together or alone, and run until SIGINT/SIGTERM.
         Exit status: 0 success, 1 nothing at all could be read, 2 bad command-line use or no usable terminal,
         3 with --fail-on when a finding of that severity or worse holds.
         """,
@@ -29,7 +31,8 @@ struct DropTopCommand: ParsableCommand {
     @Flag(name: .long, help: "Take two samples --interval seconds apart, print one JSON snapshot (docs/json.md) and exit.")
     var once = false
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Seconds between samples (0 with --once: one sample, every rate null).", valueName: "seconds"))
+    @Option(name: [.short, .long],
+            help: ArgumentHelp("Seconds between samples (0 with --once: one sample, every rate null).", valueName: "seconds"))
     var interval: Double = 1
 
     @Flag(name: .long, help: "With --once: print the JSON on one line instead of indented.")
@@ -38,7 +41,8 @@ struct DropTopCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --once: json (default) or prometheus (text exposition format).", valueName: "format"))
     var format: SnapshotFormat = .json
 
-    @Option(name: .long, help: ArgumentHelp("With --once: exit 3 when a triage finding of this severity or worse holds (warning or critical).", valueName: "severity"))
+    @Option(name: .long, help: ArgumentHelp(
+        "With --once: exit 3 when a triage finding of this severity or worse holds (warning or critical).", valueName: "severity"))
     var failOn: FailOn?
 
     @Flag(name: [.short, .long], help: "Batch mode: sar-style text reports every --interval seconds, --count times, then Average: blocks.")
@@ -50,17 +54,27 @@ struct DropTopCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Batch and --json: stop after this many reports (default: run until stopped).", valueName: "n"))
     var count: Int?
 
-    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Batch groups, comma-separated: DEV, EDEV, TCP, ETCP, UDP, IP, EIP, SOCK, SOFT, IRQ or ALL (default DEV,EDEV,SOFT,SOCK,TCP,ETCP).", valueName: "groups"))
+    @Option(name: [.customShort("n"), .long], help: ArgumentHelp(
+        "Batch groups, comma-separated: \(ColumnGroup.batchGroups.map(\.name).joined(separator: ", ")) or ALL "
+            + "(default \(BatchGroups.defaults.map(\.name).joined(separator: ","))).", valueName: "groups"))
     var groups: String?
 
-    @Option(name: .long, help: ArgumentHelp("Append every raw sample to this JSON Lines recording (UI, batch and --json).", valueName: "file"))
+    @Option(name: .long,
+            help: ArgumentHelp("Append every raw sample to this JSON Lines recording (every mode but --once -i 0).",
+                               valueName: "file"))
     var record: String?
 
     @Option(name: .long, help: ArgumentHelp("Replay a recording instead of reading /proc and /sys, in any mode.", valueName: "file"))
     var replay: String?
 
-    @Argument(help: ArgumentHelp("With --batch, sar's habit: [interval [count]], e.g. droptop -b 1 5.", valueName: "interval count"))
+    @Argument(help: ArgumentHelp("Batch mode, sar's habit: [interval [count]], e.g. droptop 1 5 (like sar -n DEV 1 5) or droptop -b 1 5.",
+                                 valueName: "interval count"))
     var positional: [String] = []
+
+    @Option(name: [.customShort("P"), .customLong("cpus")],
+            help: ArgumentHelp("Batch SOFT and IRQ groups, as sar -P: ALL (the all row and every CPU) or CPUs such as 0,3 "
+                               + "or 0-7; default: the all row only.", valueName: "cpus"))
+    var cpuList: String?
 
     @Flag(name: .long, help: "Do not count the kernel's drop reasons (a BPF program on skb:kfree_skb, loaded as root).")
     var noDropReasons = false
@@ -71,8 +85,18 @@ struct DropTopCommand: ParsableCommand {
     @Flag(name: .long, help: "Terminal UI: ASCII boxes, bars and sparklines (default when the locale is not UTF-8).")
     var ascii = false
 
-    @Option(name: .long, help: ArgumentHelp("Show only interfaces matching these globs, comma-separated (e.g. 'eth*,bond0').", valueName: "globs"))
+    @Option(name: .long,
+            help: ArgumentHelp("Show only interfaces matching these globs, comma-separated (e.g. 'eth*,bond0').", valueName: "globs"))
     var iface: String?
+
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://ADDR:PORT/metrics (e.g. 127.0.0.1:9417, [::1]:9417, :9417; "
+                                            + "port 0 picks a free one), sampling every --interval. Not with --once, --batch or --json.",
+                                            valueName: "addr:port"))
+    var listen: ListenAddress?
+
+    @Option(name: .long, help: ArgumentHelp("Every --interval, write DIR/droptop.prom (atomically) for node_exporter's textfile collector. "
+                                            + "Not with --once, --batch or --json.", valueName: "dir"))
+    var textfile: String?
 
     @Option(name: .long, help: ArgumentHelp("Read proc files from this directory instead of /proc (a captured tree).", valueName: "dir"))
     var proc: String = "/proc"
@@ -82,53 +106,31 @@ struct DropTopCommand: ParsableCommand {
 
     var interfaceGlobs: [String] { iface.map { $0.split(separator: ",").map(String.init) } ?? [] }
 
+    /// Batch when asked with -b, or when an interval is given as sar takes it (droptop 1 3).
+    var mode: Mode {
+        if once { return .once }
+        if json { return .json }
+        if batch || !positional.isEmpty { return .batch }
+        return listen != nil || textfile != nil ? .fleet : .ui
+    }
+
     /// --interval, or the first positional number in batch mode.
     var effectiveInterval: Double { positional.first.flatMap(Double.init) ?? interval }
     var effectiveCount: Int? { positional.count > 1 ? Int(positional[1]) : count }
 
-    func validate() throws {
-        if !positional.isEmpty {
-            guard batch || json else { throw ValidationError("unexpected argument \(positional[0]) (interval and count go after --batch)") }
-            guard positional.count <= 2, let i = Double(positional[0]), i.isFinite, i > 0 else {
-                throw ValidationError("batch arguments are [interval [count]], e.g. droptop -b 1 5")
-            }
-            _ = i
-            if positional.count == 2, (Int(positional[1]) ?? 0) < 1 { throw ValidationError("count must be a whole number, 1 or more") }
-        }
-        if let count, count < 1 { throw ValidationError("--count must be 1 or more") }
-        if [once, batch, json].filter({ $0 }).count > 1 { throw ValidationError("choose one of --once, --batch and --json") }
-        if format != .json && !once { throw ValidationError("--format applies to --once") }
-        if failOn != nil && !once { throw ValidationError("--fail-on applies to --once") }
-        if let groups {
-            do { _ = try BatchGroups.parse(groups) } catch { throw ValidationError("--groups: \(error.message)") }
-        }
-        if replay != nil && record != nil { throw ValidationError("--record and --replay cannot be used together") }
-        let interval = effectiveInterval
-        guard interval.isFinite, interval >= 0 else {
-            throw ValidationError("--interval must be a number of seconds, 0 or more (got \(interval))")
-        }
-        guard once || interval == 1 || interval >= KeyHandler.minimumInterval else {
-            throw ValidationError("--interval must be at least \(KeyHandler.minimumInterval) seconds except with --once")
-        }
-        guard interval <= 3600 else { throw ValidationError("--interval must be at most 3600 seconds") }
-        for (flag, path) in [("--proc", proc), ("--sys", sys)] {
-            var info = stat()
-            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw ValidationError("\(flag) \(path): not a directory")
-            }
-        }
-    }
-
     func run() throws {
         let replayed = try replayedSamples()
         let recorder = try recorder()
-        if batch || json {
+        if mode == .fleet { throw ExitCode(try runFleet(replayed: replayed, recorder: recorder)) }
+        if mode == .batch || mode == .json {
             let batchGroups = groups.flatMap { try? BatchGroups.parse($0) } ?? BatchGroups.defaults
             // Batch text prints its groups only; JSON carries everything, findings included.
-            let needs = batch ? SampleNeeds(groups: batchGroups) : .all
-            let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler(needs, streaming: true)))
-            if batch {
+            let needs = mode == .batch ? SampleNeeds(groups: batchGroups) : .all
+            let live = { LiveSampleSource(liveSampler(needs, streaming: true)) }
+            let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? live())
+            if mode == .batch {
                 var text = TextReport(groups: batchGroups)
+                text.cpus = cpuList.flatMap { try? CPUSelection.parse($0) } ?? .allRowOnly
                 var bannerDone = false
                 let status = runStream(pipeline: pipeline, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
                                        render: { report in
@@ -157,14 +159,15 @@ struct DropTopCommand: ParsableCommand {
         }
         guard report.sample.hasAnyData else {
             writeError("droptop: nothing could be read under \(proc) and \(sys)")
-            for e in report.sample.errors { writeError("  \(e.source): \(e.message)") }
+            for e in report.sample.errors { writeError("  \(triedPath(e.source)): \(e.message)") }
             throw ExitCode(1)
         }
-        if format == .prometheus {
-            print(PrometheusReport.text(report), terminator: "")
-        } else {
-            print(JSONReport.document(report).serialized(pretty: !compact))
-        }
+        // A reader that goes away (droptop --once | head -1) ends droptop quietly, status 0, as in every mode.
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            try emit(format == .prometheus ? PrometheusReport.text(report)
+                     : JSONReport.document(report).serialized(pretty: !compact) + "\n")
+        } catch { throw ExitCode(0) }
         // --fail-on: exit 3 when a finding of that severity or worse holds, for scripts and cron.
         if let failOn, report.findings.contains(where: { $0.severity >= failOn.severity }) { throw ExitCode(3) }
     }
@@ -189,7 +192,8 @@ extension DropTopCommand {
         // The live modes may spend 0.2 % of a core on walking the socket tables (see SocketTiers).
         if streaming { sampler.socketTableBudget = Self.socketTableBudget }
         // The BPF counter sees the live kernel: not for a captured tree.
-        if proc == "/proc" && !noDropReasons { sampler.dropReasons = DropReasonReader() }
+        // --once -i 0 takes one sample: no interval to count drops in, so no program to load.
+        if proc == "/proc" && !noDropReasons && !(once && effectiveInterval == 0) { sampler.dropReasons = DropReasonReader() }
         return sampler
     }
 
@@ -210,6 +214,31 @@ extension DropTopCommand {
             writeError("droptop: \(error.source): \(error.message)")
             throw ExitCode(1)
         }
+    }
+
+    /// An error's source ("/proc/net/dev") as the path droptop tried under --proc and --sys ("/tmp/net/dev").
+    func triedPath(_ source: String) -> String {
+        for (root, dir) in [("/proc", proc), ("/sys", sys)] where source == root || source.hasPrefix(root + "/") {
+            return dir + source.dropFirst(root.count)
+        }
+        return source
+    }
+
+    /// --listen and/or --textfile: bind first (a bad address fails before any sampling).
+    func runFleet(replayed: [Sample]?, recorder: RecordingWriter?) throws -> Int32 {
+        var server: MetricsServer?
+        if let listen {
+            do { server = try MetricsServer(listeningOn: listen) } catch {
+                writeError("droptop: --listen \(DisplayName.escaped(error.message))")
+                throw ExitCode(1)
+            }
+        }
+        // A daemon on a busy server: the walk of the socket tables under the live modes' CPU budget,
+        // its age exported; the listeners every interval (SocketTiers).
+        let sampler = liveSampler(.all, streaming: true)
+        let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(sampler))
+        var export = FleetExport(server: server, textfile: textfile.map(TextfileWriter.init(directory:)), recorder: recorder)
+        return export.run(pipeline: pipeline, interval: effectiveInterval)
     }
 
     func recorder() throws -> RecordingWriter? {
@@ -236,6 +265,7 @@ extension DropTopCommand {
         state.useColor = !noColor && noColorEnv.isEmpty
         state.glyphs = ascii || !Screen.localeIsUTF8() ? .ascii : .unicode
         state.interfaceGlobs = interfaceGlobs
+        state.insideNamespace = replay == nil && proc == "/proc" && NamespaceCheck.insideNetworkNamespace()
         let sampler = liveSampler(.all, streaming: true)
         let app = App(sampler: sampler, state: state)
         app.replay = replay
@@ -264,14 +294,17 @@ func sleepSeconds(_ seconds: Double) {
 enum Main {
     static func main() {
         replaceRuntimeCrashHandlers()   // before anything can crash or Ctrl-\ arrive
+        let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            var command = try DropTopCommand.parseAsRoot()
+            var command = try DropTopCommand.parseAsRoot(try ArgumentFixes.apply(arguments))
             try command.run()
         } catch {
-            // Bad command-line use exits 2 (not ArgumentParser's 64), as documented.
+            // Bad command-line use exits 2 (not ArgumentParser's 64), as documented, with the
+            // synopsis of the mode that was asked for.
             if DropTopCommand.exitCode(for: error) == .validationFailure {
                 writeError("droptop: " + DropTopCommand.message(for: error))
-                writeError("Usage: droptop [--once] [-i <seconds>] [--iface <globs>] [--proc <dir>] [--sys <dir>] (see droptop --help)")
+                writeError("Usage: \(Mode.guess(arguments).synopsis)")
+                writeError("       (see droptop --help)")
                 exit(2)
             }
             DropTopCommand.exit(withError: error)

@@ -65,7 +65,9 @@ func runStream(pipeline: Pipeline, interval: Double, count: Int?, recorder: Reco
             }
             started = true
         }
-        try emit(finish())
+        // Ctrl-C on a terminal leaves "^C" where the cursor was: the averages start on a line of their own.
+        let interrupted = stopRequested.load(ordering: .relaxed) != 0 && isatty(1) == 1
+        try emit((interrupted ? "\n" : "") + finish())
     } catch {
         return 0   // the reader closed the pipe (droptop -b 1 | head): not an error
     }

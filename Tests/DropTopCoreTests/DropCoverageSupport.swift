@@ -25,7 +25,7 @@ func dropReport(_ moves: [CounterID: UInt64], seconds: Double = 1, sysctl: [Stri
     var a = Sample(monotonicSeconds: 10, wallSeconds: 1_764_000_000, host: HostInfo(hostname: "h", kernel: "k"))
     var protocols = ProtocolCounters()
     let context = TriageRules.counterRules.flatMap(\.context)
-    for id in CounterCatalog.all.map(\.id) + context + [.tcpInSegs, .tcpOutSegs, .udpInDatagrams] {
+    for id in CounterCatalog.all.map(\.id) + StatTableCatalog.all.map(\.id) + context + [.tcpInSegs, .tcpOutSegs, .udpInDatagrams] {
         protocols[id.section, default: ProtocolSection()].counters[id.name] = 1000
     }
     a.protocols = protocols
@@ -34,6 +34,8 @@ func dropReport(_ moves: [CounterID: UInt64], seconds: Double = 1, sysctl: [Stri
     b.monotonicSeconds += seconds
     b.wallSeconds += seconds
     for (id, n) in moves { b.protocols?[id.section, default: ProtocolSection()].counters[id.name, default: 1000] += n }
+    fileStatTables(&a)
+    fileStatTables(&b)
     return Report(previous: a, current: b)
 }
 
@@ -44,4 +46,13 @@ func findingsWhenAlone(_ id: CounterID, _ n: UInt64 = 100) -> [Finding] { Triage
 func coveringFindings(_ id: CounterID) -> [String] {
     let ids = findingsWhenAlone(id).filter { $0.evidence.contains { $0.name == id.description } }.map(\.id)
     return Array(Set(ids)).sorted()
+}
+
+/// Moves the sections of the /proc/net/stat tables to where the sampler puts them.
+func fileStatTables(_ s: inout Sample) {
+    for source in PerCPUStatSource.allCases {
+        guard let section = s.protocols?.removeValue(forKey: source.section) else { continue }
+        s.statTables = s.statTables ?? [:]
+        s.statTables?[source.rawValue] = PerCPUStatTable(entries: 3, counters: section.counters, cpuRows: 2)
+    }
 }

@@ -22,7 +22,7 @@ func makeServerRecording() throws -> String {
     @Test func batchFromARecordingMatchesTheGoldenText() throws {
         let recording = try makeServerRecording()
         defer { try? FileManager.default.removeItem(atPath: recording) }
-        let r = try droptop(["-b", "--replay", recording, "-n", "ALL"])
+        let r = try droptop(["-b", "--replay", recording, "-n", "ALL", "-P", "ALL"])
         #expect(r.status == 0, "\(r.stderr)")
         let goldenPath = packageRoot + "/Tests/Fixtures/golden/batch-server64-ALL.txt"
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {

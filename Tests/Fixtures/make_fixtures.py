@@ -284,7 +284,29 @@ def server64_later():
             lines[k] = "%12s:%s" % ("NET_RX", "".join("%11d" % v for v in vals))
     write(root, "proc/softirqs", "\n".join(lines))
 
+def longnames():
+    """server64's /proc with 15-character interface names (Calico, LXC, Docker bridges), for layouts."""
+    root = "longnames"; fresh(root)
+    for rel in ("proc/net/snmp", "proc/net/netstat", "proc/net/snmp6", "proc/net/softnet_stat", "proc/softirqs",
+                "proc/interrupts", "proc/net/tcp", "proc/net/tcp6", "proc/net/udp", "proc/net/udp6",
+                "proc/net/sockstat", "proc/net/sockstat6", "sys/devices/system/cpu/online"):
+        write(root, rel, open(os.path.join(HERE, "server64", rel)).read())
+    write(root, "proc/sys/kernel/hostname", "k8s-node-07\n")
+    write(root, "proc/sys/kernel/osrelease", "6.1.0-13-amd64\n")
+    names = ["cali0123456789a", "lxcbr0123456789", "br-3f2a1b9c8d7e", "enp129s0f1np1", "vethab12cd34ef5"]
+    rows = []
+    for k, name in enumerate(names):
+        rows.append((name, [98765432100 * (k + 1), 80000000, 123456, 15000, 7000, 30, 2, 120000,
+                            12345678900, 60000000, 11, 40, 5, 6, 7, 0]))
+        write(root, "sys/class/net/%s/operstate" % name, "up\n")
+        write(root, "sys/class/net/%s/carrier" % name, "1\n")
+        write(root, "sys/class/net/%s/speed" % name, "100000\n")
+        write(root, "sys/class/net/%s/duplex" % name, "full\n")
+        write(root, "sys/class/net/%s/mtu" % name, "1500\n")
+        write(root, "sys/class/net/%s/tx_queue_len" % name, "1000\n")
+    write(root, "proc/net/dev", netdev(rows))
+
 if __name__ == "__main__":
-    for make in (server64, server64_later, kernel310, container, broken, oddnames):
+    for make in (server64, server64_later, kernel310, container, broken, oddnames, longnames):
         make()
         write(make.__name__, "sys/.keep", "")

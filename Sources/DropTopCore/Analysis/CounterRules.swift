@@ -45,7 +45,7 @@ extension TriageRules {
                     counters: [.tcpPruneCalled, .tcpRcvPruned, .tcpRcvQDrop, .tcpBacklogDrop, .tcpZeroWindowDrop, .tcpOfoPruned,
                                .tcpOFODrop],
                     context: [.tcpRcvCollapsed, .tcpToZeroWindowAdv], threshold: TriageThresholds.singleEvent),
-    ] + ipRules + tcpRules + mptcpRules
+    ] + ipRules + tcpRules + mptcpRules + dropSourceRules
 
     /// "Ip.InHdrErrors, Ip6.InHdrErrors", at most three then "+N".
     static func names(_ ids: [CounterID]) -> String {

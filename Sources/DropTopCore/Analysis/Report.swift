@@ -39,6 +39,8 @@ public struct Report: Sendable {
     public var udpDropRates: [UInt64: Double]
     /// Kernel drop reasons counted so far, with their rates (empty without a counter).
     public var dropReasons: [DropReasonRate]
+    /// Queueing disciplines with their rates (empty when none were read).
+    public var qdiscs: [QdiscReport] = []
     /// Triage findings for this interval, set by whoever runs a TriageEngine over the reports.
     public var findings: [Finding] = []
     /// The incident log after this report: active findings and ended ones not yet dismissed.
@@ -84,6 +86,8 @@ public struct Report: Sendable {
             protocolRates[section] = rates
         }
 
+        protocolRates.merge(Self.statTableRates(previous: previous, current: current, seconds: seconds)) { a, _ in a }
+        qdiscs = Self.qdiscReports(previous: previous, current: current, seconds: seconds)
         retransPercent = nil
         udpDropRates = [:]
         dropReasons = Self.dropReasonRates(previous: previous, current: current, seconds: seconds)

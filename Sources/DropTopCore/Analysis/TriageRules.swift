@@ -10,6 +10,7 @@ public enum TriageRules {
         f += softnet(r); f += imbalance(r)
         f += counterRules.compactMap { $0.evaluate(r) }
         f += udpReceiveBuffers(r) + tcp(r)
+        f = withDropSources(r, f)
         f += unexplained(r, after: f)
         return withDropReasons(r, f).sorted {
             ($0.layer, -$0.severity.rawValue, $0.id, $0.item ?? "") < ($1.layer, -$1.severity.rawValue, $1.id, $1.item ?? "")

@@ -1,6 +1,6 @@
 /// How a figure is counted.
 public enum FigureUnit: String, Sendable {
-    case perSecond = "per_s", kilobytesPerSecond = "kB_per_s", percent, count
+    case perSecond = "per_s", kilobytesPerSecond = "kB_per_s", megabitsPerSecond = "Mbit_per_s", percent, count
 }
 
 /// What it means when a figure moves (how the views colour a non-zero value).
@@ -9,6 +9,9 @@ public enum Trouble: Sendable {
     case none
     /// A precursor of loss (NAPI budget exhausted, ...): worth a look.
     case warning
+    /// A packet was dropped, but usually harmlessly (a port scan, an unknown protocol): its
+    /// finding is info-level, and the views do not paint it as loss.
+    case notice
     /// A packet was dropped, refused or failed.
     case loss
 }
@@ -17,10 +20,14 @@ public enum Trouble: Sendable {
 public enum ColumnSource: Sendable {
     /// Per interface: a /proc/net/dev counter per second (`kilobytes` divides bytes by 1024).
     case interface(NetDevCounters.Field, kilobytes: Bool = false)
+    /// Per interface: a byte counter as megabits (10^6 bits) per second.
+    case interfaceMegabits(NetDevCounters.Field)
     /// Per interface: sar's %ifutil.
     case interfaceUtilization
     /// Per CPU: a softnet_stat counter per second.
     case softnet(SoftnetColumn)
+    /// Per CPU: packets waiting in the backlog now (softnet_stat's level column, kernels 5.10+).
+    case softnetBacklog
     /// Per CPU: NET_RX or NET_TX softirqs per second.
     case softirqRX, softirqTX
     /// Per CPU: interrupts of network IRQs per second, and that CPU's share of them.
@@ -35,11 +42,18 @@ public enum ColumnSource: Sendable {
     case tcpState(TCPState)
     /// Per kernel drop reason: packets dropped per second.
     case dropReasonRate
+    /// Per interface: a figure of its root qdiscs (rtnetlink).
+    case qdisc(QdiscFigure)
+    /// A /proc/net/stat counter per second: per neighbour table (the ArpCache id names the
+    /// column of both tables), or conntrack's.
+    case statTable(CounterID)
+    /// Conntrack: nf_conntrack_count over nf_conntrack_max, in percent.
+    case conntrackFullness
 }
 
 /// What a column is about: a whole-host figure, one row per interface, or one row per CPU.
 public enum ColumnScope: Sendable {
-    case host, interface, cpu, dropReason
+    case host, interface, cpu, dropReason, qdisc, neighbour, conntrack
 }
 
 /// One figure as every view shows it: declared once in Columns.swift.
@@ -72,10 +86,13 @@ public struct Column: Sendable {
 
     public var scope: ColumnScope {
         switch source {
-        case .interface, .interfaceUtilization: return .interface
-        case .softnet, .softirqRX, .softirqTX, .networkIRQs, .networkIRQShare: return .cpu
+        case .interface, .interfaceMegabits, .interfaceUtilization: return .interface
+        case .softnet, .softnetBacklog, .softirqRX, .softirqTX, .networkIRQs, .networkIRQShare: return .cpu
         case .counter, .retransPercent, .sockstat, .tcpState: return .host
         case .dropReasonRate: return .dropReason
+        case .qdisc: return .qdisc
+        case .statTable(let id): return id.section == PerCPUStatSource.nfConntrack.section ? .conntrack : .neighbour
+        case .conntrackFullness: return .conntrack
         }
     }
 
@@ -102,7 +119,10 @@ public struct Column: Sendable {
     public func value(_ i: InterfaceReport) -> Double? {
         switch source {
         case .interface(let field, let kilobytes): return i.rate(field).map { kilobytes ? $0 / 1024 : $0 }
-        case .interfaceUtilization: return i.utilPercent
+        case .interfaceMegabits(let field): return i.rate(field).map { $0 * 8 / 1_000_000 }
+        // As sar: 0.00 when the link's speed is unknown (virtual links); unknown (nil) only
+        // when there is no rate yet.
+        case .interfaceUtilization: return i.utilPercent ?? (i.rate(.rxBytes) == nil ? nil : 0)
         default: return nil
         }
     }
@@ -111,6 +131,7 @@ public struct Column: Sendable {
     public func value(_ c: CPUReport, in r: Report) -> Double? {
         switch source {
         case .softnet(let column): return c.softnetRates[column.name] ?? nil
+        case .softnetBacklog: return c.softnet?.backlog.map { Double($0) }
         case .softirqRX: return c.netRXPerSecond
         case .softirqTX: return c.netTXPerSecond
         case .networkIRQs: return c.netIRQsPerSecond
@@ -127,7 +148,15 @@ public struct Column: Sendable {
 public struct ColumnGroup: Sendable {
     public let name: String
     public let columns: [Column]
-    public init(_ name: String, _ columns: [Column]) { self.name = name; self.columns = columns }
+    /// Per column, how long a narrow pane keeps it: 0 the longest; the highest number goes first.
+    public let priority: [Int]
+
+    /// `priority` aligned with `columns`; by default columns go from the right.
+    public init(_ name: String, _ columns: [Column], priority: [Int]? = nil) {
+        self.name = name
+        self.columns = columns
+        self.priority = priority.map { $0.count == columns.count ? $0 : Array(columns.indices) } ?? Array(columns.indices)
+    }
 
     public var scope: ColumnScope { columns.first?.scope ?? .host }
     public var labels: [String] { columns.map(\.label) }
@@ -139,6 +168,9 @@ public struct ColumnGroup: Sendable {
         case .cpu: return "CPU"
         case .host: return nil
         case .dropReason: return "REASON"
+        case .qdisc: return "IFACE"
+        case .neighbour: return "TABLE"
+        case .conntrack: return nil
         }
     }
 
@@ -149,6 +181,7 @@ public struct ColumnGroup: Sendable {
         case .cpu: return r.cpus.map { c in (String(c.cpu), columns.map { $0.value(c, in: r) }) }
         case .host: return [(nil, columns.map { $0.value(r) })]
         case .dropReason: return r.dropReasons.map { d in (d.reason, columns.map { _ in d.perSecond }) }
+        case .qdisc, .neighbour, .conntrack: return dropSourceRows(r)
         }
     }
 }

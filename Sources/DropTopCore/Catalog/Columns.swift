@@ -8,6 +8,10 @@ extension Column {
                                     meaning: "kilobytes received")
     public static let txkB = Column("txkB/s", unit: .kilobytesPerSecond, .interface(.txBytes, kilobytes: true),
                                     meaning: "kilobytes transmitted")
+    public static let rxMbit = Column("rxMbit/s", unit: .megabitsPerSecond, .interfaceMegabits(.rxBytes),
+                                      meaning: "megabits received (the terminal UI's u key)")
+    public static let txMbit = Column("txMbit/s", unit: .megabitsPerSecond, .interfaceMegabits(.txBytes),
+                                      meaning: "megabits transmitted (the terminal UI's u key)")
     public static let rxcmp = Column("rxcmp/s", .interface(.rxCompressed), meaning: "compressed packets received")
     public static let txcmp = Column("txcmp/s", .interface(.txCompressed), meaning: "compressed packets transmitted")
     public static let rxmcst = Column("rxmcst/s", .interface(.rxMulticast), meaning: "multicast packets received")
@@ -50,6 +54,8 @@ extension Column {
     public static let netTX = Column("NET_TX/s", narrow: "NET_TX", .softirqTX, meaning: "NET_TX softirqs run on this CPU")
     public static let netIRQs = Column("netirq/s", narrow: "irq", .networkIRQs, meaning: "interrupts of network IRQs on this CPU")
     public static let netIRQShare = Column("share%", unit: .percent, .networkIRQShare, meaning: "this CPU's share of network interrupts")
+    public static let softBacklog = Column("blg_len", unit: .count, .softnetBacklog,
+                                           meaning: "packets waiting in the CPU's input backlog (a level; kernels 5.10+)")
 
     // MARK: TCP (sar -n TCP, ETCP), /proc/net/snmp and netstat
     public static let tcpActive = Column("active/s", .counter(.tcpActiveOpens), meaning: "connections this host opened (SYN sent)")
@@ -79,7 +85,7 @@ extension Column {
     // MARK: UDP (sar -n UDP, UDP6)
     public static let udpIn = Column("idgm/s", .counter(.udpInDatagrams), meaning: "datagrams delivered")
     public static let udpOut = Column("odgm/s", .counter(.udpOutDatagrams), meaning: "datagrams sent")
-    public static let udpNoPorts = Column("noport/s", trouble: .loss, .counter(.udpNoPorts), layer: .application,
+    public static let udpNoPorts = Column("noport/s", trouble: .notice, .counter(.udpNoPorts), layer: .application,
                                           meaning: "datagrams to a port nobody listens on", knob: "ss -u -a -n")
     public static let udpInErrors = Column("idgmerr/s", trouble: .loss, .counter(.udpInErrors), layer: .socket,
                                            meaning: "datagrams not delivered for other reasons (buffer full, checksum)")
@@ -90,7 +96,7 @@ extension Column {
                                          meaning: "sends that failed for lack of buffer space", knob: "net.core.wmem_max")
     public static let udp6In = Column("idgm6/s", .counter(.udp6InDatagrams), meaning: "IPv6 datagrams delivered")
     public static let udp6Out = Column("odgm6/s", .counter(.udp6OutDatagrams), meaning: "IPv6 datagrams sent")
-    public static let udp6NoPorts = Column("noport6/s", trouble: .loss, .counter(.udp6NoPorts), layer: .application,
+    public static let udp6NoPorts = Column("noport6/s", trouble: .notice, .counter(.udp6NoPorts), layer: .application,
                                            meaning: "IPv6 datagrams to a port nobody listens on", knob: "ss -u -a -n")
     public static let udp6Rcvbuf = Column("rcvbuf6/s", trouble: .loss, .counter(.udp6RcvbufErrors), layer: .socket,
                                           meaning: "IPv6 datagrams dropped because the receive buffer was full",
@@ -110,7 +116,7 @@ extension Column {
     public static let ipAddrErrors = Column("iadrerr/s", trouble: .loss, .counter(.ipInAddrErrors), layer: .ip,
                                             meaning: "datagrams discarded: destination not valid here",
                                             knob: "ip addr; net.ipv4.conf.*.rp_filter")
-    public static let ipUnknownProto = Column("iukwnpr/s", trouble: .loss, .counter(.ipInUnknownProtos), layer: .ip,
+    public static let ipUnknownProto = Column("iukwnpr/s", trouble: .notice, .counter(.ipInUnknownProtos), layer: .ip,
                                               meaning: "datagrams for a protocol nobody handles")
     public static let ipInDiscards = Column("idisc/s", trouble: .loss, .counter(.ipInDiscards), layer: .ip,
                                             meaning: "input datagrams discarded with nothing wrong in them (no memory)")

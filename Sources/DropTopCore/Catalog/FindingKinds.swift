@@ -136,5 +136,5 @@ extension FindingKind {
         .tcpBadSegments, .tcpPAWSRejects, .tcpOutOfWindow, .tcpICMPIgnored, .tcpMemoryPressure, .tcpAuthFailures,
         .tcpMinTTLDrops, .tcpSendFailures, .tcpMigrateReqFailures, .mptcpJoinFailures, .mptcpDataErrors, .unexplainedDrops,
         .kernelDropReason,
-    ]
+    ] + dropSourceKinds
 }

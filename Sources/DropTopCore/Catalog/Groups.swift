@@ -14,19 +14,29 @@ extension ColumnGroup {
                                                 .ipOutNoRoutes, .ipReasmFails, .ipFragFails])
     public static let sock = ColumnGroup("SOCK", [.sockTotal, .sockTCP, .sockUDP, .sockRaw, .sockFrag, .sockTimeWait,
                                                   .stateEstablished, .stateSynRecv, .stateCloseWait, .stateListen])
-    public static let soft = ColumnGroup("SOFT", [.softTotal, .softDropped, .softSqueezed, .softRPS, .softFlowLimit, .netRX, .netTX])
+    public static let soft = ColumnGroup("SOFT", [.softTotal, .softDropped, .softSqueezed, .softRPS, .softFlowLimit, .softBacklog,
+                                                  .netRX, .netTX])
     public static let irq = ColumnGroup("IRQ", [.netIRQs, .netIRQShare])
     public static let drop = ColumnGroup("DROP", [.reasonDrops])
 
     /// Every batch group, in the order `-n ALL` prints them.
-    public static let batchGroups: [ColumnGroup] = [.dev, .edev, .tcp, .etcp, .udp, .ip, .eip, .sock, .soft, .irq, .drop]
+    public static let batchGroups: [ColumnGroup] = [.dev, .edev, .tcp, .etcp, .udp, .ip, .eip, .sock, .soft, .irq, .drop,
+                                                     .qdisc, .neigh, .ct]
 
     // MARK: what the panes show
 
     /// Pane 1: DEV without the compressed-packet columns, which almost never move.
-    public static let throughputPane = ColumnGroup("DEV", [.rxpck, .txpck, .rxkB, .txkB, .rxmcst, .ifutil])
-    /// Pane 3, one row per CPU.
-    public static let cpuPane = ColumnGroup("CPU", [.netIRQs, .netRX, .netTX, .softDropped, .softSqueezed])
+    /// Narrow terminals drop rxmcst/s first, then %ifutil, and keep the bytes longest.
+    public static let throughputPane = ColumnGroup("DEV", [.rxpck, .txpck, .rxkB, .txkB, .rxmcst, .ifutil],
+                                                   priority: [2, 3, 0, 1, 5, 4])
+    /// Pane 1 with `u`: throughput in Mbit/s, as bmon shows it.
+    public static let throughputPaneBits = ColumnGroup("DEV", [.rxpck, .txpck, .rxMbit, .txMbit, .rxmcst, .ifutil],
+                                                       priority: [2, 3, 0, 1, 5, 4])
+    /// Pane 2: EDEV, losing collisions and carrier errors (half duplex, cabling) first.
+    public static let dropsPane = ColumnGroup("EDEV", edev.columns, priority: [2, 4, 8, 0, 3, 7, 5, 1, 6])
+    /// Pane 3, one row per CPU: backlog drops and IRQs stay longest, NET_TX/s goes first.
+    public static let cpuPane = ColumnGroup("CPU", [.netIRQs, .netRX, .netTX, .softDropped, .softSqueezed],
+                                            priority: [1, 2, 4, 0, 3])
     /// Pane 5: the counters that move when packets are lost, by protocol.
     public static let protocolPane: [ColumnGroup] = [
         .tcp,
@@ -41,7 +51,7 @@ extension ColumnGroup {
     /// Every column of every group, each once, for the docs check.
     public static var allColumns: [Column] {
         var seen = Set<String>()
-        return (batchGroups + protocolPane + [throughputPane, cpuPane, udp6]).flatMap(\.columns)
+        return (batchGroups + protocolPane + [throughputPane, throughputPaneBits, cpuPane, udp6]).flatMap(\.columns)
             .filter { seen.insert($0.label).inserted }
     }
 }

@@ -48,7 +48,9 @@ extension SoftnetColumn {
 extension CounterID {
     /// The one-line meaning of a protocol counter: a column's where one shows it, else the
     /// counter catalog's (docs/mib-census.tsv).
-    public var meaning: String? { Self.meanings[self] ?? CounterCatalog.entry(self)?.meaning }
+    public var meaning: String? {
+        Self.meanings[self] ?? CounterCatalog.entry(self)?.meaning ?? StatTableCatalog.entry(self)?.meaning
+    }
 
     private static let meanings: [CounterID: String] = {
         var map: [CounterID: String] = [:]
@@ -58,6 +60,7 @@ extension CounterID {
 
     /// Which /proc file prints the section.
     public var file: String {
+        if let table = PerCPUStatSource(section: section) { return "/proc/" + table.relativePath }
         switch section {
         case "Ip", "Icmp", "IcmpMsg", "Tcp", "Udp", "UdpLite": return "/proc/net/snmp"
         case "TcpExt", "IpExt", "MPTcpExt": return "/proc/net/netstat"

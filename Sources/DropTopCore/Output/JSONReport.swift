@@ -28,6 +28,7 @@ public enum JSONReport {
             ("sockstat", s.sockstat.map(sockstat) ?? .null),
             ("protocols", s.protocols == nil ? .null : protocols(report)),
             ("drop_reasons", dropReasons(report)),
+            ("neighbour", neighbour(report)), ("conntrack", conntrack(report)), ("qdiscs", qdiscs(report)),
             ("derived", .object([("tcp_retrans_percent", .number(report.retransPercent))])),
             ("sysctl", .object(s.sysctl.map { ($0.key, .string($0.value)) })),
             ("findings", .array(report.findings.map(finding))),

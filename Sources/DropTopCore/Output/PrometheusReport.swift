@@ -1,16 +1,30 @@
 /// The snapshot in the Prometheus text exposition format (version 0.0.4): counters as `_total`
-/// in base units, gauges for levels; names prefixed `droptop_`.
+/// in base units, gauges for levels; names prefixed `droptop_`. `sampleDurationSeconds` is how
+/// long taking the sample took, when the caller timed it (--listen, --textfile).
 public enum PrometheusReport {
-    public static func text(_ r: Report) -> String {
-        var out = ""
-        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
-            guard !samples.isEmpty else { return }
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
-            for s in samples {
-                let labels = s.labels.isEmpty ? "" : "{" + s.labels.map { "\($0.0)=\"\(escapeLabel($0.1))\"" }.joined(separator: ",") + "}"
-                out += "\(name)\(labels) \(format(s.value))\n"
-            }
+    public static func text(_ r: Report, sampleDurationSeconds: Double? = nil) -> String {
+        families(r) + selfMetrics(r.sample, sampleDurationSeconds: sampleDurationSeconds)
+    }
+
+    typealias Series = [(labels: [(String, String)], value: Double)]
+
+    /// Every series of the report: interfaces, CPUs, sockets, protocol counters, findings.
+    static func families(_ r: Report) -> String { deviceFamilies(r) + socketAndCounterFamilies(r) }
+
+    /// One metric family: HELP, TYPE and a line per sample; nothing when there is no sample.
+    static func append(_ out: inout String, _ name: String, _ type: String, _ help: String, _ samples: Series) {
+        guard !samples.isEmpty else { return }
+        out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+        for s in samples {
+            let labels = s.labels.isEmpty ? "" : "{" + s.labels.map { "\($0.0)=\"\(escapeLabel($0.1))\"" }.joined(separator: ",") + "}"
+            out += "\(name)\(labels) \(format(s.value))\n"
         }
+    }
+
+    /// Interfaces, softnet, softirqs and network IRQs.
+    static func deviceFamilies(_ r: Report) -> String {
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: Series) { append(&out, name, type, help, samples) }
         let s = r.sample
         for field in NetDevCounters.Field.allCases {
             family("droptop_network_\(field.metricName)", "counter", sentence(field.meaning) + " (/proc/net/dev)",
@@ -35,8 +49,17 @@ public enum PrometheusReport {
         }
         family("droptop_interrupts_total", "counter", "Interrupts of network IRQs per CPU (/proc/interrupts).",
                (s.networkIRQs ?? []).flatMap { irq in
-                   irq.counts.sorted { $0.key < $1.key }.map { ([("irq", irq.irq), ("device", irq.interface), ("cpu", String($0.key))], Double($0.value)) }
+                   irq.counts.sorted { $0.key < $1.key }
+                       .map { ([("irq", irq.irq), ("device", irq.interface), ("cpu", String($0.key))], Double($0.value)) }
                })
+        return out
+    }
+
+    /// Socket levels, protocol counters, kernel drop reasons and findings.
+    static func socketAndCounterFamilies(_ r: Report) -> String {
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: Series) { append(&out, name, type, help, samples) }
+        let s = r.sample
         if let tcp = s.tcp {
             family("droptop_tcp_sockets", "gauge", "TCP sockets by state (/proc/net/tcp, tcp6).",
                    tcp.states.map { ([("state", $0.key)], Double($0.value)) })
@@ -66,8 +89,24 @@ public enum PrometheusReport {
                    "Packets the kernel freed as dropped, by drop reason, since droptop started (host-wide).",
                    reasons.totals.map { ([("reason", $0.reason)], Double($0.total)) })
         }
+        for f in dropSourceFamilies(r) { family(f.name, f.type, f.help, f.samples) }
         family("droptop_finding", "gauge", "1 for each triage finding that holds now (docs/triage.md).",
                r.findings.map { ([("id", $0.id), ("severity", $0.severity.name), ("layer", $0.layer.name), ("item", $0.item ?? "")], 1) })
+        return out
+    }
+
+    /// droptop's own health: that it runs, when it sampled, how long that took and how old the
+    /// socket tables are (the sampler reuses an earlier read to stay within its CPU budget).
+    static func selfMetrics(_ s: Sample, sampleDurationSeconds: Double?) -> String {
+        var out = "# HELP droptop_up 1 while droptop is sampling.\n# TYPE droptop_up gauge\ndroptop_up 1\n"
+        func gauge(_ name: String, _ help: String, _ value: Double?) {
+            guard let value else { return }
+            out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n\(name) \(format(value))\n"
+        }
+        gauge("droptop_last_sample_timestamp_seconds", "Wall-clock time of the latest sample, seconds since 1970.", s.wallSeconds)
+        gauge("droptop_sample_duration_seconds", "Seconds the latest sample took to read.", sampleDurationSeconds)
+        gauge("droptop_socket_tables_age_seconds", "Age of the socket-table data in the latest sample (0 when read with it).",
+              s.socketTablesSeconds.map { max(0, s.monotonicSeconds - $0) })
         return out
     }
 

@@ -21,6 +21,8 @@ public enum BatchGroups {
 /// Formats reports as sar does and keeps what the final `Average:` block needs.
 public struct TextReport {
     public let groups: [ColumnGroup]
+    /// The CPUs the per-CPU groups print (sar's -P).
+    public var cpus: CPUSelection = .allRowOnly
     private var sums: [String: [(item: String?, sums: [Double], weights: [Double])]] = [:]
     /// How many reports each finding (severity layer id item) held in, in order of first sight.
     private var heldCounts: [String: Int] = [:]
@@ -34,18 +36,20 @@ public struct TextReport {
         "Linux \(s.host.kernel) (\(s.host.hostname)) \t\(TimeText.date(s.wallSeconds)) \t(\(s.cpuIDs.count) CPU)\n\n"
     }
 
-    /// One report's blocks; reports without rates (the first sample) print nothing.
+    /// One report's blocks; reports without rates (the first sample) print nothing. As sar
+    /// prints them, the header line carries the time the interval started, its rows the time it ended.
     public mutating func render(_ r: Report) -> String {
         guard let interval = r.intervalSeconds else { return "" }
         let time = TimeText.clock(r.sample.wallSeconds)
+        let start = TimeText.clock(r.sample.wallSeconds - interval)
         var out = ""
         for g in groups {
-            let columns = g.columns, rows = g.rows(r)
+            let columns = g.columns, rows = g.scope == .cpu ? cpus.rows(g, r) : g.rows(r)
             // Only DROP can have no rows (no reason counted yet, or none in a recording).
             if rows.isEmpty { continue }
-            out += Self.line(time, g.itemHeader, g.labels)
+            out += Self.line(start, g.itemHeader, g.labels)
             for (item, values) in rows {
-                // Levels print as whole numbers like sar's; their averages keep two decimals.
+                // Levels print as whole numbers, like sar's, and so do their averages (sar's %9.0f).
                 let texts = zip(columns, values).map { c, v in c.isLevel ? (v.map { String($0.saturatingInt64) } ?? "-") : Self.number(v) }
                 out += Self.line(time, item, texts)
                 accumulate(g, item, values, weights: columns.map { $0.isLevel ? 1 : interval })
@@ -77,7 +81,11 @@ public struct TextReport {
             guard let items = sums[g.name], !items.isEmpty else { continue }
             out += Self.line("Average:", g.itemHeader, g.labels)
             for entry in items {
-                let values = zip(entry.sums, entry.weights).map { s, w in w > 0 ? Self.number(s / w) : Self.number(nil) }
+                let values = zip(zip(entry.sums, entry.weights), g.columns).map { pair, column in
+                    let (s, w) = pair
+                    guard w > 0 else { return Self.number(nil) }
+                    return column.isLevel ? String((s / w).rounded().saturatingInt64) : Self.number(s / w)
+                }
                 out += Self.line("Average:", entry.item, values)
             }
             out += "\n"

@@ -29,6 +29,13 @@ public struct Sample: Codable, Sendable {
     public var protocols: ProtocolCounters?
     /// Kernel drop reasons (skb:kfree_skb), host-wide; nil where none were read (a captured tree).
     public var dropReasons: DropReasonSample?
+    /// /proc/net/stat tables by file name (arp_cache, ndisc_cache, nf_conntrack); nil when none
+    /// exists (a namespace other than the first sees no neighbour tables; conntrack loads on demand).
+    public var statTables: OrderedDictionary<String, PerCPUStatTable>?
+    /// nf_conntrack_count and nf_conntrack_max; nil when connection tracking is not loaded.
+    public var conntrack: ConntrackFullness?
+    /// Every qdisc of every interface (rtnetlink); nil when not read (a captured tree, a refused socket).
+    public var qdiscs: [QdiscStats]?
     public var sysctl: OrderedDictionary<String, String>
     public var errors: [SourceError]
 

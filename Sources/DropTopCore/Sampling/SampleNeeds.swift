@@ -20,7 +20,11 @@ public struct SampleNeeds: OptionSet, Sendable, Hashable {
     /// The kernel's drop reasons (a BPF program, loaded on first need).
     public static let dropReasons = SampleNeeds(rawValue: 1 << 6)
 
-    public static let all: SampleNeeds = [.cpu, .sockstat, .protocols, .listeners, .udpSockets, .tcpTables, .dropReasons]
+    /// The /proc/net/stat tables, conntrack's fullness and the qdiscs (rtnetlink).
+    public static let dropSources = SampleNeeds(rawValue: 1 << 7)
+
+    public static let all: SampleNeeds = [.cpu, .sockstat, .protocols, .listeners, .udpSockets, .tcpTables, .dropReasons,
+                                          .dropSources]
 
     /// What the triage rules read: every finding has its evidence (listen overflow names its port
     /// from the listeners, CLOSE_WAIT needs the states, UDP drops the sockets).
@@ -29,12 +33,13 @@ public struct SampleNeeds: OptionSet, Sendable, Hashable {
     /// What a column reads, from its catalog source.
     public init(_ source: ColumnSource) {
         switch source {
-        case .interface, .interfaceUtilization: self = []
-        case .softnet, .softirqRX, .softirqTX, .networkIRQs, .networkIRQShare: self = .cpu
+        case .interface, .interfaceMegabits, .interfaceUtilization: self = []
+        case .softnet, .softnetBacklog, .softirqRX, .softirqTX, .networkIRQs, .networkIRQShare: self = .cpu
         case .counter, .retransPercent: self = .protocols
         case .sockstat: self = .sockstat
         case .tcpState(let state): self = state == .listen ? .listeners : [.tcpTables, .sockstat]
         case .dropReasonRate: self = .dropReasons
+        case .qdisc, .statTable, .conntrackFullness: self = .dropSources
         }
     }
 

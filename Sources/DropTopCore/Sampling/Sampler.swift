@@ -21,6 +21,8 @@ public final class Sampler {
         "net.ipv4.icmp_msgs_per_sec", "net.ipv4.icmp_ratelimit", "net.ipv6.icmp.ratelimit", "net.ipv4.tcp_timestamps",
         "net.ipv4.tcp_tw_reuse", "net.ipv4.tcp_mem", "net.ipv4.tcp_max_orphans", "vm.min_free_kbytes",
         "net.ipv4.tcp_retries2", "net.ipv4.tcp_migrate_req", "net.ipv4.udp_mem", "net.mptcp.checksum_enabled",
+        "net.ipv4.neigh.default.unres_qlen_bytes", "net.ipv6.neigh.default.unres_qlen_bytes", "net.ipv6.neigh.default.gc_thresh3",
+        "net.netfilter.nf_conntrack_max", "net.netfilter.nf_conntrack_buckets",
     ]
     /// The /sys/class/net/IF/statistics files that break down /proc/net/dev's folded columns.
     public static let statisticNames = [
@@ -72,6 +74,8 @@ public final class Sampler {
     public var dropReasons: DropReasonReader?
     /// --iface: only interfaces whose names match one of these globs (empty: all).
     public var interfaceGlobs: [String] = []
+    /// Queueing disciplines over rtnetlink; only for the live host (a captured tree has none).
+    public var qdiscSource: RtnetlinkQdiscs?
 
     public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
         reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
@@ -80,6 +84,7 @@ public final class Sampler {
         let files = ProcSocketTables(reader: reader)
         let wantsFiles = getenv("DROPTOP_SOCKET_TABLES").map { String(cString: $0) } == "proc"
         socketTiers = SocketTiers(source: procRoot == "/proc" && !wantsFiles ? NetlinkSocketTables(fallback: files) : files)
+        qdiscSource = procRoot == "/proc" ? RtnetlinkQdiscs() : nil
     }
 
     public func sample() -> Sample {
@@ -99,6 +104,7 @@ public final class Sampler {
         }
         if !needs.isDisjoint(with: [.protocols, .tcpTables]) { s.protocols = readProtocols(&errors) }
         socketTiers.read(into: &s, needs: needs, includeIPv6: ipv6Present, errors: &errors)
+        if needs.contains(.dropSources) { readDropSources(into: &s, errors: &errors) }
         s.sysctl = sysctlValues
         if needs.contains(.dropReasons) { s.dropReasons = dropReasons?.sample() }
         // Refused files (a FIFO, an oversized value file) are reported even where a missing
