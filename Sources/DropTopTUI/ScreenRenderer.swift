@@ -208,7 +208,7 @@ public enum ScreenRenderer {
 
     public static let helpLines: [String] = [
         "1 2 3 4 5 6  zoom a pane to full screen, with its history",
-        "t            the Triage pane: findings with evidence and hints",
+        "t  x         the Triage pane; x forgets its ended (dimmed) findings",
         "0 or Esc     back to the overview",
         "Tab / S-Tab  move the focus between panes",
         "Up Down      scroll the focused pane (zoomed: the history)",
@@ -220,10 +220,8 @@ public enum ScreenRenderer {
         "u            throughput in kB/s or Mbit/s",
         "i            CPU pane: per-queue IRQ rows / per-CPU rows",
         "space or p   pause / resume sampling (replay: playback)",
-        ", .          one sample back / forward (live: the history)",
-        "g G          replay: jump to the start / end",
-        "x r          forget ended findings; read the socket tables now",
-        "+ -          longer / shorter interval (min 0.1 s)",
+        ", . g G      step back / forward (live too); replay: start / end",
+        "+ -, r       interval longer / shorter; r: read socket tables now",
         "h or ?       this help (any key, q too, closes it)",
         "q, Ctrl-C    quit",
     ]

@@ -88,7 +88,7 @@ public struct History: Sendable {
     public init(capacity: Int = History.defaultCapacity) { self.capacity = capacity }
     /// Enough for a zoomed pane's table on a tall terminal; each report holds a whole sample
     /// (~40 KB with every protocol counter), so 300 of them took ~18 MB.
-    public static let defaultCapacity = 120
+    public static let defaultCapacity = 100
 
     public mutating func append(_ report: Report) {
         reports.append(report)
@@ -97,7 +97,7 @@ public struct History: Sendable {
         if reports.count > Self.detailed { reports[reports.count - Self.detailed - 1].slimForHistory() }
     }
     /// The newest reports kept whole, for live step-back; older ones are slimmed.
-    public static let detailed = 10
+    public static let detailed = 4
 
     public var latest: Report? { reports.last }
 
@@ -124,6 +124,7 @@ extension Report {
         sample.networkIRQs = nil
         sample.errors = []
         sample.sockstat = nil
+        sample.qdiscs = nil
         sample.dropReasons?.totals = []
         sample.udp?.busySockets = []
         if var tcp = sample.tcp {
