@@ -62,7 +62,10 @@ public final class App {
     private var replayReports: [Report] = []
     private var cursor = 0
     private var nextSample = 0.0
+    /// Live samples on absolute deadlines (see Cadence).
+    private var cadence = Cadence(interval: 1, start: 0)
     private var dirty = true
+    private lazy var live = Pipeline(LiveSampleSource(sampler))
 
     /// Runs until q, Ctrl-C, SIGTERM, SIGHUP or SIGQUIT. Returns the exit status; for SIGTERM,
     /// SIGHUP and SIGQUIT it restores the terminal and re-raises the signal instead of returning.
@@ -76,7 +79,8 @@ public final class App {
             return 2
         }
         nextSample = Sampler.monotonicNow()
-        let live = Pipeline(LiveSampleSource(sampler))
+        cadence = Cadence(interval: state.interval, start: nextSample)
+        let live = self.live
         if let replay {
             let pipeline = Pipeline(ReplaySampleSource(replay))
             replayReports = replay.indices.compactMap { _ in pipeline.next() }
@@ -95,12 +99,14 @@ public final class App {
             let now = Sampler.monotonicNow()
             if !state.paused && now >= nextSample {
                 advance(live)
-                nextSample = now + state.interval
+                nextSample = cadence.next(after: Sampler.monotonicNow())
             }
+            if !state.paused && state.stepBack > 0 { state.stepBack = 0; dirty = true }
             if dirty {
-                let note = replay == nil ? nil : "REPLAY \(cursor + 1)/\(replayReports.count)"
-                screen.draw(ScreenRenderer.render(history: history, state: state, width: screen.width, height: screen.height,
-                                                  statusNote: note))
+                var note = replay == nil ? nil : "REPLAY \(cursor + 1)/\(replayReports.count)"
+                if state.stepBack > 0 { note = "HISTORY -\(state.stepBack) (, . step, p resume)" }
+                screen.draw(ScreenRenderer.render(history: history.steppedBack(state.stepBack), state: state, width: screen.width,
+                                                  height: screen.height, statusNote: note))
                 dirty = false
             }
             let wait = state.paused ? 500 : Int(max(0, (nextSample - Sampler.monotonicNow()) * 1000).rounded(.up))
@@ -123,6 +129,18 @@ public final class App {
         dirty = true
     }
 
+    /// Live: move through the reports in memory (the newest is 0 steps back).
+    private func stepLive(_ action: KeyAction) {
+        let oldest = max(0, history.reports.count - 1)
+        switch action {
+        case .stepBack: state.stepBack = min(oldest, state.stepBack + 1)
+        case .stepForward: state.stepBack = max(0, state.stepBack - 1)
+        case .jumpStart: state.stepBack = oldest
+        default: state.stepBack = 0
+        }
+        dirty = true
+    }
+
     private func showReplay() {
         history = History()
         for r in replayReports[max(0, cursor - history.capacity + 1)...cursor] { history.append(r) }
@@ -134,12 +152,21 @@ public final class App {
         switch action {
         case .quit: return false
         case .intervalChanged:
-            nextSample = min(nextSample, Sampler.monotonicNow() + state.interval)
+            let now = Sampler.monotonicNow()
+            cadence = Cadence(interval: state.interval, start: now)
+            nextSample = min(nextSample, now + state.interval)
             dirty = true
         case .redraw: dirty = true
         case .none: break
+        case .dismissEnded:
+            state.dismissedBefore = history.latest?.sample.wallSeconds ?? 0
+            live.incidents.dismissEnded()
+            dirty = true
+        case .readSocketsNow:
+            sampler.readSocketTablesNow()
+            nextSample = Sampler.monotonicNow()
         case .stepForward, .stepBack, .jumpStart, .jumpEnd:
-            guard !replayReports.isEmpty else { dirty = true; break }
+            guard !replayReports.isEmpty else { stepLive(action); break }
             switch action {
             case .stepForward: cursor = min(replayReports.count - 1, cursor + 1)
             case .stepBack: cursor = max(0, cursor - 1)

@@ -6,8 +6,10 @@ public enum Key: Equatable, Sendable {
 
 public enum KeyAction: Equatable, Sendable {
     case none, quit, redraw, intervalChanged
-    /// Replay only: move through the recording.
+    /// Move through the recording, or live through the history in memory.
     case stepForward, stepBack, jumpStart, jumpEnd
+    /// Forget the ended incidents; walk the socket tables at the next sample.
+    case dismissEnded, readSocketsNow
 }
 
 public enum KeyHandler {
@@ -62,6 +64,8 @@ public enum KeyHandler {
         case .resize: return .redraw
         case .char("."): state.paused = true; return .stepForward
         case .char(","): state.paused = true; return .stepBack
+        case .char("x"): return .dismissEnded
+        case .char("r"): return .readSocketsNow
         case .char("g"): return .jumpStart
         case .char("G"): return .jumpEnd
         default: return .none

@@ -112,8 +112,10 @@ public enum Panes {
         if let readAt = report.sample.socketTablesSeconds, readAt < report.sample.monotonicSeconds {
             let age = report.sample.monotonicSeconds - readAt
             let cost = (report.sample.socketTablesCostSeconds ?? 0) * 1000
-            // Wrapped, never cut: "(a read costs 2.9" lost its unit at 80 columns.
-            let text = "as of \(Format.fixed(age, 1)) s ago (a read costs \(Format.fixed(cost, 1)) ms CPU)"
+            // Wrapped, never cut: "(a read costs 2.9" lost its unit at 80 columns. "states": the
+            // listeners are fresh, only the walk of every socket is older.
+            let fresh = report.sample.tcpListenersSeconds == report.sample.monotonicSeconds ? "states " : ""
+            let text = "\(fresh)as of \(Format.fixed(age, 1)) s ago (a read costs \(Format.fixed(cost, 1)) ms CPU)"
             rows += wrap(text, width).map { [Span($0, .dim)] }
         }
         var line: Line = []
@@ -129,10 +131,15 @@ public enum Panes {
         }
         if !line.isEmpty { rows.append(line) }
         let address = max(12, min(40, width - 8)), peerAddress = max(12, min(40, width - 23))
-        rows.append([Span(Format.padRight("LISTEN address", address) + Format.pad("acceptq", 8), .header)])
+        // sock_diag gives each listener's backlog: the limit its accept queue overflows at.
+        let backlogs = tcp.listeners.contains { $0.backlog != nil }
+        rows.append([Span(Format.padRight("LISTEN address", address - (backlogs ? 8 : 0)) + Format.pad("acceptq", 8)
+                          + (backlogs ? Format.pad("backlog", 8) : ""), .header)])
         for l in listeners(tcp, state).prefix(8) {
-            rows.append([Span(Format.padRight(Listener.hostPort(l.address, l.port), address)),
-                         Span(Format.count(l.acceptQueue, width: 8), l.acceptQueue > 0 ? .warn : .normal)])
+            var row: Line = [Span(Format.padRight(Listener.hostPort(l.address, l.port), address - (backlogs ? 8 : 0))),
+                             Span(Format.count(l.acceptQueue, width: 8), l.acceptQueue > 0 ? .warn : .normal)]
+            if backlogs { row.append(Span(l.backlog.map { Format.count($0, width: 8) } ?? Format.pad("-", 8), .dim)) }
+            rows.append(row)
         }
         if tcp.listeners.isEmpty { rows.append([Span("(none)", .dim)]) }
         rows.append([Span(Format.padRight("top peers", peerAddress) + Format.pad("conns", 8) + Format.pad("retrans", 8)
@@ -193,7 +200,8 @@ extension Panes {
 
     /// One line per finding: severity, layer, title and the moving number.
     public static func triage(_ report: Report, state: ViewState, width: Int) -> PaneContent {
-        guard !report.findings.isEmpty else {
+        let ended = shownIncidents(report, state).filter { !$0.active }
+        guard !report.findings.isEmpty || !ended.isEmpty else {
             let text = report.intervalSeconds == nil ? "collecting: findings need two samples"
                 : "no findings: nothing is being dropped that droptop can see"
             return PaneContent(header: nil, rows: [[Span(text, .good)]])
@@ -204,16 +212,21 @@ extension Panes {
              Span(Format.padRight(f.title, max(10, width - 21 - 24)) + " "),
              Span(Format.padRight(f.headline, 24), severityStyle(f.severity))]
         }
-        return PaneContent(header: nil, rows: rows)
+        return PaneContent(header: nil, rows: rows + ended.map { endedRow($0, now: report.sample.wallSeconds, width: width) })
     }
 
     /// The zoomed Triage pane: each finding with its evidence, explanation and hint.
-    public static func triageDetail(_ report: Report, width: Int) -> PaneContent {
-        guard !report.findings.isEmpty else { return triage(report, state: ViewState(), width: width) }
+    public static func triageDetail(_ report: Report, state: ViewState = ViewState(), width: Int) -> PaneContent {
+        let ended = shownIncidents(report, state).filter { !$0.active }
+        guard !report.findings.isEmpty else {
+            var content = triage(report, state: state, width: width)
+            if !ended.isEmpty { content.rows = ended.flatMap { endedDetail($0, now: report.sample.wallSeconds) } }
+            return content
+        }
         var rows: [Line] = []
         for f in report.findings {
             rows.append([Span(f.severity.name.uppercased() + " ", severityStyle(f.severity)), Span("[\(f.layer.name)] ", .dim),
-                         Span(f.title, .header), Span("  (\(f.id), since \(TimeText.clock(f.since)))", .dim)])
+                         Span(f.title, .header), Span("  (\(f.id), since \(TimeText.clock(f.since))\(history(f)))", .dim)])
             for e in f.evidence {
                 let unit = e.unit == "per_s" ? "/s" : e.unit == "percent" ? "%" : ""
                 let value = e.unit == "count" ? String(e.value.saturatingInt64) : Format.fixed(e.value, 2)
@@ -225,7 +238,19 @@ extension Panes {
             }
             rows.append([])
         }
-        return PaneContent(header: nil, rows: rows)
+        return PaneContent(header: nil, rows: rows + ended.flatMap { endedDetail($0, now: report.sample.wallSeconds) })
+    }
+
+    /// ", first seen 12:00:01, peak 40/s" where the incident log knows more than this interval.
+    static func history(_ f: Finding) -> String {
+        var text = ""
+        if let first = f.firstSeen, first < f.since { text += ", first seen \(TimeText.clock(first))" }
+        if let peak = f.peak, let now = f.evidence.first?.value, peak > now {
+            var atPeak = f
+            atPeak.evidence[0].value = peak
+            text += ", peak " + atPeak.headline.split(separator: " ").last.map(String.init)!
+        }
+        return text
     }
 
     static func wrap(_ text: String, _ width: Int) -> [String] {

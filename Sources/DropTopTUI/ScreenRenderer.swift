@@ -48,7 +48,8 @@ public enum ScreenRenderer {
             panes.append((pane, Rect(x: rest.x, y: rest.y, width: rest.width, height: height)))
             rest = Rect(x: rest.x, y: rest.y + height, width: rest.width, height: rest.height - height)
         }
-        if !report.findings.isEmpty { strip(.triage, rows: report.findings.count, share: 4) }
+        let incidents = Panes.shownIncidents(report, state)
+        if !incidents.isEmpty { strip(.triage, rows: incidents.count, share: 4) }
         let moving = report.movingDropReasons.count
         if moving > 0 { strip(.dropReasons, rows: moving + 1, share: 5) }
         return panes + layout(rest, report: report, state: state, withoutTriage: true)
@@ -88,7 +89,8 @@ public enum ScreenRenderer {
         case .tcp: return Panes.tcp(report, state: state, width: width)
         case .protocols: return Panes.protocols(report, state: state, width: width)
         case .triage:
-            return state.zoomed == .triage ? Panes.triageDetail(report, width: width) : Panes.triage(report, state: state, width: width)
+            return state.zoomed == .triage ? Panes.triageDetail(report, state: state, width: width)
+                : Panes.triage(report, state: state, width: width)
         case .dropReasons: return Panes.dropReasons(report, movingOnly: state.zoomed != .dropReasons, width: width)
         }
     }
@@ -210,7 +212,7 @@ public enum ScreenRenderer {
 
     public static let helpLines: [String] = [
         "1 2 3 4 5 6  zoom a pane to full screen, with its history",
-        "t            the Triage pane: findings with evidence and hints",
+        "t  x         the Triage pane; x forgets its ended (dimmed) findings",
         "0 or Esc     back to the overview",
         "Tab / S-Tab  move the focus between panes",
         "Up Down      scroll the focused pane (zoomed: the history)",
@@ -222,8 +224,8 @@ public enum ScreenRenderer {
         "u            throughput in kB/s or Mbit/s",
         "i            CPU pane: per-queue IRQ rows / per-CPU rows",
         "space or p   pause / resume sampling (replay: playback)",
-        ", . g G      replay: step back / forward, jump to start / end",
-        "+ -          longer / shorter interval (min 0.1 s)",
+        ", . g G      step back / forward (live too); replay: start / end",
+        "+ -, r       interval longer / shorter; r: read socket tables now",
         "h or ?       this help (any key, q too, closes it)",
         "q, Ctrl-C    quit",
     ]

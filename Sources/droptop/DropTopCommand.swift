@@ -10,6 +10,8 @@ import DropTopTUI
 /// The command line. Wiring only: everything it prints comes from DropTopCore.
 struct DropTopCommand: ParsableCommand {
     static let version = "0.1.0"
+    /// The share of one core the live modes may spend walking every TCP socket.
+    static let socketTableBudget = 0.002
 
     static let configuration = CommandConfiguration(
         commandName: "droptop",
@@ -121,9 +123,13 @@ struct DropTopCommand: ParsableCommand {
         let recorder = try recorder()
         if mode == .fleet { throw ExitCode(try runFleet(replayed: replayed, recorder: recorder)) }
         if mode == .batch || mode == .json {
-            let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
+            let batchGroups = groups.flatMap { try? BatchGroups.parse($0) } ?? BatchGroups.defaults
+            // Batch text prints its groups only; JSON carries everything, findings included.
+            let needs = mode == .batch ? SampleNeeds(groups: batchGroups) : .all
+            let live = { LiveSampleSource(liveSampler(needs, streaming: true)) }
+            let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? live())
             if mode == .batch {
-                var text = TextReport(groups: groups.flatMap { try? BatchGroups.parse($0) } ?? BatchGroups.defaults)
+                var text = TextReport(groups: batchGroups)
                 text.cpus = cpuList.flatMap { try? CPUSelection.parse($0) } ?? .allRowOnly
                 var bannerDone = false
                 let status = runStream(pipeline: pipeline, interval: effectiveInterval, count: effectiveCount, recorder: recorder,
@@ -177,9 +183,14 @@ enum SnapshotFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension DropTopCommand {
-    func liveSampler() -> Sampler {
+    /// `needs`: what this mode prints; `streaming`: a mode that samples again and again, whose
+    /// walk of every TCP socket runs under a CPU budget (--once walks them once).
+    func liveSampler(_ needs: SampleNeeds = .all, streaming: Bool = false) -> Sampler {
         let sampler = Sampler(procRoot: proc, sysRoot: sys)
         sampler.interfaceGlobs = interfaceGlobs
+        sampler.needs = needs
+        // The live modes may spend 0.2 % of a core on walking the socket tables (see SocketTiers).
+        if streaming { sampler.socketTableBudget = Self.socketTableBudget }
         // The BPF counter sees the live kernel: not for a captured tree.
         // --once -i 0 takes one sample: no interval to count drops in, so no program to load.
         if proc == "/proc" && !noDropReasons && !(once && effectiveInterval == 0) { sampler.dropReasons = DropReasonReader() }
@@ -222,9 +233,9 @@ extension DropTopCommand {
                 throw ExitCode(1)
             }
         }
-        let sampler = liveSampler()
-        // A daemon on a busy server: the socket tables under the live view's CPU budget, their age exported.
-        sampler.socketTableBudget = 0.002
+        // A daemon on a busy server: the walk of the socket tables under the live modes' CPU budget,
+        // its age exported; the listeners every interval (SocketTiers).
+        let sampler = liveSampler(.all, streaming: true)
         let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(sampler))
         var export = FleetExport(server: server, textfile: textfile.map(TextfileWriter.init(directory:)), recorder: recorder)
         return export.run(pipeline: pipeline, interval: effectiveInterval)
@@ -255,9 +266,7 @@ extension DropTopCommand {
         state.glyphs = ascii || !Screen.localeIsUTF8() ? .ascii : .unicode
         state.interfaceGlobs = interfaceGlobs
         state.insideNamespace = replay == nil && proc == "/proc" && NamespaceCheck.insideNetworkNamespace()
-        let sampler = liveSampler()
-        // The live view may spend 0.2 % of a core on the socket tables (see Sampler).
-        sampler.socketTableBudget = 0.002
+        let sampler = liveSampler(.all, streaming: true)
         let app = App(sampler: sampler, state: state)
         app.replay = replay
         app.recorder = recorder.map { r in { sample in try? r.append(sample) } }

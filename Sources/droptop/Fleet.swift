@@ -34,8 +34,9 @@ struct FleetExport {
     mutating func run(pipeline: Pipeline, interval: Double) -> Int32 {
         installStreamSignals()
         var started = false
+        var cadence = Cadence(interval: interval, start: Sampler.monotonicNow())   // deadlines, no drift
         while stopRequested.load(ordering: .relaxed) == 0 {
-            if started { pause(interval) }
+            if started { pause(until: cadence.next(after: Sampler.monotonicNow())) }
             if stopRequested.load(ordering: .relaxed) != 0 { break }
             let begin = Sampler.monotonicNow()
             guard let report = pipeline.next() else {

@@ -28,8 +28,10 @@ func emit(_ text: String) throws(OutputClosed) {
 }
 
 /// Sleeps in short steps so that a stop request is noticed at once.
-func pause(_ seconds: Double) {
-    let end = Sampler.monotonicNow() + seconds
+func pause(_ seconds: Double) { pause(until: Sampler.monotonicNow() + seconds) }
+
+/// Sleeps until a monotonic deadline, or a stop request.
+func pause(until end: Double) {
     while stopRequested.load(ordering: .relaxed) == 0 {
         let left = end - Sampler.monotonicNow()
         if left <= 0 { return }
@@ -46,9 +48,11 @@ func runStream(pipeline: Pipeline, interval: Double, count: Int?, recorder: Reco
     var written = 0
     var errorLog = SourceErrorLog()
     var only: Report?   // a recording of one sample has nothing to compare it with: print it as it is
+    // Deadlines from the first sample's start: one report every interval, without drift.
+    var cadence = Cadence(interval: interval, start: Sampler.monotonicNow())
     do {
         while count.map({ written < $0 }) ?? true, stopRequested.load(ordering: .relaxed) == 0 {
-            if pipeline.isLive && started { pause(interval) }
+            if pipeline.isLive && started { pause(until: cadence.next(after: Sampler.monotonicNow())) }
             if stopRequested.load(ordering: .relaxed) != 0 { break }
             guard let report = pipeline.next() else { break }
             errorLog.news(report.sample.errors).forEach(writeError)

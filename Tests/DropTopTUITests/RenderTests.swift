@@ -252,3 +252,71 @@ func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
         #expect(!text.contains("no kernel drop reasons"))
     }
 }
+
+/// The incident log in the Triage pane (issue 14).
+struct IncidentRenderTests {
+    func finding(_ value: Double) -> Finding {
+        Finding(id: "tcp-listen-overflow", severity: .critical, layer: .application, title: "TCP accept queue full on port 80",
+                item: "port 80", evidence: [Evidence(name: "TcpExt.ListenOverflows", value: value, unit: "per_s", item: nil)],
+                explanation: "The application does not accept() fast enough.", hint: "", hostWide: false)
+    }
+
+    /// A finding that held for 3 s (peak 40/s) and ended 10 s before the newest report.
+    func endedHistory() -> History {
+        let log = IncidentLog()
+        var h = History()
+        var previous = Sample(monotonicSeconds: 0, wallSeconds: 1_764_000_000, host: HostInfo(hostname: "h", kernel: "k"))
+        for t in 1...13 {
+            var current = previous
+            current.monotonicSeconds = Double(t); current.wallSeconds = 1_764_000_000 + Double(t)
+            var r = Report(previous: previous, current: current)
+            r.findings = t <= 3 ? [finding([5, 40, 10][t - 1])] : []
+            log.update(&r)
+            h.append(r)
+            previous = current
+        }
+        return h
+    }
+
+    @Test func anEndedFindingStaysDimmedWithItsPeakUntilDismissed() throws {
+        let h = endedHistory()
+        var state = ViewState()
+        let text = render(h, state, width: 120, height: 40).text
+        #expect(text.contains("ENDED"), "\(text)")
+        #expect(text.contains("TCP accept queue full on port 80"))
+        #expect(text.contains("peak ListenOverflows 40/s, held 3 s, ended 10 s ago"), "\(text)")
+        state.zoomed = .triage
+        let zoomed = render(h, state, width: 120, height: 40).text
+        #expect(zoomed.contains("~55 counted while it held") && zoomed.contains("TcpExt.ListenOverflows: 40.00/s"), "\(zoomed)")
+        _ = KeyHandler.apply(.char("0"), to: &state)
+        #expect(KeyHandler.apply(.char("x"), to: &state) == .dismissEnded)
+        state.dismissedBefore = h.latest?.sample.wallSeconds ?? 0
+        #expect(!render(h, state, width: 120, height: 40).text.contains("ENDED"))
+    }
+
+    @Test func liveStepBackShowsAnEarlierReport() {
+        let h = endedHistory()
+        #expect(h.steppedBack(11).latest?.findings.first?.evidence.first?.value == 40)
+        #expect(h.steppedBack(0).latest?.sample.monotonicSeconds == 13)
+        #expect(h.steppedBack(100).reports.count == 1)
+        var state = ViewState()
+        #expect(KeyHandler.apply(.char(","), to: &state) == .stepBack && state.paused)
+        #expect(KeyHandler.apply(.char("r"), to: &state) == .readSocketsNow)
+    }
+}
+
+/// Memory (issue 14): the history keeps what its tables read, not every raw counter.
+struct HistoryMemoryTests {
+    @Test func olderReportsAreSlimmedButKeepTheirRates() {
+        let base = history("server64", traffic: busyServer)
+        var h = History()
+        for _ in 0..<(History.defaultCapacity + 5) { h.append(base.reports[1]) }
+        #expect(h.reports.count == History.defaultCapacity)
+        let old = h.reports[0], new = h.reports[h.reports.count - 1]
+        #expect(old.sample.protocols == nil && new.sample.protocols != nil)
+        #expect(old.sample.tcp?.states == new.sample.tcp?.states)
+        #expect(old.rate(.tcpRetransSegs) == new.rate(.tcpRetransSegs) && old.rate(.tcpRetransSegs) != nil)
+        #expect(old.retransPercent == new.retransPercent)
+        #expect(h.reports.filter { $0.sample.protocols != nil }.count == History.detailed)
+    }
+}

@@ -29,6 +29,8 @@ func startListening(_ extra: [String] = [], on address: String = "127.0.0.1:0") 
         #expect(sampled > (metricValue(first.body, "droptop_last_sample_timestamp_seconds") ?? .infinity))
         #expect(metricValue(second.body, "droptop_sample_duration_seconds").map { $0 > 0 && $0 < 5 } == true)
         #expect(metricValue(second.body, "droptop_socket_tables_age_seconds").map { $0 >= 0 } == true)
+        // The listeners are read every interval (a LISTEN-only sock_diag dump): never old.
+        #expect(metricValue(second.body, "droptop_tcp_listeners_age_seconds") == 0)
         let path = NSTemporaryDirectory() + "droptop-listen-\(UUID().uuidString).prom"
         try second.body.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }

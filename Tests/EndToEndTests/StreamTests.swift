@@ -262,7 +262,7 @@ func makeServerRecording() throws -> String {
         try FileManager.default.copyItem(atPath: packageRoot + "/Tests/Fixtures/server64/proc", toPath: tree)
         defer { try? FileManager.default.removeItem(atPath: tree) }
         try FileManager.default.removeItem(atPath: tree + "/net/snmp")
-        let r = try droptop(["-b", "0.2", "4", "--proc", tree, "--sys", packageRoot + "/Tests/Fixtures/server64/sys", "-n", "DEV"])
+        let r = try droptop(["-b", "0.2", "4", "--proc", tree, "--sys", packageRoot + "/Tests/Fixtures/server64/sys", "-n", "DEV,TCP"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.components(separatedBy: "/proc/net/snmp:").count - 1 == 1, "\(r.stderr)")
         #expect(r.stdout.contains("rxpck/s"))

@@ -46,6 +46,8 @@ public struct Report: Sendable {
     public var qdiscs: [QdiscReport] = []
     /// Triage findings for this interval, set by whoever runs a TriageEngine over the reports.
     public var findings: [Finding] = []
+    /// The incident log after this report: active findings and ended ones not yet dismissed.
+    public var incidents: [Incident] = []
 
     public init(previous: Sample?, current: Sample) {
         sample = current

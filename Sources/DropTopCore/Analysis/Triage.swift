@@ -40,6 +40,11 @@ public struct Finding: Sendable, Equatable {
     public var hostWide: Bool
     /// Wall-clock seconds since which the finding has held (set by TriageEngine).
     public var since: Double = 0
+    /// From the incident log (IncidentLog): when this finding was first and last seen in this
+    /// run, across gaps, and the highest value of its first piece of evidence meanwhile.
+    public var firstSeen: Double?
+    public var lastSeen: Double?
+    public var peak: Double?
 
     /// The number shown on the one-line form: the first piece of evidence, its counter named
     /// without the section ("ListenOverflows 4/s"; the detail view has "TcpExt.ListenOverflows").

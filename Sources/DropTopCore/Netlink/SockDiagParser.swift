@@ -16,8 +16,9 @@ public enum SockDiagParser {
 
     /// nlmsghdr + inet_diag_req_v2 asking for every TCP socket of `family` (AF_INET or
     /// AF_INET6) in every state, request sockets (SYN_RECV) and TIME_WAIT included, as
-    /// /proc/net/tcp lists them.
-    public static func tcpDumpRequest(family: UInt8, sequence: UInt32) -> [UInt8] {
+    /// /proc/net/tcp lists them. `states` is idiag_states, a bit per TCP state: `1 << 10` asks for
+    /// the listeners only, which the kernel answers without walking the established hash.
+    public static func tcpDumpRequest(family: UInt8, sequence: UInt32, states: UInt32 = .max) -> [UInt8] {
         var bytes: [UInt8] = []
         func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value) { bytes += $0 } }
         append(UInt32(headerSize + 56))       // nlmsg_len
@@ -26,7 +27,7 @@ public enum SockDiagParser {
         append(sequence)                      // nlmsg_seq
         append(UInt32(0))                     // nlmsg_pid: the kernel
         bytes += [family, 6, 0, 0]            // sdiag_family, IPPROTO_TCP, idiag_ext, pad
-        append(UInt32.max)                    // idiag_states: all
+        append(states)                        // idiag_states
         bytes += [UInt8](repeating: 0, count: 48)   // inet_diag_sockid: unused by a dump
         return bytes
     }

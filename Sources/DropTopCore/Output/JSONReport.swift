@@ -23,7 +23,7 @@ public enum JSONReport {
             ("interfaces", .array(report.interfaces.map(interface))),
             ("cpus", .array(report.cpus.map(cpu))),
             ("irqs", .array(report.irqs.map(irq))),
-            ("tcp", s.tcp.map { tcp($0, changes: report.tcpStateChanges) } ?? .null),
+            ("tcp", s.tcp.map { tcp($0, changes: report.tcpStateChanges, ages: tcpAges(s)) } ?? .null),
             ("udp", s.udp.map { udp($0, rates: report.udpDropRates) } ?? .null),
             ("sockstat", s.sockstat.map(sockstat) ?? .null),
             ("protocols", s.protocols == nil ? .null : protocols(report)),
@@ -47,7 +47,15 @@ public enum JSONReport {
             })),
             ("explanation", .string(f.explanation)), ("hint", .string(f.hint)), ("host_wide", .bool(f.hostWide)),
             ("since", .string(isoTime(f.since))),
+            ("first_seen", .string(isoTime(f.firstSeen ?? f.since))), ("last_seen", .string(isoTime(f.lastSeen ?? f.since))),
+            ("peak", .number(f.peak)),
         ])
+    }
+
+    /// How old the walked states and the listeners are, in seconds (0 when read this sample).
+    static func tcpAges(_ s: Sample) -> (states: Double?, listeners: Double?) {
+        func age(_ at: Double?) -> Double? { at.map { max(0, s.monotonicSeconds - $0) } }
+        return (age(s.socketTablesSeconds), age(s.tcpListenersSeconds ?? s.socketTablesSeconds))
     }
 
     /// The kernel's drop reasons: every reason counted since droptop started, the fastest first.
@@ -121,7 +129,8 @@ public enum JSONReport {
         ])
     }
 
-    static func tcp(_ t: TCPSummary, changes: OrderedDictionary<String, Int64>?) -> JSONValue {
+    static func tcp(_ t: TCPSummary, changes: OrderedDictionary<String, Int64>?,
+                    ages: (states: Double?, listeners: Double?)) -> JSONValue {
         func peers(_ list: [PeerCount]) -> JSONValue {
             .array(list.map { .object([
                 ("address", .string($0.address)), ("connections", .uint($0.connections)),
@@ -131,12 +140,14 @@ public enum JSONReport {
         return .object([
             ("states", .object(t.states.map { ($0.key, .uint($0.value)) })),
             ("state_changes", changes.map { .object($0.map { ($0.key, .int($0.value)) }) } ?? .null),
+            ("states_age_seconds", .number(ages.states)), ("listeners_age_seconds", .number(ages.listeners)),
             ("sockets", .uint(t.sockets)),
             ("retransmitting_sockets", .uint(t.retransmittingSockets)),
             ("source", t.source.map(JSONValue.string) ?? .null),
             ("source_note", t.sourceNote.map(JSONValue.string) ?? .null),
             ("listeners", .array(t.listeners.map { .object([
                 ("address", .string($0.address)), ("port", .int(Int64($0.port))), ("accept_queue", .uint($0.acceptQueue)),
+                ("backlog", $0.backlog.map(JSONValue.uint) ?? .null),
             ]) })),
             ("peers", peers(t.peers)),
             ("retransmitting_peers", peers(t.retransmittingPeers)),

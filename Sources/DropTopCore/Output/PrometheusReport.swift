@@ -105,8 +105,11 @@ public enum PrometheusReport {
         }
         gauge("droptop_last_sample_timestamp_seconds", "Wall-clock time of the latest sample, seconds since 1970.", s.wallSeconds)
         gauge("droptop_sample_duration_seconds", "Seconds the latest sample took to read.", sampleDurationSeconds)
-        gauge("droptop_socket_tables_age_seconds", "Age of the socket-table data in the latest sample (0 when read with it).",
-              s.socketTablesSeconds.map { max(0, s.monotonicSeconds - $0) })
+        let ages = JSONReport.tcpAges(s)
+        gauge("droptop_socket_tables_age_seconds", "Age of the walked socket tables (TCP states, peers) in the latest sample.",
+              ages.states)
+        gauge("droptop_tcp_listeners_age_seconds", "Age of the TCP listeners and their accept queues (0: read every interval).",
+              ages.listeners)
         return out
     }
 

@@ -22,6 +22,9 @@ public struct Sample: Codable, Sendable {
     public var socketTablesSeconds: Double?
     /// CPU time (user + kernel) that reading the socket tables took.
     public var socketTablesCostSeconds: Double?
+    /// Monotonic time at which `tcp.listeners` were read: every sample where a cheap LISTEN-only
+    /// dump exists, while the rest of `tcp` may be older (`socketTablesSeconds`).
+    public var tcpListenersSeconds: Double?
     public var sockstat: SockStat?
     public var protocols: ProtocolCounters?
     /// Kernel drop reasons (skb:kfree_skb), host-wide; nil where none were read (a captured tree).
@@ -114,6 +117,9 @@ public struct Listener: Codable, Equatable, Sendable {
     public var port: Int
     /// Connections waiting to be accept()ed (rx_queue of a LISTEN row).
     public var acceptQueue: UInt64
+    /// The accept queue's limit (listen()'s backlog capped by somaxconn): sock_diag's
+    /// idiag_wqueue for a listener; nil from /proc/net/tcp, which does not print it.
+    public var backlog: UInt64? = nil
 
     /// "10.0.0.1:80", "[::1]:80": an address and port as ss writes them.
     public static func hostPort(_ address: String, _ port: Int) -> String {

@@ -31,6 +31,8 @@ public final class Pipeline {
     public let source: SampleSource
     private var previous: Sample?
     private let triage = TriageEngine()
+    /// Every finding of this run, kept after it ends (first and last seen, peak).
+    public let incidents = IncidentLog()
 
     public init(_ source: SampleSource) { self.source = source }
 
@@ -41,6 +43,7 @@ public final class Pipeline {
         guard let sample = source.next() else { return nil }
         var report = Report(previous: previous, current: sample)
         report.findings = triage.evaluate(report)
+        incidents.update(&report)
         previous = sample
         return report
     }

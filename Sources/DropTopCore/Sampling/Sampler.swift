@@ -9,7 +9,6 @@ import OrderedCollections
 /// `errors` and leaves its own section empty; the rest is still read.
 public final class Sampler {
     public let reader: FileReader
-    public var socketSource: SocketTableSource
     /// Sysctls a triage needs, read-only, by their dotted names.
     public static let sysctlNames = [
         "net.core.netdev_max_backlog", "net.core.netdev_budget", "net.core.netdev_budget_usecs",
@@ -43,35 +42,29 @@ public final class Sampler {
     /// Matching an IRQ to an interface compares strings; the answer is kept per IRQ row.
     private var irqInterface: [String: String?] = [:]
     private var cachedHost: HostInfo?
-    /// The share of one core that reading the socket tables may use (nil: read them every
-    /// sample). The kernel walks every bucket of its TCP hash tables to produce /proc/net/tcp,
-    /// which costs milliseconds even on an idle host and ~190 ms with 100,000 sockets; on a
-    /// host in trouble the live view reads them less often instead of adding to the load.
-    public var socketTableBudget: Double?
-    /// The last socket-table read: what it gave, when, what it cost, and sockstat's counts then.
-    private struct SocketRead {
-        var tcp: TCPSummary?, udp: UDPSummary?, errors: [SourceError], at: Double, cost: Double, sockstat: [UInt64]?
+    /// The socket tables, read in tiers by cost (see SocketTiers).
+    let socketTiers: SocketTiers
+    public var socketSource: SocketTableSource {
+        get { socketTiers.source }
+        set { socketTiers.source = newValue }
     }
-    private var lastSocketRead: SocketRead?
-    /// With a budget, an unchanged /proc/net/sockstat (a cheap file) lets a read be reused this long.
-    public var socketTableMaxAge: Double = 10
+    /// The share of one core that walking every TCP socket may use (nil: walk every sample). The
+    /// kernel's walk costs ~110 ms of CPU at 100,000 sockets; on a host in trouble the live modes
+    /// walk less often instead of adding to the load, and say how old the figures are.
+    public var socketTableBudget: Double? {
+        get { socketTiers.budget }
+        set { socketTiers.budget = newValue }
+    }
+    /// With a budget, unchanged socket counts let a walk be reused this long.
+    public var socketTableMaxAge: Double {
+        get { socketTiers.maxAge }
+        set { socketTiers.maxAge = newValue }
+    }
+    /// What the outputs of this run need: sources outside it are not read.
+    public var needs: SampleNeeds = .all
+    /// The next sample walks the socket tables whatever the budget says (the TUI's `r`).
+    public func readSocketTablesNow() { socketTiers.invalidate() }
 
-    /// Reuse the last socket-table read while it has not been paid for within the budget, or
-    /// while sockstat's socket counts have not moved since it (then little can have changed).
-    private func shouldReuseSocketTables(last: SocketRead, now: Double, sockstat: SockStat?) -> Bool {
-        guard let budget = socketTableBudget, budget > 0 else { return false }
-        let age = now - last.at
-        if age < last.cost / budget { return true }
-        if let counts = Self.socketCounts(sockstat), counts == last.sockstat, age < socketTableMaxAge { return true }
-        return false
-    }
-
-    static func socketCounts(_ s: SockStat?) -> [UInt64]? {
-        guard let s else { return nil }
-        return ["TCP", "TCP6", "UDP", "UDP6"].flatMap { proto in
-            ["inuse", "orphan", "tw", "alloc"].map { s[proto]?[$0] ?? UInt64.max }
-        }
-    }
     /// Whether this kernel has IPv6 (refreshed with the slow facts).
     private var ipv6Present = true
     static let noIPv6 = SourceError(source: "/proc/net/if_inet6",
@@ -90,7 +83,7 @@ public final class Sampler {
         // tree has only the files. DROPTOP_SOCKET_TABLES=proc keeps the files on a live host.
         let files = ProcSocketTables(reader: reader)
         let wantsFiles = getenv("DROPTOP_SOCKET_TABLES").map { String(cString: $0) } == "proc"
-        socketSource = procRoot == "/proc" && !wantsFiles ? NetlinkSocketTables(fallback: files) : files
+        socketTiers = SocketTiers(source: procRoot == "/proc" && !wantsFiles ? NetlinkSocketTables(fallback: files) : files)
         qdiscSource = procRoot == "/proc" ? RtnetlinkQdiscs() : nil
     }
 
@@ -99,18 +92,21 @@ public final class Sampler {
         var s = Sample(monotonicSeconds: Self.monotonicNow(), wallSeconds: Self.wallNow(), host: host())
         var errors: [SourceError] = []
         readInterfaces(into: &s, errors: &errors)
-        readCPUSources(into: &s, errors: &errors)
+        if needs.contains(.cpu) { readCPUSources(into: &s, errors: &errors) }
         if !ipv6Present { errors.append(Self.noIPv6) }
-        var sockstat = parse("net/sockstat", &errors) { try SockStatParser.parse($0) }
-        if ipv6Present, let v6 = parse("net/sockstat6", &errors, { try SockStatParser.parse($0) }) {
-            sockstat = (sockstat ?? [:]).merging(v6) { a, _ in a }
+        // The counts decide whether the expensive walk of the socket tables runs.
+        if !needs.isDisjoint(with: [.sockstat, .tcpTables]) {
+            var sockstat = parse("net/sockstat", &errors) { try SockStatParser.parse($0) }
+            if ipv6Present, let v6 = parse("net/sockstat6", &errors, { try SockStatParser.parse($0) }) {
+                sockstat = (sockstat ?? [:]).merging(v6) { a, _ in a }
+            }
+            s.sockstat = sockstat
         }
-        s.sockstat = sockstat
-        readSocketTables(into: &s, sockstat: sockstat, errors: &errors)
-        s.protocols = readProtocols(&errors)
-        readDropSources(into: &s, errors: &errors)
+        if !needs.isDisjoint(with: [.protocols, .tcpTables]) { s.protocols = readProtocols(&errors) }
+        socketTiers.read(into: &s, needs: needs, includeIPv6: ipv6Present, errors: &errors)
+        if needs.contains(.dropSources) { readDropSources(into: &s, errors: &errors) }
         s.sysctl = sysctlValues
-        s.dropReasons = dropReasons?.sample()
+        if needs.contains(.dropReasons) { s.dropReasons = dropReasons?.sample() }
         // Refused files (a FIFO, an oversized value file) are reported even where a missing
         // file is normal and its error ignored (the /sys link facts, sysctls).
         s.errors = errors + reader.refusals.filter { !errors.contains($0) }
@@ -151,24 +147,6 @@ public final class Sampler {
             }
             return NetworkIRQSample(irq: row.id, device: row.description, interface: interface, counts: counts)
         }
-    }
-
-    /// TCP and UDP socket tables, or the last read while the budget says to reuse it.
-    private func readSocketTables(into s: inout Sample, sockstat: SockStat?, errors: inout [SourceError]) {
-        let now = s.monotonicSeconds
-        if let last = lastSocketRead, shouldReuseSocketTables(last: last, now: now, sockstat: sockstat) {
-            s.tcp = last.tcp; s.udp = last.udp; errors += last.errors
-            s.socketTablesSeconds = last.at; s.socketTablesCostSeconds = last.cost
-            return
-        }
-        let before = Self.threadCPUNow()
-        let (tcp, tcpErrors) = socketSource.tcpSummary(includeIPv6: ipv6Present)
-        let (udp, udpErrors) = socketSource.udpSummary(includeIPv6: ipv6Present)
-        let cost = max(0, Self.threadCPUNow() - before)
-        s.tcp = tcp; s.udp = udp; errors += tcpErrors + udpErrors
-        s.socketTablesSeconds = now; s.socketTablesCostSeconds = cost
-        lastSocketRead = SocketRead(tcp: tcp, udp: udp, errors: tcpErrors + udpErrors, at: now, cost: cost,
-                                    sockstat: Self.socketCounts(sockstat))
     }
 
     /// Every section of snmp, netstat and snmp6, by name.
@@ -270,7 +248,7 @@ public final class Sampler {
     }
 
     /// CPU time of the calling thread, kernel time included.
-    static func threadCPUNow() -> Double {
+    public static func threadCPUNow() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9

@@ -4,6 +4,13 @@ public protocol SocketTableSource {
     /// `includeIPv6: false` on kernels without IPv6, where tcp6 and udp6 do not exist.
     func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError])
     func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError])
+    /// The LISTEN sockets alone, when the source can read them without walking every socket
+    /// (sock_diag's state filter); nil when only the full walk has them (the /proc files).
+    func listeners(includeIPv6: Bool) -> ([Listener], [SourceError])?
+}
+
+extension SocketTableSource {
+    public func listeners(includeIPv6: Bool) -> ([Listener], [SourceError])? { nil }
 }
 
 /// Reads /proc/net/tcp, tcp6, udp and udp6 and aggregates them row by row, without keeping rows.
@@ -74,6 +81,8 @@ public final class ProcSocketTables: SocketTableSource {
 struct TCPAggregator {
     var states = [UInt64](repeating: 0, count: 13)
     var listeners: [(IPAddress, UInt16, UInt64)] = []
+    /// sock_diag: a listener's tx queue is its backlog (idiag_wqueue); /proc prints 0 there.
+    var backlogs: [UInt64]?
     var peers: PeerTable
 
     init(peerCapacity: Int = 1024) { peers = PeerTable(capacity: peerCapacity) }
@@ -88,6 +97,7 @@ struct TCPAggregator {
         if row.state >= 1 && row.state <= 11 { states[Int(row.state)] += 1 }
         if row.state == Self.listen {
             listeners.append((row.localAddress.unmappedV4 ?? row.localAddress, row.localPort, row.rxQueue))
+            backlogs?.append(row.txQueue)
             return
         }
         if row.retransmits > 0 { retransmitting += 1 }
@@ -100,7 +110,31 @@ struct TCPAggregator {
     func summary(top: Int) -> TCPSummary {
         var stateCounts: [String: UInt64] = [:]
         for (i, name) in tcpStateNames.enumerated() { stateCounts[name] = states[i + 1] }
-        let sortedListeners = listeners.sorted { ($0.2, $1.1, $1.0) > ($1.2, $0.1, $0.0) }
+        return TCPSummary(
+            states: .init(uniqueKeysWithValues: tcpStateNames.map { ($0, stateCounts[$0] ?? 0) }),
+            listeners: listenerList(), peers: [], retransmittingPeers: [], timeWaitPeers: [], closeWaitPorts: [],
+            sockets: sockets, retransmittingSockets: retransmitting
+        ).withPeers(self, top: top)
+    }
+
+    /// The listeners, fullest accept queue first (at most 64).
+    func listenerList() -> [Listener] {
+        let order = listeners.indices.sorted { a, b in
+            let (x, y) = (listeners[a], listeners[b])
+            return (x.2, y.1, y.0) > (y.2, x.1, x.0)
+        }
+        return order.prefix(64).map { i in
+            Listener(address: listeners[i].0.description, port: Int(listeners[i].1), acceptQueue: listeners[i].2,
+                     backlog: backlogs.map { $0[i] })
+        }
+    }
+}
+
+extension TCPSummary {
+    /// The per-peer top lists and CLOSE_WAIT ports of an aggregate.
+    fileprivate func withPeers(_ a: TCPAggregator, top: Int) -> TCPSummary {
+        var out = self
+        let peers = a.peers, closeWaitPorts = a.closeWaitPorts
         // One pass over the peers fills the three lists, keeping the best `top` of each (no sort
         // of every peer: there may be 100,000).
         var byConnections = TopK<PeerTable.Entry>(capacity: top), byRetransmits = byConnections, byTimeWait = byConnections
@@ -115,16 +149,12 @@ struct TCPAggregator {
                           retransmitting: $0.counts.retransmitting, timeWait: $0.counts.timeWait)
             }
         }
-        return TCPSummary(
-            states: .init(uniqueKeysWithValues: tcpStateNames.map { ($0, stateCounts[$0] ?? 0) }),
-            listeners: sortedListeners.prefix(64).map { Listener(address: $0.0.description, port: Int($0.1), acceptQueue: $0.2) },
-            peers: peerCounts(byConnections),
-            retransmittingPeers: peerCounts(byRetransmits),
-            timeWaitPeers: peerCounts(byTimeWait),
-            closeWaitPorts: closeWaitPorts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(top)
-                .map { PortCount(port: Int($0.key), count: $0.value) },
-            sockets: sockets,
-            retransmittingSockets: retransmitting)
+        out.peers = peerCounts(byConnections)
+        out.retransmittingPeers = peerCounts(byRetransmits)
+        out.timeWaitPeers = peerCounts(byTimeWait)
+        out.closeWaitPorts = closeWaitPorts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(top)
+            .map { PortCount(port: Int($0.key), count: $0.value) }
+        return out
     }
 }
 
