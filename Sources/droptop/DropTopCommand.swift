@@ -78,6 +78,13 @@ struct DropTopCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Read sys files from this directory instead of /sys.", valueName: "dir"))
     var sys: String = "/sys"
 
+    @Option(name: .long, help: ArgumentHelp("Look at this network namespace: a name under /run/netns, a PID or a path (needs root).",
+                                            valueName: "ns"))
+    var netns: String?
+
+    @Flag(name: .long, help: "With --once and --json: also every other network namespace, named by pod, container or process.")
+    var allNetns = false
+
     var interfaceGlobs: [String] { iface.map { $0.split(separator: ",").map(String.init) } ?? [] }
 
     /// --interval, or the first positional number in batch mode.
@@ -109,6 +116,7 @@ struct DropTopCommand: ParsableCommand {
             throw ValidationError("--interval must be at least \(KeyHandler.minimumInterval) seconds except with --once")
         }
         guard interval <= 3600 else { throw ValidationError("--interval must be at most 3600 seconds") }
+        try validateNamespaceOptions()
         for (flag, path) in [("--proc", proc), ("--sys", sys)] {
             var info = stat()
             guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
@@ -118,6 +126,7 @@ struct DropTopCommand: ParsableCommand {
     }
 
     func run() throws {
+        try enterNamespace()
         let replayed = try replayedSamples()
         let recorder = try recorder()
         if batch || json {
@@ -178,6 +187,7 @@ extension DropTopCommand {
     func liveSampler() -> Sampler {
         let sampler = Sampler(procRoot: proc, sysRoot: sys)
         sampler.interfaceGlobs = interfaceGlobs
+        configureNamespaces(sampler)
         // The BPF counter sees the live kernel: not for a captured tree.
         if proc == "/proc" && !noDropReasons { sampler.dropReasons = DropReasonReader() }
         return sampler

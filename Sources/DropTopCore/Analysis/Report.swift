@@ -41,6 +41,8 @@ public struct Report: Sendable {
     public var dropReasons: [DropReasonRate]
     /// Triage findings for this interval, set by whoever runs a TriageEngine over the reports.
     public var findings: [Finding] = []
+    /// --all-netns: every other network namespace's report (NamespaceTriage).
+    public var namespaces: [NamespaceReport] = []
 
     public init(previous: Sample?, current: Sample) {
         sample = current

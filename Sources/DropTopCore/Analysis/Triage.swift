@@ -40,6 +40,8 @@ public struct Finding: Sendable, Equatable {
     public var hostWide: Bool
     /// Wall-clock seconds since which the finding has held (set by TriageEngine).
     public var since: Double = 0
+    /// The network namespace it is about, when not droptop's own (--all-netns).
+    public var netns: NetnsRef? = nil
 
     /// The number shown on the one-line form: the first piece of evidence, its counter named
     /// without the section ("ListenOverflows 4/s"; the detail view has "TcpExt.ListenOverflows").

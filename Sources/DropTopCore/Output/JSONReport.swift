@@ -11,7 +11,7 @@ public enum JSONReport {
 
     public static func document(_ report: Report) -> JSONValue {
         let s = report.sample
-        let doc: [(String, JSONValue)] = [
+        var doc: [(String, JSONValue)] = [
             ("schema", .string(schemaName)),
             ("time", .string(isoTime(s.wallSeconds))),
             ("interval_seconds", .number(report.intervalSeconds)),
@@ -33,11 +33,12 @@ public enum JSONReport {
             ("findings", .array(report.findings.map(finding))),
             ("errors", .array(s.errors.map { .object([("source", .string($0.source)), ("message", .string($0.message))]) })),
         ]
+        if s.namespaces != nil { doc.append(("namespaces", NamespaceJSON.namespaces(report))) }
         return .object(doc)
     }
 
     static func finding(_ f: Finding) -> JSONValue {
-        .object([
+        var members: [(String, JSONValue)] = [
             ("id", .string(f.id)), ("severity", .string(f.severity.name)), ("layer", .string(f.layer.name)),
             ("title", .string(f.title)), ("item", f.item.map(JSONValue.string) ?? .null),
             ("evidence", .array(f.evidence.map { e in
@@ -46,7 +47,9 @@ public enum JSONReport {
             })),
             ("explanation", .string(f.explanation)), ("hint", .string(f.hint)), ("host_wide", .bool(f.hostWide)),
             ("since", .string(isoTime(f.since))),
-        ])
+        ]
+        if let n = f.netns { members.append(("netns", .object([("inode", .uint(n.inode)), ("name", .string(n.name))]))) }
+        return .object(members)
     }
 
     /// The kernel's drop reasons: every reason counted since droptop started, the fastest first.

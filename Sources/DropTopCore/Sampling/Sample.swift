@@ -28,6 +28,8 @@ public struct Sample: Codable, Sendable {
     public var dropReasons: DropReasonSample?
     public var sysctl: OrderedDictionary<String, String>
     public var errors: [SourceError]
+    /// --all-netns: the other network namespaces, each its own sample (no host-wide sources).
+    public var namespaces: [NamespaceSample]? = nil
 
     public init(monotonicSeconds: Double, wallSeconds: Double, host: HostInfo) {
         self.monotonicSeconds = monotonicSeconds
@@ -69,6 +71,8 @@ public struct InterfaceSample: Codable, Equatable, Sendable {
     public var counters: NetDevCounters
     /// The breakdown /proc/net/dev folds together, from /sys/class/net/IF/statistics/.
     public var statistics: OrderedDictionary<String, UInt64>?
+    /// ifindex and peer, from rtnetlink on a live host.
+    public var link: LinkIdentity? = nil
 }
 
 public struct NetworkIRQSample: Codable, Equatable, Sendable {

@@ -31,6 +31,7 @@ public final class Pipeline {
     public let source: SampleSource
     private var previous: Sample?
     private let triage = TriageEngine()
+    private let namespaceTriage = NamespaceTriage()
 
     public init(_ source: SampleSource) { self.source = source }
 
@@ -41,6 +42,7 @@ public final class Pipeline {
         guard let sample = source.next() else { return nil }
         var report = Report(previous: previous, current: sample)
         report.findings = triage.evaluate(report)
+        report.namespaces = namespaceTriage.evaluate(previous: previous, host: &report)
         previous = sample
         return report
     }

@@ -79,6 +79,12 @@ public final class Sampler {
     public var dropReasons: DropReasonReader?
     /// --iface: only interfaces whose names match one of these globs (empty: all).
     public var interfaceGlobs: [String] = []
+    /// Link facts over rtnetlink, correct in any namespace (nil: /sys only, as for a captured tree).
+    public var linkFacts: LinkFactsSource?
+    /// A sampler of another network namespace: no host-wide sources (CPUs, IRQs) and no /sys.
+    public var namespaceScope = false
+    /// --all-netns: every other network namespace, sampled with this one.
+    public var namespaces: NamespaceSampler?
 
     public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
         reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
@@ -94,7 +100,7 @@ public final class Sampler {
         var s = Sample(monotonicSeconds: Self.monotonicNow(), wallSeconds: Self.wallNow(), host: host())
         var errors: [SourceError] = []
         readInterfaces(into: &s, errors: &errors)
-        readCPUSources(into: &s, errors: &errors)
+        if !namespaceScope { readCPUSources(into: &s, errors: &errors) }
         if !ipv6Present { errors.append(Self.noIPv6) }
         var sockstat = parse("net/sockstat", &errors) { try SockStatParser.parse($0) }
         if ipv6Present, let v6 = parse("net/sockstat6", &errors, { try SockStatParser.parse($0) }) {
@@ -105,6 +111,7 @@ public final class Sampler {
         s.protocols = readProtocols(&errors)
         s.sysctl = sysctlValues
         s.dropReasons = dropReasons?.sample()
+        s.namespaces = namespaces?.sample(host: s.host, errors: &errors)
         // Refused files (a FIFO, an oversized value file) are reported even where a missing
         // file is normal and its error ignored (the /sys link facts, sysctls).
         s.errors = errors + reader.refusals.filter { !errors.contains($0) }
@@ -124,9 +131,11 @@ public final class Sampler {
             errors += parsed.problems.map { SourceError(source: "/proc/net/dev", message: $0) }
             for entry in parsed.value where InterfaceGlob.matches(entry.name, any: interfaceGlobs) {
                 rawNames.append(entry.rawName)
-                s.interfaces.append(interfaceSample(entry))
+                s.interfaces.append(namespaceScope ? InterfaceSample(name: entry.name, counters: entry.counters)
+                                                   : interfaceSample(entry))
             }
         }
+        linkFacts?.apply(to: &s.interfaces, reader: reader, errors: &errors)
         refreshSlowFacts(rawNames: rawNames, names: s.interfaces.map(\.name))
     }
 

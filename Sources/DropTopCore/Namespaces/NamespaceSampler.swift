@@ -1,0 +1,100 @@
+/// One other network namespace, read at one instant.
+public struct NamespaceSample: Codable, Sendable {
+    public var inode: UInt64
+    public var identity: NamespaceIdentity
+    /// Its own counters: interfaces, sockets, protocols (no host-wide sources: CPUs, IRQs).
+    public var sample: Sample
+}
+
+/// --all-netns: samples every other network namespace without entering it. Per-namespace
+/// files come from /proc/PID/net/ of a live process in it (they follow that process's
+/// namespace); link facts from an rtnetlink socket opened inside the namespace once and kept
+/// (needs CAP_SYS_ADMIN; without it the link facts are left out, with a note). Namespaces are
+/// keyed by inode: one that disappears takes its state with it, one that appears has no rates
+/// until its second sample.
+public final class NamespaceSampler {
+    let discovery: NamespaceDiscovery
+    let namer: NamespaceNamer
+    /// At most this many namespaces are sampled (each keeps a netlink socket open).
+    public var maxNamespaces = 2000
+    /// The share of one core all namespaces' socket-table reads may use together (nil: every sample).
+    public var socketTableBudget: Double?
+    private var members: [UInt64: Member] = [:]
+    private var linkFactsRefused: String?
+
+    final class Member {
+        var pid: Int32
+        var sampler: Sampler
+        var identity: NamespaceIdentity
+        let links: LinkFactsSource?
+        init(pid: Int32, sampler: Sampler, identity: NamespaceIdentity, links: LinkFactsSource?) {
+            self.pid = pid; self.sampler = sampler; self.identity = identity; self.links = links
+        }
+    }
+
+    public init(procRoot: String = "/proc", podLogDirectory: String? = nil) {
+        discovery = NamespaceDiscovery(procRoot: procRoot)
+        namer = NamespaceNamer(procRoot: procRoot, podLogDirectory: podLogDirectory)
+    }
+
+    /// Every other namespace that has a live process, ordered by inode; what could not be seen
+    /// goes to `errors`.
+    public func sample(host: HostInfo, errors: inout [SourceError]) -> [NamespaceSample] {
+        let found = discovery.discover()
+        errors += discovery.notes
+        if found.count > maxNamespaces {
+            errors.append(SourceError(source: "--all-netns",
+                message: "\(found.count) network namespaces; only the first \(maxNamespaces) by inode are sampled"))
+        }
+        let now = Sampler.monotonicNow()
+        var next: [UInt64: Member] = [:]
+        var out: [NamespaceSample] = []
+        let budget = socketTableBudget.map { $0 / Double(max(1, min(found.count, maxNamespaces))) }
+        for namespace in found.prefix(maxNamespaces) {
+            guard let pid = namespace.pid, let member = member(for: namespace, pid: pid, now: now) else { continue }
+            next[namespace.inode] = member
+            member.sampler.socketTableBudget = budget
+            var s = member.sampler.sample()
+            // The process may have exited during the read: then its files were gone or empty.
+            guard discovery.inode(ofLink: "\(discovery.procRoot)/\(pid)/ns/net") == namespace.inode, s.hasAnyData,
+                  discovery.isLive(pid) else { continue }
+            s.host = host
+            out.append(NamespaceSample(inode: namespace.inode, identity: member.identity, sample: s))
+        }
+        if let linkFactsRefused { errors.append(SourceError(source: "setns", message: linkFactsRefused)) }
+        members = next   // the sockets of namespaces that went away close here
+        return out
+    }
+
+    /// The namespace's member, kept from the last sample (moved to another process if its
+    /// process is gone) or new.
+    private func member(for namespace: DiscoveredNamespace, pid: Int32, now: Double) -> Member? {
+        if let known = members[namespace.inode] {
+            if known.pid != pid {
+                known.pid = pid
+                known.sampler = makeSampler(pid: pid, links: known.links)
+                known.identity = namer.identity(of: namespace, now: now)
+            } else if known.identity.kind == "pod" && known.identity.pod?.name == nil
+                        || known.identity.netnsName != namespace.netnsName {
+                known.identity = namer.identity(of: namespace, now: now)
+            }
+            return known
+        }
+        var links: LinkFactsSource?
+        do {
+            links = LinkFactsSource(try RtnetlinkLinks(namespacePath: "\(discovery.procRoot)/\(pid)/ns/net"), sysAllowed: false)
+        } catch {
+            linkFactsRefused = "link state, carrier and MTU of other namespaces are not shown: entering them failed "
+                + "(\(error.message)); run as root (CAP_SYS_ADMIN) for them"
+        }
+        return Member(pid: pid, sampler: makeSampler(pid: pid, links: links),
+                      identity: namer.identity(of: namespace, now: now), links: links)
+    }
+
+    private func makeSampler(pid: Int32, links: LinkFactsSource?) -> Sampler {
+        let sampler = Sampler(procRoot: "\(discovery.procRoot)/\(pid)", sysRoot: "/nonexistent-sys")
+        sampler.namespaceScope = true
+        sampler.linkFacts = links
+        return sampler
+    }
+}

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Link facts of one network namespace over NETLINK_ROUTE (one RTM_GETLINK dump a sample). The
+/// socket is opened once, in the namespace of the thread that opens it (inside
+/// `NetworkNamespace.run` for another namespace) and kept: it keeps answering for that
+/// namespace whatever the calling thread's namespace, and it keeps the namespace (and so its
+/// inode number) alive until `close()`.
+public final class RtnetlinkLinks {
+    private var fd: Int32
+    private var buffer = [UInt8](repeating: 0, count: 1 << 15)
+    private var sequence: UInt32 = 0
+
+    /// A socket in the calling thread's namespace.
+    public init() throws(ParseError) {
+        fd = try Self.openSocket()
+    }
+
+    /// A socket in the namespace at `path` (/proc/PID/ns/net, /run/netns/NAME): needs
+    /// CAP_SYS_ADMIN, as entering the namespace does.
+    public init(namespacePath path: String) throws(ParseError) {
+        let opened = try NetworkNamespace.run(in: path) { () -> Result<Int32, ParseError> in
+            do throws(ParseError) { return .success(try Self.openSocket()) } catch { return .failure(error) }
+        }
+        fd = try opened.get()
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if fd >= 0 { _ = Glibc.close(fd) }
+        fd = -1
+    }
+
+    static func openSocket() throws(ParseError) -> Int32 {
+        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)   // NETLINK_ROUTE
+        guard fd >= 0 else { throw ParseError("socket: \(String(cString: strerror(errno)))") }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// Every link of the namespace, at most `limit` (a namespace with more keeps its first).
+    public func dump(limit: Int = 4096) throws(ParseError) -> [LinkFacts] {
+        guard fd >= 0 else { throw ParseError("the rtnetlink socket is closed") }
+        sequence &+= 1
+        let request = RtnetlinkParser.dumpRequest(type: RtnetlinkParser.getLink, sequence: sequence)
+        let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        guard sent == request.count else { throw ParseError("send: \(String(cString: strerror(errno)))") }
+        var links: [LinkFacts] = []
+        var finished = false
+        var failed: Int32 = 0
+        while !finished {
+            let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_TRUNC)) }
+            if received < 0 {
+                if errno == EINTR { continue }
+                throw ParseError("recv: \(String(cString: strerror(errno)))")
+            }
+            if received == 0 { throw ParseError("the kernel closed the dump before its end") }
+            guard received <= buffer.count else { throw ParseError("a netlink message of \(received) bytes did not fit") }
+            try buffer.withUnsafeBufferPointer { all throws(ParseError) in
+                try RtnetlinkParser.forEachLink(UnsafeBufferPointer(rebasing: all[0..<received])) { message, facts in
+                    switch message {
+                    case .done: finished = true
+                    case .error(let code): if code != 0 { failed = code; finished = true }
+                    default: if !finished, let facts, links.count < limit { links.append(facts) }
+                    }
+                }
+            }
+        }
+        if failed != 0 { throw ParseError("the kernel answered \(String(cString: strerror(0 &- failed)))") }
+        return links
+    }
+}
