@@ -11,6 +11,9 @@ public struct DiscoveredNamespace: Equatable, Sendable {
     public var pid: Int32?
     /// Processes seen in it.
     public var processes: Int = 0
+    /// The first `pidsKept` live processes in it, lowest first: where its sockets' owners are looked for.
+    public var pids: [Int32] = []
+    public static let pidsKept = 256
     /// Its /run/netns name (display form), when `ip netns` named it.
     public var netnsName: String?
 }
@@ -72,7 +75,10 @@ public final class NamespaceDiscovery {
             }
             var namespace = found[inode] ?? DiscoveredNamespace(inode: inode)
             namespace.processes += 1
-            if namespace.pid == nil, isLive(pid) { namespace.pid = pid }
+            if namespace.pids.count < DiscoveredNamespace.pidsKept, isLive(pid) {
+                if namespace.pid == nil { namespace.pid = pid }
+                namespace.pids.append(pid)
+            }
             found[inode] = namespace
         }
         if denied > 0 {

@@ -4,6 +4,8 @@ public struct NamespaceSample: Codable, Sendable {
     public var identity: NamespaceIdentity
     /// Its own counters: interfaces, sockets, protocols (no host-wide sources: CPUs, IRQs).
     public var sample: Sample
+    /// The processes holding the sockets a finding may name (see `SocketOwners`).
+    public var owners: [SocketOwner] = []
 }
 
 /// --all-netns: samples every other network namespace without entering it. Per-namespace
@@ -59,7 +61,9 @@ public final class NamespaceSampler {
             guard discovery.inode(ofLink: "\(discovery.procRoot)/\(pid)/ns/net") == namespace.inode, s.hasAnyData,
                   discovery.isLive(pid) else { continue }
             s.host = host
-            out.append(NamespaceSample(inode: namespace.inode, identity: member.identity, sample: s))
+            var entry = NamespaceSample(inode: namespace.inode, identity: member.identity, sample: s)
+            entry.owners = SocketOwners.find(Self.namedSockets(s), among: namespace.pids, procRoot: discovery.procRoot)
+            out.append(entry)
         }
         if let linkFactsRefused { errors.append(SourceError(source: "setns", message: linkFactsRefused)) }
         members = next   // the sockets of namespaces that went away close here
@@ -89,6 +93,13 @@ public final class NamespaceSampler {
         }
         return Member(pid: pid, sampler: makeSampler(pid: pid, links: links),
                       identity: namer.identity(of: namespace, now: now), links: links)
+    }
+
+    /// The sockets a finding can name: UDP sockets that dropped, listeners with a queue.
+    static func namedSockets(_ s: Sample) -> Set<UInt64> {
+        var inodes = Set((s.udp?.busySockets ?? []).filter { $0.drops > 0 }.map(\.inode))
+        for l in s.tcp?.listeners ?? [] where l.acceptQueue > 0 { if let inode = l.inode { inodes.insert(inode) } }
+        return inodes
     }
 
     private func makeSampler(pid: Int32, links: LinkFactsSource?) -> Sampler {

@@ -111,6 +111,9 @@ public struct Listener: Codable, Equatable, Sendable {
     public var port: Int
     /// Connections waiting to be accept()ed (rx_queue of a LISTEN row).
     public var acceptQueue: UInt64
+    /// The listen() backlog (tx_queue of a LISTEN row; sock_diag's wqueue); nil in older recordings.
+    public var backlog: UInt64? = nil
+    public var inode: UInt64? = nil
 
     /// "10.0.0.1:80", "[::1]:80": an address and port as ss writes them.
     public static func hostPort(_ address: String, _ port: Int) -> String {

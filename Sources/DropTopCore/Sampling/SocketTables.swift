@@ -73,7 +73,7 @@ public final class ProcSocketTables: SocketTableSource {
 /// 100,000-socket table costs one hash insert per row and no Strings.
 struct TCPAggregator {
     var states = [UInt64](repeating: 0, count: 13)
-    var listeners: [(IPAddress, UInt16, UInt64)] = []
+    var listeners: [(IPAddress, UInt16, UInt64, UInt64, UInt64)] = []   // address, port, queue, backlog, inode
     var peers: PeerTable
 
     init(peerCapacity: Int = 1024) { peers = PeerTable(capacity: peerCapacity) }
@@ -87,7 +87,7 @@ struct TCPAggregator {
         sockets += 1
         if row.state >= 1 && row.state <= 11 { states[Int(row.state)] += 1 }
         if row.state == Self.listen {
-            listeners.append((row.localAddress.unmappedV4 ?? row.localAddress, row.localPort, row.rxQueue))
+            listeners.append((row.localAddress.unmappedV4 ?? row.localAddress, row.localPort, row.rxQueue, row.txQueue, row.inode))
             return
         }
         if row.retransmits > 0 { retransmitting += 1 }
@@ -117,7 +117,9 @@ struct TCPAggregator {
         }
         return TCPSummary(
             states: .init(uniqueKeysWithValues: tcpStateNames.map { ($0, stateCounts[$0] ?? 0) }),
-            listeners: sortedListeners.prefix(64).map { Listener(address: $0.0.description, port: Int($0.1), acceptQueue: $0.2) },
+            listeners: sortedListeners.prefix(64).map {
+                Listener(address: $0.0.description, port: Int($0.1), acceptQueue: $0.2, backlog: $0.3, inode: $0.4)
+            },
             peers: peerCounts(byConnections),
             retransmittingPeers: peerCounts(byRetransmits),
             timeWaitPeers: peerCounts(byTimeWait),
