@@ -41,6 +41,10 @@ struct AllNamespacesTests {
         #expect(listen["item"] as? String == "port \(tcpPort)")
         #expect(value(listen, "netns", "name") as? String == "team-b/web-2")
         #expect((listen["hint"] as? String)?.contains("python3") == true, "\(listen["hint"] ?? "")")
+        #expect((listen["hint"] as? String)?.contains("listen() backlog is 1.") == true)
+        // The hints quote the namespace's own settings (somaxconn is per namespace).
+        #expect((listen["hint"] as? String)?.contains("net.core.somaxconn = ") == true)
+        #expect((udpFinding["hint"] as? String)?.contains("net.core.rmem_max = ") == true)
         #expect(web["command"] as? String == "python3" && sink["command"] as? String == "python3")
         // The idle pods have no findings; the host's own findings do not carry a namespace.
         #expect(ours.filter { ($0["findings"] as? [Any])?.isEmpty == false }.count == 2)

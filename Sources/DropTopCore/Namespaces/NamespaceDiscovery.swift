@@ -11,7 +11,7 @@ public struct DiscoveredNamespace: Equatable, Sendable {
     public var pid: Int32?
     /// Processes seen in it.
     public var processes: Int = 0
-    /// The first `pidsKept` live processes in it, lowest first: where its sockets' owners are looked for.
+    /// The first `pidsKept` processes in it, lowest first: where its sockets' owners are looked for.
     public var pids: [Int32] = []
     public static let pidsKept = 256
     /// Its /run/netns name (display form), when `ip netns` named it.
@@ -75,10 +75,9 @@ public final class NamespaceDiscovery {
             }
             var namespace = found[inode] ?? DiscoveredNamespace(inode: inode)
             namespace.processes += 1
-            if namespace.pids.count < DiscoveredNamespace.pidsKept, isLive(pid) {
-                if namespace.pid == nil { namespace.pid = pid }
-                namespace.pids.append(pid)
-            }
+            // Only the reading process must be live; the others are where socket owners are looked for.
+            if namespace.pid == nil, isLive(pid) { namespace.pid = pid }
+            if namespace.pids.count < DiscoveredNamespace.pidsKept { namespace.pids.append(pid) }
             found[inode] = namespace
         }
         if denied > 0 {

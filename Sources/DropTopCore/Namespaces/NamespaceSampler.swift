@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// One other network namespace, read at one instant.
 public struct NamespaceSample: Codable, Sendable {
     public var inode: UInt64
@@ -29,6 +31,8 @@ public final class NamespaceSampler {
         var sampler: Sampler
         var identity: NamespaceIdentity
         let links: LinkFactsSource?
+        /// The namespace's own sysctls (read once, when droptop first looks into it), for the hints.
+        var sysctls: OrderedDictionary<String, String> = [:]
         init(pid: Int32, sampler: Sampler, identity: NamespaceIdentity, links: LinkFactsSource?) {
             self.pid = pid; self.sampler = sampler; self.identity = identity; self.links = links
         }
@@ -61,6 +65,7 @@ public final class NamespaceSampler {
             guard discovery.inode(ofLink: "\(discovery.procRoot)/\(pid)/ns/net") == namespace.inode, s.hasAnyData,
                   discovery.isLive(pid) else { continue }
             s.host = host
+            s.sysctl = member.sysctls
             var entry = NamespaceSample(inode: namespace.inode, identity: member.identity, sample: s)
             entry.owners = SocketOwners.find(Self.namedSockets(s), among: namespace.pids, procRoot: discovery.procRoot)
             out.append(entry)
@@ -85,14 +90,19 @@ public final class NamespaceSampler {
             return known
         }
         var links: LinkFactsSource?
+        var sysctls: OrderedDictionary<String, String> = [:]
         do {
-            links = LinkFactsSource(try RtnetlinkLinks(namespacePath: "\(discovery.procRoot)/\(pid)/ns/net"), sysAllowed: false)
+            let opened = try RtnetlinkLinks.open(namespacePath: "\(discovery.procRoot)/\(pid)/ns/net", alsoRead: Sampler.sysctlNames)
+            links = LinkFactsSource(opened.links, sysAllowed: false)
+            for (name, value) in opened.sysctls { sysctls[name] = value }
         } catch {
             linkFactsRefused = "link state, carrier and MTU of other namespaces are not shown: entering them failed "
                 + "(\(error.message)); run as root (CAP_SYS_ADMIN) for them"
         }
-        return Member(pid: pid, sampler: makeSampler(pid: pid, links: links),
-                      identity: namer.identity(of: namespace, now: now), links: links)
+        let member = Member(pid: pid, sampler: makeSampler(pid: pid, links: links),
+                            identity: namer.identity(of: namespace, now: now), links: links)
+        member.sysctls = sysctls
+        return member
     }
 
     /// The sockets a finding can name: UDP sockets that dropped, listeners with a queue.

@@ -19,11 +19,25 @@ public final class RtnetlinkLinks {
 
     /// A socket in the namespace at `path` (/proc/PID/ns/net, /run/netns/NAME): needs
     /// CAP_SYS_ADMIN, as entering the namespace does.
-    public init(namespacePath path: String) throws(ParseError) {
-        let opened = try NetworkNamespace.run(in: path) { () -> Result<Int32, ParseError> in
-            do throws(ParseError) { return .success(try Self.openSocket()) } catch { return .failure(error) }
+    init(fd: Int32) { self.fd = fd }
+
+    /// The socket, and the values of these sysctls as the namespace sees them (/proc/sys/net
+    /// answers for the namespace of the thread that opens the file), read on the same visit.
+    public static func open(namespacePath path: String, alsoRead sysctls: [String])
+        throws(ParseError) -> (links: RtnetlinkLinks, sysctls: [(String, String)]) {
+        let opened = try NetworkNamespace.run(in: path) { () -> Result<(Int32, [(String, String)]), ParseError> in
+            let fd: Int32
+            do throws(ParseError) { fd = try Self.openSocket() } catch { return .failure(error) }
+            let reader = FileReader()
+            reader.procFileLimit = 4096
+            let values: [(String, String)] = sysctls.compactMap { name in
+                let file = "sys/" + name.split(separator: ".").joined(separator: "/")
+                return (try? reader.withContents(.proc, file) { ValueFileParser.text($0) }).map { (name, $0) }
+            }
+            return .success((fd, values))
         }
-        fd = try opened.get()
+        let (fd, values) = try opened.get()
+        return (RtnetlinkLinks(fd: fd), values)
     }
 
     deinit { close() }
