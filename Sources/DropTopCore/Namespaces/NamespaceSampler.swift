@@ -61,9 +61,10 @@ public final class NamespaceSampler {
             next[namespace.inode] = member
             member.sampler.socketTableBudget = budget
             var s = member.sampler.sample()
-            // The process may have exited during the read: then its files were gone or empty.
-            guard discovery.inode(ofLink: "\(discovery.procRoot)/\(pid)/ns/net") == namespace.inode, s.hasAnyData,
-                  discovery.isLive(pid) else { continue }
+            // The process may have exited during the read: then its files were gone or empty, and
+            // its ns/net link no longer resolves (a zombie has no namespaces left).
+            guard discovery.inode(ofLink: "\(discovery.procRoot)/\(pid)/ns/net") == namespace.inode, s.hasAnyData
+            else { continue }
             s.host = host
             s.sysctl = member.sysctls
             var entry = NamespaceSample(inode: namespace.inode, identity: member.identity, sample: s)
@@ -115,6 +116,9 @@ public final class NamespaceSampler {
     private func makeSampler(pid: Int32, links: LinkFactsSource?) -> Sampler {
         let sampler = Sampler(procRoot: "\(discovery.procRoot)/\(pid)", sysRoot: "/nonexistent-sys")
         sampler.namespaceScope = true
+        sampler.protocolGate = ProtocolGate()
+        // Socket tables are streamed in pieces; 64 KiB (not 1 MiB) a namespace keeps memory small.
+        sampler.reader.chunkSize = 64 << 10
         sampler.linkFacts = links
         return sampler
     }

@@ -85,6 +85,8 @@ public final class Sampler {
     public var namespaceScope = false
     /// --all-netns: every other network namespace, sampled with this one.
     public var namespaces: NamespaceSampler?
+    /// A namespace's sampler: the last protocol counters while no interface counter moved.
+    public var protocolGate: ProtocolGate?
 
     public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
         reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
@@ -102,13 +104,18 @@ public final class Sampler {
         readInterfaces(into: &s, errors: &errors)
         if !namespaceScope { readCPUSources(into: &s, errors: &errors) }
         if !ipv6Present { errors.append(Self.noIPv6) }
-        var sockstat = parse("net/sockstat", &errors) { try SockStatParser.parse($0) }
-        if ipv6Present, let v6 = parse("net/sockstat6", &errors, { try SockStatParser.parse($0) }) {
+        // A namespace where no packet moved keeps its last sockstat and protocol counters.
+        let reused = protocolGate?.reuse(s)
+        var sockstat = reused != nil ? reused?.sockstat : parse("net/sockstat", &errors) { try SockStatParser.parse($0) }
+        if reused == nil, ipv6Present, let v6 = parse("net/sockstat6", &errors, { try SockStatParser.parse($0) }) {
             sockstat = (sockstat ?? [:]).merging(v6) { a, _ in a }
         }
         s.sockstat = sockstat
         readSocketTables(into: &s, sockstat: sockstat, errors: &errors)
-        s.protocols = readProtocols(&errors)
+        if let reused { s.protocols = reused.protocols } else {
+            s.protocols = readProtocols(&errors)
+            protocolGate?.remember(s)
+        }
         s.sysctl = sysctlValues
         s.dropReasons = dropReasons?.sample()
         s.namespaces = namespaces?.sample(host: s.host, errors: &errors)
