@@ -31,6 +31,8 @@ public final class NamespaceSampler {
         var sampler: Sampler
         var identity: NamespaceIdentity
         let links: LinkFactsSource?
+        /// A sock_diag socket opened inside the namespace: its TCP sockets at netlink's cost.
+        var sockDiag: KeptSocket?
         /// The namespace's own sysctls (read once, when droptop first looks into it), for the hints.
         var sysctls: OrderedDictionary<String, String> = [:]
         init(pid: Int32, sampler: Sampler, identity: NamespaceIdentity, links: LinkFactsSource?) {
@@ -71,7 +73,9 @@ public final class NamespaceSampler {
             entry.owners = SocketOwners.find(Self.namedSockets(s), among: namespace.pids, procRoot: discovery.procRoot)
             out.append(entry)
         }
-        if let linkFactsRefused { errors.append(SourceError(source: "setns", message: linkFactsRefused)) }
+        if let linkFactsRefused, next.values.contains(where: { $0.links == nil }) {
+            errors.append(SourceError(source: "setns", message: linkFactsRefused))
+        }
         members = next   // the sockets of namespaces that went away close here
         return out
     }
@@ -82,7 +86,7 @@ public final class NamespaceSampler {
         if let known = members[namespace.inode] {
             if known.pid != pid {
                 known.pid = pid
-                known.sampler = makeSampler(pid: pid, links: known.links)
+                known.sampler = makeSampler(pid: pid, links: known.links, sockDiag: known.sockDiag)
                 known.identity = namer.identity(of: namespace, now: now)
             } else if known.identity.kind == "pod" && known.identity.pod?.name == nil
                         || known.identity.netnsName != namespace.netnsName {
@@ -92,17 +96,22 @@ public final class NamespaceSampler {
         }
         var links: LinkFactsSource?
         var sysctls: OrderedDictionary<String, String> = [:]
+        var sockDiag: KeptSocket?
         do {
             let opened = try RtnetlinkLinks.open(namespacePath: "\(discovery.procRoot)/\(pid)/ns/net", alsoRead: Sampler.sysctlNames)
             links = LinkFactsSource(opened.links, sysAllowed: false)
             for (name, value) in opened.sysctls { sysctls[name] = value }
+            sockDiag = opened.sockDiag
         } catch {
+            // A process that exited in between is no refusal: the namespace is looked at again next time.
+            guard discovery.inode(ofLink: "\(discovery.procRoot)/\(pid)/ns/net") == namespace.inode else { return nil }
             linkFactsRefused = "link state, carrier and MTU of other namespaces are not shown: entering them failed "
                 + "(\(error.message)); run as root (CAP_SYS_ADMIN) for them"
         }
-        let member = Member(pid: pid, sampler: makeSampler(pid: pid, links: links),
+        let member = Member(pid: pid, sampler: makeSampler(pid: pid, links: links, sockDiag: sockDiag),
                             identity: namer.identity(of: namespace, now: now), links: links)
         member.sysctls = sysctls
+        member.sockDiag = sockDiag
         return member
     }
 
@@ -113,8 +122,9 @@ public final class NamespaceSampler {
         return inodes
     }
 
-    private func makeSampler(pid: Int32, links: LinkFactsSource?) -> Sampler {
+    private func makeSampler(pid: Int32, links: LinkFactsSource?, sockDiag: KeptSocket?) -> Sampler {
         let sampler = Sampler(procRoot: "\(discovery.procRoot)/\(pid)", sysRoot: "/nonexistent-sys")
+        if let sockDiag { sampler.socketSource = NetlinkSocketTables(fallback: ProcSocketTables(reader: sampler.reader), kept: sockDiag) }
         sampler.namespaceScope = true
         sampler.protocolGate = ProtocolGate()
         // Socket tables are streamed in pieces; 64 KiB (not 1 MiB) a namespace keeps memory small.

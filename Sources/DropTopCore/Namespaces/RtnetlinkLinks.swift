@@ -23,21 +23,25 @@ public final class RtnetlinkLinks {
 
     /// The socket, and the values of these sysctls as the namespace sees them (/proc/sys/net
     /// answers for the namespace of the thread that opens the file), read on the same visit.
+    /// Also a sock_diag socket (nil when it cannot be opened), for the namespace's TCP sockets.
     public static func open(namespacePath path: String, alsoRead sysctls: [String])
-        throws(ParseError) -> (links: RtnetlinkLinks, sysctls: [(String, String)]) {
-        let opened = try NetworkNamespace.run(in: path) { () -> Result<(Int32, [(String, String)]), ParseError> in
+        throws(ParseError) -> (links: RtnetlinkLinks, sysctls: [(String, String)], sockDiag: KeptSocket?) {
+        let opened = try NetworkNamespace.run(in: path) { () -> Result<(Int32, [(String, String)], Int32), ParseError> in
             let fd: Int32
             do throws(ParseError) { fd = try Self.openSocket() } catch { return .failure(error) }
+            let diag = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 4)   // NETLINK_SOCK_DIAG
+            var timeout = timeval(tv_sec: 2, tv_usec: 0)
+            if diag >= 0 { setsockopt(diag, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) }
             let reader = FileReader()
             reader.procFileLimit = 4096
             let values: [(String, String)] = sysctls.compactMap { name in
                 let file = "sys/" + name.split(separator: ".").joined(separator: "/")
                 return (try? reader.withContents(.proc, file) { ValueFileParser.text($0) }).map { (name, $0) }
             }
-            return .success((fd, values))
+            return .success((fd, values, diag))
         }
-        let (fd, values) = try opened.get()
-        return (RtnetlinkLinks(fd: fd), values)
+        let (fd, values, diag) = try opened.get()
+        return (RtnetlinkLinks(fd: fd), values, diag >= 0 ? KeptSocket(diag) : nil)
     }
 
     deinit { close() }

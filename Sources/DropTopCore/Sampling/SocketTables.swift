@@ -24,6 +24,8 @@ public final class ProcSocketTables: SocketTableSource {
         guard readAny else { return (nil, errors) }
         var summary = aggregate.summary(top: topCount)
         summary.source = "proc"
+        // /proc/net/tcp's tx_queue of a listener is not its backlog (sock_diag's wqueue is).
+        for i in summary.listeners.indices { summary.listeners[i].backlog = nil }
         return (summary, errors)
     }
 
