@@ -8,7 +8,7 @@ import DropTopCore
 /// after a first sample that opens each namespace's rtnetlink socket.
 func namespaceBench(samples: Int) {
     let sampler = NamespaceSampler()
-    sampler.socketTableBudget = 0.005
+    sampler.socketTableBudget = 0.002
     var errors: [SourceError] = []
     let host = HostInfo(hostname: "bench", kernel: "")
     let firstStart = threadCPU()

@@ -30,8 +30,8 @@ extension DropTopCommand {
         if let links = try? RtnetlinkLinks() { sampler.linkFacts = LinkFactsSource(links, sysAllowed: true) }
         guard allNetns else { return }
         let namespaces = NamespaceSampler()
-        // A stream may spend 0.5 % of a core on all namespaces' socket tables; --once reads them every time.
-        namespaces.socketTableBudget = once ? nil : 0.005
+        // A stream may spend 0.2 % of a core on all namespaces' socket tables; --once reads them every time.
+        namespaces.socketTableBudget = once ? nil : 0.002
         sampler.namespaces = namespaces
     }
 }

@@ -30,6 +30,10 @@ public final class NamespaceDiscovery {
     public private(set) var notes: [SourceError] = []
     private var link = [CChar](repeating: 0, count: 64)
     private var statBuffer = [UInt8](repeating: 0, count: 1024)
+    /// Each process's namespace inode (nil: not readable) and liveness, from the last scans.
+    private var pidCache: [Int32: (inode: UInt64?, live: Bool, denied: Bool)] = [:]
+    private var scans = 0
+    static let recheckScans = 10
 
     public init(procRoot: String = "/proc") { self.procRoot = procRoot }
 
@@ -57,6 +61,9 @@ public final class NamespaceDiscovery {
         defer { closedir(dir) }
         let start = Sampler.threadCPUNow()
         var scanned = 0, denied = 0
+        var nextCache: [Int32: (inode: UInt64?, live: Bool, denied: Bool)] = [:]
+        nextCache.reserveCapacity(pidCache.count)
+        defer { pidCache = nextCache; scans &+= 1 }
         while let entry = readdir(dir) {
             let pid: Int32? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 NamespaceParsers.decimal(raw.prefix { $0 != 0 }).flatMap { Int32(exactly: $0) }
@@ -69,14 +76,20 @@ public final class NamespaceDiscovery {
                         + "namespaces of the rest are not shown"))
                 break
             }
-            guard let inode = inode(ofLink: "\(procRoot)/\(pid)/ns/net") else {
-                if errno == EACCES || errno == EPERM { denied += 1 }
-                continue
+            // A process's namespace is looked up again every `recheckScans` scans (staggered by PID);
+            // the process a namespace is read through is checked on every sample (NamespaceSampler).
+            var known = pidCache[pid]
+            if known == nil || (scans &+ Int(pid)) % Self.recheckScans == 0 {
+                let inode = inode(ofLink: "\(procRoot)/\(pid)/ns/net")
+                known = (inode, inode != nil && isLive(pid), inode == nil && (errno == EACCES || errno == EPERM))
             }
+            nextCache[pid] = known
+            if known?.denied == true { denied += 1 }
+            guard let known, let inode = known.inode else { continue }
             var namespace = found[inode] ?? DiscoveredNamespace(inode: inode)
             namespace.processes += 1
             // Only the reading process must be live; the others are where socket owners are looked for.
-            if namespace.pid == nil, isLive(pid) { namespace.pid = pid }
+            if namespace.pid == nil, known.live { namespace.pid = pid }
             if namespace.pids.count < DiscoveredNamespace.pidsKept { namespace.pids.append(pid) }
             found[inode] = namespace
         }

@@ -22,7 +22,10 @@ public final class NamespaceSampler {
     /// At most this many namespaces are sampled (each keeps a netlink socket open).
     public var maxNamespaces = 2000
     /// The share of one core all namespaces' socket-table reads may use together (nil: every sample).
-    public var socketTableBudget: Double?
+    public var socketTableBudget: Double? {
+        didSet { sharedBudget = socketTableBudget.map { SharedSocketBudget(share: $0) } }
+    }
+    private var sharedBudget: SharedSocketBudget?
     private var members: [UInt64: Member] = [:]
     private var linkFactsRefused: String?
 
@@ -125,8 +128,12 @@ public final class NamespaceSampler {
     private func makeSampler(pid: Int32, links: LinkFactsSource?, sockDiag: KeptSocket?) -> Sampler {
         let sampler = Sampler(procRoot: "\(discovery.procRoot)/\(pid)", sysRoot: "/nonexistent-sys")
         if let sockDiag { sampler.socketSource = NetlinkSocketTables(fallback: ProcSocketTables(reader: sampler.reader), kept: sockDiag) }
+        if let sharedBudget { sampler.socketSource = BudgetedSocketTables(sampler.socketSource, budget: sharedBudget) }
         sampler.namespaceScope = true
         sampler.protocolGate = ProtocolGate()
+        // An idle namespace's socket tables (sockstat unchanged) are read again every 30 s, not 10:
+        // the UDP tables are walked bucket by bucket, whatever the namespace holds.
+        sampler.socketTableMaxAge = 30
         // Socket tables are streamed in pieces; 64 KiB (not 1 MiB) a namespace keeps memory small.
         sampler.reader.chunkSize = 64 << 10
         sampler.linkFacts = links

@@ -63,7 +63,11 @@ public final class RtnetlinkLinks {
     public func dump(limit: Int = 4096) throws(ParseError) -> [LinkFacts] {
         guard fd >= 0 else { throw ParseError("the rtnetlink socket is closed") }
         sequence &+= 1
-        let request = RtnetlinkParser.dumpRequest(type: RtnetlinkParser.getLink, sequence: sequence)
+        // IFLA_EXT_MASK = RTEXT_FILTER_SKIP_STATS: the counters come from /proc/net/dev; a kernel
+        // without the flag ignores it and sends them anyway.
+        var request = RtnetlinkParser.dumpRequest(type: RtnetlinkParser.getLink, sequence: sequence)
+        request += [8, 0, 29, 0, 8, 0, 0, 0]
+        request.replaceSubrange(0..<4, with: withUnsafeBytes(of: UInt32(request.count)) { Array($0) })
         let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
         guard sent == request.count else { throw ParseError("send: \(String(cString: strerror(errno)))") }
         var links: [LinkFacts] = []

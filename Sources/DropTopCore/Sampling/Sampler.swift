@@ -177,6 +177,8 @@ public final class Sampler {
         let cost = max(0, Self.threadCPUNow() - before)
         s.tcp = tcp; s.udp = udp; errors += tcpErrors + udpErrors
         s.socketTablesSeconds = now; s.socketTablesCostSeconds = cost
+        // Nothing read and nothing wrong: a shared budget said not now; the next sample tries again.
+        if tcp == nil && udp == nil && tcpErrors.isEmpty && udpErrors.isEmpty { return }
         lastSocketRead = SocketRead(tcp: tcp, udp: udp, errors: tcpErrors + udpErrors, at: now, cost: cost,
                                     sockstat: Self.socketCounts(sockstat))
     }
