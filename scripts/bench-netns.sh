@@ -1,7 +1,8 @@
 #!/bin/sh
 # Cost of --all-netns: N network namespaces (default 100), each with one process, then
-# droptop --json --all-netns at a 1 s interval for COUNT reports; prints droptop's CPU time
-# (user + system, from /proc/PID/stat) per second of run. Needs root. Cleans up after itself.
+# 1. droptop-bench netns COUNT: the CPU time of sampling them once a second (NamespaceSampler);
+# 2. droptop --json --all-netns at a 1 s interval for COUNT reports: the whole process's CPU time.
+# Needs root and `swift build -c release`. Cleans up after itself.
 # Usage: scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
 set -eu
 N=${1:-100}; COUNT=${2:-30}; DROPTOP=${3:-.build/release/droptop}
@@ -22,6 +23,7 @@ while [ $i -lt "$N" ]; do
     i=$((i + 1))
 done
 sleep 1
+"$(dirname "$DROPTOP")/droptop-bench" netns "$COUNT"
 python3 - "$DROPTOP" "$COUNT" <<'PY'
 import json, resource, subprocess, sys, time
 droptop, count = sys.argv[1], sys.argv[2]
