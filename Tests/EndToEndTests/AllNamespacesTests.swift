@@ -120,4 +120,27 @@ struct AllNamespacesTests {
         let hostLink = try #require(host.first { $0["name"] as? String == name })
         #expect(hostLink["mtu"] as? Int == 9000 && hostLink["operstate"] as? String == "down")
     }
+
+    @Test func withoutRootOnlyTheUsersOwnNamespacesAreSeenWithANote() throws {
+        let ns = try TestNamespace()
+        let nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        let helper = try ns.start(nobody + ["sleep", "30"])
+        defer { kill(helper.0.processIdentifier, SIGKILL); helper.0.waitUntilExit() }
+        // A copy nobody can run (the build directory may not be open to it).
+        let copy = NSTemporaryDirectory() + "droptop-nobody-\(getpid())"
+        try? FileManager.default.removeItem(atPath: copy)
+        try FileManager.default.copyItem(atPath: droptopBinary, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        chmod(copy, 0o755)
+        usleep(300_000)
+        let r = try run("/usr/bin/env", nobody + [copy, "--once", "--all-netns", "--interval", "0"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let mine = try #require(namespaces(r.json).first { $0["netns_name"] as? String == ns.name }, "\(r.stdout.prefix(2000))")
+        #expect(mine["kind"] as? String == "named")
+        #expect(((mine["interfaces"] as? [[String: Any]]) ?? []).first?["mtu"] is NSNull)   // no setns without root
+        let notes = ((r.json?["errors"] as? [[String: Any]]) ?? []).compactMap { $0["message"] as? String }
+        #expect(notes.contains { $0.contains("processes of other users could not be looked at") })
+        #expect(notes.contains { $0.contains("run as root (CAP_SYS_ADMIN)") })
+        #expect(try validateAgainstSchema(r.stdout).status == 0)
+    }
 }
