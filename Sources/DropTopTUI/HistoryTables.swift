@@ -17,6 +17,7 @@ public enum HistoryTables {
         case .protocols: return protocolRates(reports)
         case .triage: return triageHistory(reports)
         case .dropReasons: return dropReasonHistory(reports)
+        case .namespaces: return namespaceHistory(reports)
         }
     }
 

@@ -21,7 +21,7 @@ public enum ScreenRenderer {
         statusLine(&grid, history: history, state: state, note: statusNote)
         keyLine(&grid, state: state)
         let body = Rect(x: 0, y: 1, width: width, height: height - 2)
-        guard let report = history.latest else {
+        guard let report = history.latest?.withNamespaceFindings else {
             grid.put("waiting for the first sample...", x: 2, y: 2, style: .dim)
             return grid
         }
@@ -90,6 +90,7 @@ public enum ScreenRenderer {
         case .triage:
             return state.zoomed == .triage ? Panes.triageDetail(report, width: width) : Panes.triage(report, state: state, width: width)
         case .dropReasons: return Panes.dropReasons(report, movingOnly: state.zoomed != .dropReasons, width: width)
+        case .namespaces: return Panes.namespaces(report, width: width)
         }
     }
 

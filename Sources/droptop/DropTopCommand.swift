@@ -82,7 +82,7 @@ struct DropTopCommand: ParsableCommand {
                                             valueName: "ns"))
     var netns: String?
 
-    @Flag(name: .long, help: "With --once and --json: also every other network namespace, named by pod, container or process.")
+    @Flag(name: .long, help: "UI (pane 8), --once, --json: also every other network namespace, named by pod, container or process.")
     var allNetns = false
 
     var interfaceGlobs: [String] { iface.map { $0.split(separator: ",").map(String.init) } ?? [] }

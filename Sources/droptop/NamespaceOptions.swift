@@ -5,7 +5,7 @@ import DropTopCore
 extension DropTopCommand {
     func validateNamespaceOptions() throws {
         if allNetns {
-            guard once || json else { throw ValidationError("--all-netns applies to --once and --json") }
+            guard !batch else { throw ValidationError("--all-netns applies to the terminal UI, --once and --json") }
             guard format == .json else { throw ValidationError("--all-netns needs the JSON format") }
             guard proc == "/proc" && replay == nil else { throw ValidationError("--all-netns reads the live /proc only") }
         }
@@ -30,7 +30,7 @@ extension DropTopCommand {
         if let links = try? RtnetlinkLinks() { sampler.linkFacts = LinkFactsSource(links, sysAllowed: true) }
         guard allNetns else { return }
         let namespaces = NamespaceSampler()
-        // A stream may spend 0.2 % of a core on all namespaces' socket tables; --once reads them every time.
+        // The UI and a stream may spend 0.2 % of a core on all namespaces' socket tables; --once reads them every time.
         namespaces.socketTableBudget = once ? nil : 0.002
         sampler.namespaces = namespaces
     }

@@ -226,7 +226,7 @@ func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
         for _ in 0..<PaneID.allCases.count { _ = KeyHandler.apply(.tab, to: &s) }
         #expect(s.focus == .throughput)
         _ = KeyHandler.apply(.backTab, to: &s)
-        #expect(s.focus == .dropReasons)
+        #expect(s.focus == .namespaces)
         _ = KeyHandler.apply(.char("s"), to: &s)
         #expect(s.sort == .rx)
         _ = KeyHandler.apply(.char("f"), to: &s)
