@@ -52,4 +52,12 @@ struct NamespacesPaneTests {
         let text = Panes.namespaces(Report(previous: nil, current: s), width: 80).rows.flatMap { $0.map(\.text) }.joined()
         #expect(text.contains("--all-netns"))
     }
+
+    @Test func key8ZoomsTheNamespacesPane() {
+        var s = ViewState()
+        _ = KeyHandler.apply(.char("8"), to: &s)
+        #expect(s.zoomed == .namespaces && s.focus == .namespaces)
+        _ = KeyHandler.apply(.char("8"), to: &s)
+        #expect(s.zoomed == nil)
+    }
 }
