@@ -6,6 +6,10 @@ import DropTopCore
 // Reports, per source, the time to read the file and the time to parse it (median of N runs),
 // and the CPU time of one full sample. Usage: droptop-bench [PROC_ROOT SYS_ROOT] [RUNS]
 let arguments = CommandLine.arguments
+if arguments.count > 1 && arguments[1] == "netns" {
+    namespaceBench(samples: arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20)
+    exit(0)
+}
 let procRoot = arguments.count > 2 ? arguments[1] : "/proc"
 let sysRoot = arguments.count > 2 ? arguments[2] : "/sys"
 let runs = arguments.count > 3 ? Int(arguments[3]) ?? 30 : (arguments.count == 2 ? Int(arguments[1]) ?? 30 : 30)

@@ -20,6 +20,7 @@ public enum HistoryTables {
         case .protocols: return protocolRates(reports, view: view)
         case .triage: return triageHistory(reports)
         case .dropReasons: return dropReasonHistory(reports)
+        case .namespaces: return namespaceHistory(reports)
         }
     }
 

@@ -35,7 +35,7 @@ public enum KeyHandler {
         case .char("t"):
             state.zoomed = state.zoomed == .triage ? nil : .triage
             state.focus = .triage
-        case .char(let c) where ("1"..."7").contains(c):
+        case .char(let c) where ("1"..."8").contains(c):
             if let n = c.wholeNumberValue, let p = PaneID(rawValue: n) {
                 state.zoomed = state.zoomed == p ? nil : p
                 state.focus = p

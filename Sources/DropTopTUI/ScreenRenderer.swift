@@ -21,7 +21,7 @@ public enum ScreenRenderer {
         statusLine(&grid, history: history, state: state, note: statusNote)
         keyLine(&grid, state: state)
         let body = Rect(x: 0, y: 1, width: width, height: height - 2)
-        guard let report = history.latest else {
+        guard let report = history.latest?.withNamespaceFindings else {
             grid.put("waiting for the first sample...", x: 2, y: 2, style: .dim)
             return grid
         }
@@ -92,6 +92,7 @@ public enum ScreenRenderer {
             return state.zoomed == .triage ? Panes.triageDetail(report, state: state, width: width)
                 : Panes.triage(report, state: state, width: width)
         case .dropReasons: return Panes.dropReasons(report, movingOnly: state.zoomed != .dropReasons, width: width)
+        case .namespaces: return Panes.namespaces(report, width: width)
         }
     }
 
@@ -201,8 +202,8 @@ public enum ScreenRenderer {
     static func keyLine(_ grid: inout Grid, state: ViewState) {
         let keys = state.searching ? ["type to filter", "Enter keep", "Esc clear"]
             : state.zoomed == nil
-            ? ["1-7 zoom", "t triage", "Tab focus", "s sort", "f filter", "/ find", "u units", "i IRQs", "p pause", "+/- interval"]
-            : ["0/Esc overview", "1-7 zoom", "arrows scroll", "Left/Right columns", "p pause"]
+            ? ["1-8 zoom", "t triage", "Tab focus", "s sort", "f filter", "/ find", "u units", "i IRQs", "p pause", "+/- interval"]
+            : ["0/Esc overview", "1-8 zoom", "arrows scroll", "Left/Right columns", "p pause"]
         let tail = state.searching ? "" : "h help  q quit"
         var line = " "
         // "<": the bottom-right cell stays blank (Screen never writes it).
@@ -211,7 +212,7 @@ public enum ScreenRenderer {
     }
 
     public static let helpLines: [String] = [
-        "1 2 3 4 5 6  zoom a pane to full screen, with its history",
+        "1 to 8       zoom a pane to full screen, with its history",
         "t  x         the Triage pane; x forgets its ended (dimmed) findings",
         "0 or Esc     back to the overview",
         "Tab / S-Tab  move the focus between panes",

@@ -3,7 +3,7 @@ import DropTopCore
 
 /// The panes, numbered as their zoom keys.
 public enum PaneID: Int, CaseIterable, Sendable {
-    case throughput = 1, drops, cpu, tcp, protocols, triage, dropReasons
+    case throughput = 1, drops, cpu, tcp, protocols, triage, dropReasons, namespaces
 
     public var title: String {
         switch self {
@@ -14,6 +14,7 @@ public enum PaneID: Int, CaseIterable, Sendable {
         case .protocols: return "Protocols"
         case .triage: return "Triage"
         case .dropReasons: return "Kernel drop reasons"
+        case .namespaces: return "Namespaces"
         }
     }
 }

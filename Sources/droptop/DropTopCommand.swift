@@ -104,6 +104,13 @@ struct DropTopCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Read sys files from this directory instead of /sys.", valueName: "dir"))
     var sys: String = "/sys"
 
+    @Option(name: .long, help: ArgumentHelp("Look at this network namespace: a name under /run/netns, a PID or a path (needs root).",
+                                            valueName: "ns"))
+    var netns: String?
+
+    @Flag(name: .long, help: "UI (pane 8), --once, --json: also every other network namespace, named by pod, container or process.")
+    var allNetns = false
+
     var interfaceGlobs: [String] { iface.map { $0.split(separator: ",").map(String.init) } ?? [] }
 
     /// Batch when asked with -b, or when an interval is given as sar takes it (droptop 1 3).
@@ -119,6 +126,7 @@ struct DropTopCommand: ParsableCommand {
     var effectiveCount: Int? { positional.count > 1 ? Int(positional[1]) : count }
 
     func run() throws {
+        try enterNamespace()
         let replayed = try replayedSamples()
         let recorder = try recorder()
         if mode == .fleet { throw ExitCode(try runFleet(replayed: replayed, recorder: recorder)) }
@@ -191,6 +199,7 @@ extension DropTopCommand {
         sampler.needs = needs
         // The live modes may spend 0.2 % of a core on walking the socket tables (see SocketTiers).
         if streaming { sampler.socketTableBudget = Self.socketTableBudget }
+        configureNamespaces(sampler)
         // The BPF counter sees the live kernel: not for a captured tree.
         // --once -i 0 takes one sample: no interval to count drops in, so no program to load.
         if proc == "/proc" && !noDropReasons && !(once && effectiveInterval == 0) { sampler.dropReasons = DropReasonReader() }

@@ -61,6 +61,7 @@ struct ModeRule {
         ModeRule(names: ["--no-color", "--ascii"], modes: [.ui]),
         // They run their own sampling loop: with --once, -b or --json they would mean nothing.
         ModeRule(names: ["--listen", "--textfile"], modes: [.fleet]),
+        ModeRule(names: ["--all-netns"], modes: [.ui, .once, .json]),
     ]
 
     /// The first spelling of this rule's options present in `arguments` (`--format=json` counts).
@@ -125,6 +126,7 @@ extension DropTopCommand {
         }
         if replay != nil && record != nil { throw ValidationError("--record and --replay cannot be used together") }
         try validateInterval(effectiveInterval)
+        try validateNamespaceOptions()
         for (flag, path) in [("--proc", proc), ("--sys", sys)] {
             var info = stat()
             guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {

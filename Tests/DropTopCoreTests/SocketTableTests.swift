@@ -49,7 +49,7 @@ import Testing
         #expect(tcp.states["CLOSE_WAIT"] == 3)
         #expect(tcp.states["SYN_SENT"] == 1)
         #expect(tcp.states.count == 11)
-        #expect(tcp.listeners.first == Listener(address: "0.0.0.0", port: 5432, acceptQueue: 5))
+        #expect(tcp.listeners.first == Listener(address: "0.0.0.0", port: 5432, acceptQueue: 5, inode: 5000))
         // 30 IPv4 sockets plus one IPv4-mapped IPv6 socket from the same peer.
         #expect(tcp.peers.first == PeerCount(address: "10.0.0.7", connections: 31, retransmitting: 0, timeWait: 0))
         #expect(tcp.retransmittingPeers.first?.address == "10.0.0.8")

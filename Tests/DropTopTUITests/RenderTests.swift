@@ -150,7 +150,7 @@ func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
         state.showHelp = true
         let grid = render(history("server64"), state, width: 80, height: 24)
         try expectGolden(grid, "server64-help-80x24")
-        for key in ["Tab", "PgUp", "space or p", "q, Ctrl-C", "+ -", "1 2 3 4 5 6", "t "] { #expect(grid.text.contains(key), "\(key)") }
+        for key in ["Tab", "PgUp", "space or p", "q, Ctrl-C", "+ -", "1 to 8", "t "] { #expect(grid.text.contains(key), "\(key)") }
     }
 
     @Test func hostileNamesAreEscaped() throws {
@@ -226,7 +226,7 @@ func expectGolden(_ grid: Grid, _ name: String, sourceLocation: SourceLocation =
         for _ in 0..<PaneID.allCases.count { _ = KeyHandler.apply(.tab, to: &s) }
         #expect(s.focus == .throughput)
         _ = KeyHandler.apply(.backTab, to: &s)
-        #expect(s.focus == .dropReasons)
+        #expect(s.focus == .namespaces)
         _ = KeyHandler.apply(.char("s"), to: &s)
         #expect(s.sort == .rx)
         _ = KeyHandler.apply(.char("f"), to: &s)

@@ -87,7 +87,8 @@ struct DropSourceScenarioTests {
         let f = try #require(findings.first { $0["id"] as? String == "neighbour-unresolved" }, "findings: \(ids(findings))")
         #expect(f["host_wide"] as? Bool == true && f["layer"] as? String == "ip")
         let perSecond = evidence(f, "ArpCache.unresolved_discards") ?? 0
-        #expect(perSecond > 250 && perSecond < 700, "unresolved_discards \(perSecond)/s")
+        // 500/s are sent; the table is host-wide, so other namespaces' failures can only add.
+        #expect(perSecond > 250 && perSecond < 5000, "unresolved_discards \(perSecond)/s")
         #expect((f["hint"] as? String)?.contains("net.ipv4.neigh.default.unres_qlen_bytes = ") == true)
         let rate = value(r.json, "neighbour", "arp_cache", "rates", "unresolved_discards") as? Double
         #expect(rate == perSecond)

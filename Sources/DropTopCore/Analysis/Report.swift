@@ -48,6 +48,8 @@ public struct Report: Sendable {
     public var findings: [Finding] = []
     /// The incident log after this report: active findings and ended ones not yet dismissed.
     public var incidents: [Incident] = []
+    /// --all-netns: every other network namespace's report (NamespaceTriage).
+    public var namespaces: [NamespaceReport] = []
 
     public init(previous: Sample?, current: Sample) {
         sample = current

@@ -45,6 +45,8 @@ public struct Finding: Sendable, Equatable {
     public var firstSeen: Double?
     public var lastSeen: Double?
     public var peak: Double?
+    /// The network namespace it is about, when not droptop's own (--all-netns).
+    public var netns: NetnsRef? = nil
 
     /// The number shown on the one-line form: the first piece of evidence, its counter named
     /// without the section ("ListenOverflows 4/s"; the detail view has "TcpExt.ListenOverflows").

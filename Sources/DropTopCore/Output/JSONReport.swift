@@ -11,7 +11,7 @@ public enum JSONReport {
 
     public static func document(_ report: Report) -> JSONValue {
         let s = report.sample
-        let doc: [(String, JSONValue)] = [
+        var doc: [(String, JSONValue)] = [
             ("schema", .string(schemaName)),
             ("time", .string(isoTime(s.wallSeconds))),
             ("interval_seconds", .number(report.intervalSeconds)),
@@ -34,11 +34,12 @@ public enum JSONReport {
             ("findings", .array(report.findings.map(finding))),
             ("errors", .array(s.errors.map { .object([("source", .string($0.source)), ("message", .string($0.message))]) })),
         ]
+        if s.namespaces != nil { doc.append(("namespaces", NamespaceJSON.namespaces(report))) }
         return .object(doc)
     }
 
     static func finding(_ f: Finding) -> JSONValue {
-        .object([
+        var members: [(String, JSONValue)] = [
             ("id", .string(f.id)), ("severity", .string(f.severity.name)), ("layer", .string(f.layer.name)),
             ("title", .string(f.title)), ("item", f.item.map(JSONValue.string) ?? .null),
             ("evidence", .array(f.evidence.map { e in
@@ -49,7 +50,9 @@ public enum JSONReport {
             ("since", .string(isoTime(f.since))),
             ("first_seen", .string(isoTime(f.firstSeen ?? f.since))), ("last_seen", .string(isoTime(f.lastSeen ?? f.since))),
             ("peak", .number(f.peak)),
-        ])
+        ]
+        if let n = f.netns { members.append(("netns", .object([("inode", .uint(n.inode)), ("name", .string(n.name))]))) }
+        return .object(members)
     }
 
     /// How old the walked states and the listeners are, in seconds (0 when read this sample).

@@ -31,13 +31,23 @@ public final class NetlinkSocketTables: SocketTableSource {
         self.netlinkProtocol = netlinkProtocol
     }
 
+    /// A socket opened once and kept (one opened inside another network namespace answers for
+    /// that namespace); nil: a socket per summary, in the calling thread's namespace.
+    var kept: KeptSocket?
+
+    public convenience init(fallback: ProcSocketTables, kept: KeptSocket) {
+        self.init(fallback: fallback, netlinkProtocol: 4)
+        self.kept = kept
+    }
+
     public func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError]) {
         if failure == nil {
             var aggregate = TCPAggregator(peerCapacity: peerCapacityHint)
             aggregate.backlogs = []
             do {
-                let fd = try openSocket()
-                defer { close(fd) }
+                let fd: Int32
+                if let kept { fd = kept.fd } else { fd = try openSocket() }
+                defer { if kept == nil { close(fd) } }
                 try dump(fd, family: UInt8(AF_INET)) { aggregate.add($0) }
                 if includeIPv6 { try dump(fd, family: UInt8(AF_INET6)) { aggregate.add($0) } }
                 peerCapacityHint = max(1024, aggregate.peers.count)
@@ -115,4 +125,11 @@ public final class NetlinkSocketTables: SocketTableSource {
         }
         if failed != 0 { throw ParseError("the kernel answered \(String(cString: strerror(0 &- failed)))") }
     }
+}
+
+/// A file descriptor closed when the last holder lets it go.
+public final class KeptSocket: @unchecked Sendable {
+    public let fd: Int32
+    public init(_ fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
 }

@@ -38,6 +38,8 @@ public struct Sample: Codable, Sendable {
     public var qdiscs: [QdiscStats]?
     public var sysctl: OrderedDictionary<String, String>
     public var errors: [SourceError]
+    /// --all-netns: the other network namespaces, each its own sample (no host-wide sources).
+    public var namespaces: [NamespaceSample]? = nil
 
     public init(monotonicSeconds: Double, wallSeconds: Double, host: HostInfo) {
         self.monotonicSeconds = monotonicSeconds
@@ -79,6 +81,8 @@ public struct InterfaceSample: Codable, Equatable, Sendable {
     public var counters: NetDevCounters
     /// The breakdown /proc/net/dev folds together, from /sys/class/net/IF/statistics/.
     public var statistics: OrderedDictionary<String, UInt64>?
+    /// ifindex and peer, from rtnetlink on a live host.
+    public var link: LinkIdentity? = nil
 }
 
 public struct NetworkIRQSample: Codable, Equatable, Sendable {
@@ -118,8 +122,9 @@ public struct Listener: Codable, Equatable, Sendable {
     /// Connections waiting to be accept()ed (rx_queue of a LISTEN row).
     public var acceptQueue: UInt64
     /// The accept queue's limit (listen()'s backlog capped by somaxconn): sock_diag's
-    /// idiag_wqueue for a listener; nil from /proc/net/tcp, which does not print it.
+    /// idiag_wqueue, or the tx_queue of a LISTEN row of /proc/net/tcp; nil in older recordings.
     public var backlog: UInt64? = nil
+    public var inode: UInt64? = nil
 
     /// "10.0.0.1:80", "[::1]:80": an address and port as ss writes them.
     public static func hostPort(_ address: String, _ port: Int) -> String {

@@ -33,6 +33,7 @@ public final class Pipeline {
     private let triage = TriageEngine()
     /// Every finding of this run, kept after it ends (first and last seen, peak).
     public let incidents = IncidentLog()
+    private let namespaceTriage = NamespaceTriage()
 
     public init(_ source: SampleSource) { self.source = source }
 
@@ -44,6 +45,7 @@ public final class Pipeline {
         var report = Report(previous: previous, current: sample)
         report.findings = triage.evaluate(report)
         incidents.update(&report)
+        report.namespaces = namespaceTriage.evaluate(previous: previous, host: &report)
         previous = sample
         return report
     }

@@ -76,6 +76,14 @@ public final class Sampler {
     public var interfaceGlobs: [String] = []
     /// Queueing disciplines over rtnetlink; only for the live host (a captured tree has none).
     public var qdiscSource: RtnetlinkQdiscs?
+    /// Link facts over rtnetlink, correct in any namespace (nil: /sys only, as for a captured tree).
+    public var linkFacts: LinkFactsSource?
+    /// A sampler of another network namespace: no host-wide sources (CPUs, IRQs) and no /sys.
+    public var namespaceScope = false
+    /// --all-netns: every other network namespace, sampled with this one.
+    public var namespaces: NamespaceSampler?
+    /// A namespace's sampler: the last protocol counters while no interface counter moved.
+    public var protocolGate: ProtocolGate?
 
     public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
         reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
@@ -92,21 +100,27 @@ public final class Sampler {
         var s = Sample(monotonicSeconds: Self.monotonicNow(), wallSeconds: Self.wallNow(), host: host())
         var errors: [SourceError] = []
         readInterfaces(into: &s, errors: &errors)
-        if needs.contains(.cpu) { readCPUSources(into: &s, errors: &errors) }
+        if needs.contains(.cpu) && !namespaceScope { readCPUSources(into: &s, errors: &errors) }
         if !ipv6Present { errors.append(Self.noIPv6) }
+        // A namespace where no packet moved keeps its last sockstat and protocol counters.
+        let reused = protocolGate?.reuse(s)
         // The counts decide whether the expensive walk of the socket tables runs.
         if !needs.isDisjoint(with: [.sockstat, .tcpTables]) {
-            var sockstat = parse("net/sockstat", &errors) { try SockStatParser.parse($0) }
-            if ipv6Present, let v6 = parse("net/sockstat6", &errors, { try SockStatParser.parse($0) }) {
+            var sockstat = reused != nil ? reused?.sockstat : parse("net/sockstat", &errors) { try SockStatParser.parse($0) }
+            if reused == nil, ipv6Present, let v6 = parse("net/sockstat6", &errors, { try SockStatParser.parse($0) }) {
                 sockstat = (sockstat ?? [:]).merging(v6) { a, _ in a }
             }
             s.sockstat = sockstat
         }
-        if !needs.isDisjoint(with: [.protocols, .tcpTables]) { s.protocols = readProtocols(&errors) }
+        if !needs.isDisjoint(with: [.protocols, .tcpTables]) {
+            if let reused { s.protocols = reused.protocols } else { s.protocols = readProtocols(&errors) }
+        }
+        if reused == nil { protocolGate?.remember(s) }
         socketTiers.read(into: &s, needs: needs, includeIPv6: ipv6Present, errors: &errors)
         if needs.contains(.dropSources) { readDropSources(into: &s, errors: &errors) }
         s.sysctl = sysctlValues
         if needs.contains(.dropReasons) { s.dropReasons = dropReasons?.sample() }
+        s.namespaces = namespaces?.sample(host: s.host, errors: &errors)
         // Refused files (a FIFO, an oversized value file) are reported even where a missing
         // file is normal and its error ignored (the /sys link facts, sysctls).
         s.errors = errors + reader.refusals.filter { !errors.contains($0) }
@@ -126,9 +140,11 @@ public final class Sampler {
             errors += parsed.problems.map { SourceError(source: "/proc/net/dev", message: $0) }
             for entry in parsed.value where InterfaceGlob.matches(entry.name, any: interfaceGlobs) {
                 rawNames.append(entry.rawName)
-                s.interfaces.append(interfaceSample(entry))
+                s.interfaces.append(namespaceScope ? InterfaceSample(name: entry.name, counters: entry.counters)
+                                                   : interfaceSample(entry))
             }
         }
+        linkFacts?.apply(to: &s.interfaces, reader: reader, errors: &errors)
         refreshSlowFacts(rawNames: rawNames, names: s.interfaces.map(\.name))
     }
 

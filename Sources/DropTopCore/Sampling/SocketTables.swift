@@ -31,6 +31,8 @@ public final class ProcSocketTables: SocketTableSource {
         guard readAny else { return (nil, errors) }
         var summary = aggregate.summary(top: topCount)
         summary.source = "proc"
+        // /proc/net/tcp's tx_queue of a listener is not its backlog (sock_diag's wqueue is).
+        for i in summary.listeners.indices { summary.listeners[i].backlog = nil }
         return (summary, errors)
     }
 
@@ -83,6 +85,8 @@ struct TCPAggregator {
     var listeners: [(IPAddress, UInt16, UInt64)] = []
     /// sock_diag: a listener's tx queue is its backlog (idiag_wqueue); /proc prints 0 there.
     var backlogs: [UInt64]?
+    /// Each listener's socket inode, to find the process that owns it (SocketOwners).
+    var listenerInodes: [UInt64] = []
     var peers: PeerTable
 
     init(peerCapacity: Int = 1024) { peers = PeerTable(capacity: peerCapacity) }
@@ -98,6 +102,7 @@ struct TCPAggregator {
         if row.state == Self.listen {
             listeners.append((row.localAddress.unmappedV4 ?? row.localAddress, row.localPort, row.rxQueue))
             backlogs?.append(row.txQueue)
+            listenerInodes.append(row.inode)
             return
         }
         if row.retransmits > 0 { retransmitting += 1 }
@@ -125,7 +130,7 @@ struct TCPAggregator {
         }
         return order.prefix(64).map { i in
             Listener(address: listeners[i].0.description, port: Int(listeners[i].1), acceptQueue: listeners[i].2,
-                     backlog: backlogs.map { $0[i] })
+                     backlog: backlogs.map { $0[i] }, inode: listenerInodes[i])
         }
     }
 }

@@ -35,7 +35,11 @@ final class SocketTiers {
                 let before = Sampler.threadCPUNow()
                 let (tcp, tcpErrors) = source.tcpSummary(includeIPv6: includeIPv6)
                 let cost = max(0, Sampler.threadCPUNow() - before)
-                lastWalk = Walk(tcp: tcp, errors: tcpErrors, at: now, cost: cost, counts: counts)
+                // Nothing read and nothing wrong: a budget shared by every namespace said "not now";
+                // keeping that would hide the tables until the walk is old, so the next sample asks again.
+                if tcp != nil || !tcpErrors.isEmpty {
+                    lastWalk = Walk(tcp: tcp, errors: tcpErrors, at: now, cost: cost, counts: counts)
+                }
                 s.tcp = tcp; errors += tcpErrors
                 walkedNow = true
             }

@@ -1,0 +1,31 @@
+/// Keeps a namespace's sockstat, snmp, netstat and snmp6 counters while none of its interface counters
+/// moved: no packet was received or sent on any of its interfaces (loopback included), so the
+/// protocol counters, which count packets, have not moved either, and the reused values give
+/// the exact rate, zero. Those four files are most of what sampling an idle namespace costs
+/// (the kernel prints some 400 counters). Counters that move without a packet on an interface
+/// (a send that fails before reaching one: OutNoRoutes, SndbufErrors) are caught by reading
+/// again at least every `maxAge` seconds.
+public final class ProtocolGate {
+    public var maxAge: Double = 10
+    private var last: (interfaces: [[UInt64]], reused: Reused, at: Double)?
+
+    struct Reused {
+        var sockstat: SockStat?
+        var protocols: ProtocolCounters?
+    }
+
+    public init() {}
+
+    static func key(_ s: Sample) -> [[UInt64]] { s.interfaces.map(\.counters.values) }
+
+    /// The last counters when they can be reused for `s`, else nil (read them).
+    func reuse(_ s: Sample) -> Reused? {
+        guard let last, s.monotonicSeconds - last.at < maxAge, !s.interfaces.isEmpty,
+              Self.key(s) == last.interfaces else { return nil }
+        return last.reused
+    }
+
+    func remember(_ s: Sample) {
+        last = (Self.key(s), Reused(sockstat: s.sockstat, protocols: s.protocols), s.monotonicSeconds)
+    }
+}

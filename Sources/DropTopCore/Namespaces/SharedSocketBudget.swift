@@ -1,0 +1,54 @@
+/// One CPU budget for the socket-table reads of every namespace together: a token bucket
+/// filled at `share` seconds of CPU per second and spent by each read's measured cost. A
+/// namespace's kernel socket dump walks the host's whole hash tables, so on a host with 100,000
+/// sockets each costs milliseconds whatever the namespace holds; with the bucket empty a
+/// namespace's tables wait for a later sample (its `tcp` and `udp` are null until then).
+public final class SharedSocketBudget {
+    public let share: Double
+    private var tokens: Double
+    private var filledAt: Double?
+    /// At most this many seconds of CPU saved up.
+    let burst: Double
+
+    public init(share: Double, burst: Double = 0.05) {
+        self.share = share
+        self.burst = burst
+        self.tokens = burst
+    }
+
+    func mayRead(now: Double) -> Bool {
+        if let filledAt { tokens = min(burst, tokens + (now - filledAt) * share) }
+        filledAt = now
+        return tokens > 0
+    }
+
+    func spend(_ seconds: Double) { tokens -= seconds }
+}
+
+/// A socket-table source that reads only while the shared budget has tokens.
+final class BudgetedSocketTables: SocketTableSource {
+    let inner: SocketTableSource
+    let budget: SharedSocketBudget
+    /// Decided for the TCP read and kept for the UDP read that follows it: both or neither.
+    private var allowed = false
+
+    init(_ inner: SocketTableSource, budget: SharedSocketBudget) {
+        self.inner = inner
+        self.budget = budget
+    }
+
+    func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError]) {
+        allowed = budget.mayRead(now: Sampler.monotonicNow())
+        guard allowed else { return (nil, []) }
+        let start = Sampler.threadCPUNow()
+        defer { budget.spend(Sampler.threadCPUNow() - start) }
+        return inner.tcpSummary(includeIPv6: includeIPv6)
+    }
+
+    func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) {
+        guard allowed else { return (nil, []) }
+        let start = Sampler.threadCPUNow()
+        defer { budget.spend(Sampler.threadCPUNow() - start) }
+        return inner.udpSummary(includeIPv6: includeIPv6)
+    }
+}

@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The process holding a socket, found by its inode among /proc/PID/fd's "socket:[inode]" links.
+public struct SocketOwner: Codable, Equatable, Sendable {
+    public var inode: UInt64
+    public var pid: Int32
+    /// /proc/PID/comm, display form.
+    public var command: String
+}
+
+/// Finds the owners of a few sockets (those a finding can name: UDP sockets that drop, listeners
+/// with a queue) by reading the fd links of the given processes only, within a CPU budget.
+public enum SocketOwners {
+    public static func find(_ inodes: Set<UInt64>, among pids: [Int32], procRoot: String = "/proc",
+                            budget: Double = 0.005) -> [SocketOwner] {
+        guard !inodes.isEmpty else { return [] }
+        let start = Sampler.threadCPUNow()
+        var owners: [SocketOwner] = []
+        var left = inodes
+        var target = [CChar](repeating: 0, count: 64)
+        for pid in pids where !left.isEmpty {
+            if Sampler.threadCPUNow() - start > budget { break }
+            let directory = "\(procRoot)/\(pid)/fd"
+            guard let dir = opendir(directory) else { continue }
+            defer { closedir(dir) }
+            var checked = 0
+            while let entry = readdir(dir), checked < 100_000, !left.isEmpty {
+                checked += 1
+                let name: String = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                let n = readlink(directory + "/" + name, &target, target.count)
+                guard n > 0, let inode = socketInode(target[0..<n].map { UInt8(bitPattern: $0) }), left.contains(inode) else { continue }
+                left.remove(inode)
+                owners.append(SocketOwner(inode: inode, pid: pid, command: command(pid, procRoot: procRoot)))
+            }
+        }
+        return owners.sorted { $0.inode < $1.inode }
+    }
+
+    /// "socket:[12345]" → 12345.
+    public static func socketInode(_ target: [UInt8]) -> UInt64? {
+        let prefix = Array("socket:[".utf8)
+        guard target.count > prefix.count + 1, target.count < 32, Array(target.prefix(prefix.count)) == prefix,
+              target.last == 0x5D else { return nil }
+        return NamespaceParsers.decimal(target[prefix.count..<(target.count - 1)])
+    }
+
+    static func command(_ pid: Int32, procRoot: String) -> String {
+        let reader = FileReader(procRoot: procRoot)
+        reader.procFileLimit = 4096
+        return (try? reader.withContents(.proc, "\(pid)/comm") { bytes in
+            DisplayName.escaped(bytes.last == 0x0A ? UnsafeBufferPointer(rebasing: bytes.dropLast()) : bytes)
+        }) ?? "?"
+    }
+}

@@ -1,0 +1,41 @@
+/// The `namespaces` array of the snapshot (--all-netns): each other network namespace with
+/// who it belongs to, its interfaces, sockets, protocol counters and findings, in the same
+/// shapes as the host's (docs/json.md).
+enum NamespaceJSON {
+    static func namespaces(_ report: Report) -> JSONValue {
+        .array(report.namespaces.map(namespace))
+    }
+
+    static func text(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
+
+    static func identity(_ n: NamespaceReport) -> [(String, JSONValue)] {
+        let id = n.identity
+        var pod = JSONValue.null, container = JSONValue.null
+        if let p = id.pod {
+            pod = .object([("namespace", text(p.namespace)), ("name", text(p.name)), ("uid", .string(p.uid))])
+        }
+        if let c = id.containerID { container = .object([("id", .string(c)), ("runtime", text(id.runtime))]) }
+        let pid: JSONValue = id.pid.map { .int(Int64($0)) } ?? .null
+        return [
+            ("inode", .uint(n.inode)), ("name", .string(id.name)), ("kind", .string(id.kind)), ("pid", pid),
+            ("command", text(id.command)), ("pod", pod), ("container", container), ("netns_name", text(id.netnsName)),
+            ("host_interfaces", .array(n.hostInterfaces.map(JSONValue.string))),
+        ]
+    }
+
+    static func namespace(_ n: NamespaceReport) -> JSONValue {
+        let r = n.report, s = r.sample
+        let drops: JSONValue = .number(r.intervalSeconds == nil ? nil : n.dropsPerSecond)
+        let tcp: JSONValue = s.tcp.map { JSONReport.tcp($0, changes: r.tcpStateChanges, ages: JSONReport.tcpAges(s)) } ?? .null
+        let udp: JSONValue = s.udp.map { JSONReport.udp($0, rates: r.udpDropRates) } ?? .null
+        let sockstat: JSONValue = s.sockstat.map(JSONReport.sockstat) ?? .null
+        let protocols: JSONValue = s.protocols == nil ? .null : JSONReport.protocols(r)
+        let errors: [JSONValue] = s.errors.map { .object([("source", .string($0.source)), ("message", .string($0.message))]) }
+        let rest: [(String, JSONValue)] = [
+            ("drops_per_s", drops), ("interfaces", .array(r.interfaces.map(JSONReport.interface))),
+            ("tcp", tcp), ("udp", udp), ("sockstat", sockstat), ("protocols", protocols),
+            ("findings", .array(r.findings.map(JSONReport.finding))), ("errors", .array(errors)),
+        ]
+        return .object(identity(n) + rest)
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import DropTopCore
+
+/// --netns and --all-netns (docs/json.md, "Network namespaces").
+extension DropTopCommand {
+    func validateNamespaceOptions() throws {
+        if allNetns {
+            guard !batch else { throw ValidationError("--all-netns applies to the terminal UI, --once and --json") }
+            guard format == .json else { throw ValidationError("--all-netns needs the JSON format") }
+            guard proc == "/proc" && replay == nil else { throw ValidationError("--all-netns reads the live /proc only") }
+        }
+        if netns != nil && (proc != "/proc" || replay != nil) {
+            throw ValidationError("--netns reads the live system: not with --proc or --replay")
+        }
+    }
+
+    /// --netns: droptop moves into the namespace before it reads anything.
+    func enterNamespace() throws {
+        guard let netns else { return }
+        do { try NetworkNamespace.enter(NetworkNamespace.path(for: netns)) } catch {
+            writeError("droptop: --netns \(DisplayName.escaped(netns)): \(error.message)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Live link facts over rtnetlink (right whatever namespace /sys belongs to), and the
+    /// other namespaces with --all-netns.
+    func configureNamespaces(_ sampler: Sampler) {
+        guard proc == "/proc" else { return }
+        if let links = try? RtnetlinkLinks() { sampler.linkFacts = LinkFactsSource(links, sysAllowed: true) }
+        guard allNetns else { return }
+        let namespaces = NamespaceSampler()
+        // The UI and a stream may spend 0.2 % of a core on all namespaces' socket tables; --once reads them every time.
+        namespaces.socketTableBudget = once ? nil : 0.002
+        sampler.namespaces = namespaces
+    }
+}

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Cost of --all-netns: N network namespaces (default 100), each with one process, then
+# 1. droptop-bench netns COUNT: the CPU time of sampling them once a second (NamespaceSampler);
+# 2. droptop --json --all-netns at a 1 s interval for COUNT reports: the whole process's CPU time.
+# Needs root and `swift build -c release`. Cleans up after itself.
+# Usage: scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
+set -eu
+N=${1:-100}; COUNT=${2:-30}; DROPTOP=${3:-.build/release/droptop}
+TAG=dtbench$$
+PIDS=""
+cleanup() {
+    for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    i=0; while [ $i -lt "$N" ]; do ip netns del "$TAG-$i" 2>/dev/null || true; i=$((i + 1)); done
+}
+trap cleanup EXIT INT TERM
+i=0
+while [ $i -lt "$N" ]; do
+    ip netns add "$TAG-$i"
+    ip -n "$TAG-$i" link set lo up
+    ip netns exec "$TAG-$i" sleep 3600 &
+    PIDS="$PIDS $!"
+    i=$((i + 1))
+done
+sleep 1
+"$(dirname "$DROPTOP")/droptop-bench" netns "$COUNT"
+python3 - "$DROPTOP" "$COUNT" <<'PY'
+import json, resource, subprocess, sys, time
+droptop, count = sys.argv[1], sys.argv[2]
+start = time.monotonic()
+out = subprocess.run([droptop, "--json", "--all-netns", "--interval", "1", "--count", count, "--compact"],
+                     capture_output=True, check=True).stdout.decode()
+wall = time.monotonic() - start
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
+docs = [json.loads(l) for l in out.splitlines()]
+cpu = use.ru_utime + use.ru_stime
+print("reports %d, namespaces in the last: %d, wall %.1f s, CPU %.3f s (user %.3f, system %.3f): %.2f %% of one core"
+      % (len(docs), len(docs[-1].get("namespaces", [])), wall, cpu, use.ru_utime, use.ru_stime, 100 * cpu / wall))
+PY
