@@ -9,8 +9,7 @@ import Glibc
 /// inode number) alive until `close()`.
 public final class RtnetlinkLinks {
     private var fd: Int32
-    private var buffer = [UInt8](repeating: 0, count: 1 << 15)
-    private var sequence: UInt32 = 0
+    private var dumper = NetlinkDumper(bufferSize: 1 << 15)
 
     /// A socket in the calling thread's namespace.
     public init() throws(ParseError) {
@@ -51,47 +50,25 @@ public final class RtnetlinkLinks {
         fd = -1
     }
 
-    static func openSocket() throws(ParseError) -> Int32 {
-        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)   // NETLINK_ROUTE
-        guard fd >= 0 else { throw ParseError("socket: \(String(cString: strerror(errno)))") }
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        return fd
-    }
+    static func openSocket() throws(ParseError) -> Int32 { try NetlinkDumper.openSocket(protocol: 0) }   // NETLINK_ROUTE
 
     /// Every link of the namespace, at most `limit` (a namespace with more keeps its first).
     public func dump(limit: Int = 4096) throws(ParseError) -> [LinkFacts] {
         guard fd >= 0 else { throw ParseError("the rtnetlink socket is closed") }
-        sequence &+= 1
         // IFLA_EXT_MASK = RTEXT_FILTER_SKIP_STATS: the counters come from /proc/net/dev; a kernel
         // without the flag ignores it and sends them anyway.
-        var request = RtnetlinkParser.dumpRequest(type: RtnetlinkParser.getLink, sequence: sequence)
-        request += [8, 0, 29, 0, 8, 0, 0, 0]
-        request.replaceSubrange(0..<4, with: withUnsafeBytes(of: UInt32(request.count)) { Array($0) })
-        let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        guard sent == request.count else { throw ParseError("send: \(String(cString: strerror(errno)))") }
+        func request(_ sequence: UInt32) -> [UInt8] {
+            var request = RtnetlinkParser.dumpRequest(type: RtnetlinkParser.getLink, sequence: sequence)
+            request += [8, 0, 29, 0, 8, 0, 0, 0]
+            request.replaceSubrange(0..<4, with: withUnsafeBytes(of: UInt32(request.count)) { Array($0) })
+            return request
+        }
         var links: [LinkFacts] = []
-        var finished = false
-        var failed: Int32 = 0
-        while !finished {
-            let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_TRUNC)) }
-            if received < 0 {
-                if errno == EINTR { continue }
-                throw ParseError("recv: \(String(cString: strerror(errno)))")
-            }
-            if received == 0 { throw ParseError("the kernel closed the dump before its end") }
-            guard received <= buffer.count else { throw ParseError("a netlink message of \(received) bytes did not fit") }
-            try buffer.withUnsafeBufferPointer { all throws(ParseError) in
-                try RtnetlinkParser.forEachLink(UnsafeBufferPointer(rebasing: all[0..<received])) { message, facts in
-                    switch message {
-                    case .done: finished = true
-                    case .error(let code): if code != 0 { failed = code; finished = true }
-                    default: if !finished, let facts, links.count < limit { links.append(facts) }
-                    }
-                }
+        try dumper.dump(fd, request: request) { bytes throws(ParseError) in
+            try RtnetlinkParser.forEachLink(bytes) { _, facts in
+                if let facts, links.count < limit { links.append(facts) }
             }
         }
-        if failed != 0 { throw ParseError("the kernel answered \(String(cString: strerror(0 &- failed)))") }
         return links
     }
 }

@@ -34,26 +34,15 @@ extension RtnetlinkParser {
     /// and errors as for `forEachMessage`. A record too short for ifinfomsg is an error.
     public static func forEachLink(_ bytes: UnsafeBufferPointer<UInt8>,
                                    _ visit: (Message, LinkFacts?) -> Void) throws(ParseError) {
-        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
-        var offset = 0
-        while offset + headerSize <= bytes.count {
-            let length = Int(base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-            let type = base.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)
-            guard length >= headerSize, length <= bytes.count - offset else {
-                throw ParseError("netlink message of \(length) bytes at byte \(offset) does not fit the \(bytes.count) received")
-            }
-            let payload = UnsafeRawBufferPointer(start: base + offset + headerSize, count: length - headerSize)
-            switch type {
-            case typeDone: visit(.done, nil)
-            case typeError:
-                guard payload.count >= 4 else { throw ParseError("short netlink error message") }
-                visit(.error(payload.loadUnaligned(as: Int32.self)), nil)
-            case newLink:
+        try NetlinkFrames.forEach(bytes) { frame throws(ParseError) in
+            switch frame {
+            case .done: visit(.done, nil)
+            case .error(let code): visit(.error(code), nil)
+            case .message(newLink, let payload):
                 let facts = try linkFacts(payload)
                 visit(.link(index: facts.index, name: facts.name), facts)
-            default: visit(.other(type: type), nil)
+            case .message(let type, _): visit(.other(type: type), nil)
             }
-            offset += min((length + 3) & ~3, bytes.count - offset)
         }
     }
 

@@ -53,8 +53,7 @@ public enum RtnetlinkParser {
         case other(type: UInt16)
     }
 
-    static let headerSize = 16, tcmsgSize = 20, ifinfomsgSize = 16
-    static let typeError: UInt16 = 2, typeDone: UInt16 = 3
+    static let tcmsgSize = 20, ifinfomsgSize = 16
     public static let getLink: UInt16 = 18, getQdisc: UInt16 = 38
     static let newLink: UInt16 = 16, newQdisc: UInt16 = 36
     // TCA_* and TCA_STATS_* attribute types.
@@ -66,39 +65,21 @@ public enum RtnetlinkParser {
     /// of that type, in every family.
     public static func dumpRequest(type: UInt16, sequence: UInt32) -> [UInt8] {
         let body = type == getQdisc ? tcmsgSize : ifinfomsgSize
-        var bytes: [UInt8] = []
-        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value) { bytes += $0 } }
-        append(UInt32(headerSize + body))     // nlmsg_len
-        append(type)
-        append(UInt16(0x0301))                // NLM_F_REQUEST | NLM_F_DUMP
-        append(sequence)
-        append(UInt32(0))                     // nlmsg_pid: the kernel
-        bytes += [UInt8](repeating: 0, count: body)
-        return bytes
+        return NetlinkFrames.dumpHeader(length: NetlinkFrames.headerSize + body, type: type, sequence: sequence)
+            + [UInt8](repeating: 0, count: body)
     }
 
     /// Walks the netlink messages in the bytes of one recv(). A message that does not fit is an
     /// error (the rest of the buffer cannot be framed); a bad attribute costs only its message.
     public static func forEachMessage(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (Message) -> Void) throws(ParseError) {
-        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
-        var offset = 0
-        while offset + headerSize <= bytes.count {
-            let length = Int(base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-            let type = base.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)
-            guard length >= headerSize, length <= bytes.count - offset else {
-                throw ParseError("netlink message of \(length) bytes at byte \(offset) does not fit the \(bytes.count) received")
+        try NetlinkFrames.forEach(bytes) { frame throws(ParseError) in
+            switch frame {
+            case .done: visit(.done)
+            case .error(let code): visit(.error(code))
+            case .message(newQdisc, let payload): visit(try qdisc(payload))
+            case .message(newLink, let payload): visit(try link(payload))
+            case .message(let type, _): visit(.other(type: type))
             }
-            let payload = UnsafeRawBufferPointer(start: base + offset + headerSize, count: length - headerSize)
-            switch type {
-            case typeDone: visit(.done)
-            case typeError:
-                guard payload.count >= 4 else { throw ParseError("short netlink error message") }
-                visit(.error(payload.loadUnaligned(as: Int32.self)))
-            case newQdisc: visit(try qdisc(payload))
-            case newLink: visit(try link(payload))
-            default: visit(.other(type: type))
-            }
-            offset += min((length + 3) & ~3, bytes.count - offset)   // NLMSG_ALIGN
         }
     }
 

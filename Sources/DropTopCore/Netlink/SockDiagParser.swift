@@ -19,13 +19,8 @@ public enum SockDiagParser {
     /// /proc/net/tcp lists them. `states` is idiag_states, a bit per TCP state: `1 << 10` asks for
     /// the listeners only, which the kernel answers without walking the established hash.
     public static func tcpDumpRequest(family: UInt8, sequence: UInt32, states: UInt32 = .max) -> [UInt8] {
-        var bytes: [UInt8] = []
+        var bytes = NetlinkFrames.dumpHeader(length: NetlinkFrames.headerSize + 56, type: typeSockDiagByFamily, sequence: sequence)
         func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value) { bytes += $0 } }
-        append(UInt32(headerSize + 56))       // nlmsg_len
-        append(typeSockDiagByFamily)          // nlmsg_type
-        append(UInt16(0x0301))                // NLM_F_REQUEST | NLM_F_DUMP
-        append(sequence)                      // nlmsg_seq
-        append(UInt32(0))                     // nlmsg_pid: the kernel
         bytes += [family, 6, 0, 0]            // sdiag_family, IPPROTO_TCP, idiag_ext, pad
         append(states)                        // idiag_states
         bytes += [UInt8](repeating: 0, count: 48)   // inet_diag_sockid: unused by a dump
@@ -34,30 +29,17 @@ public enum SockDiagParser {
 
     /// Walks the netlink messages in the bytes of one recv().
     public static func forEachMessage(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (Message) -> Void) throws(ParseError) {
-        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
-        var offset = 0
-        while offset + headerSize <= bytes.count {
-            let length = Int(base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-            let type = base.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)
-            guard length >= headerSize, length <= bytes.count - offset else {
-                throw ParseError("netlink message of \(length) bytes at byte \(offset) does not fit the \(bytes.count) received")
-            }
-            let payload = offset + headerSize
-            switch type {
-            case typeDone:
-                visit(.done)
-            case typeError:
-                guard length >= headerSize + 4 else { throw ParseError("short netlink error message") }
-                visit(.error(base.loadUnaligned(fromByteOffset: payload, as: Int32.self)))
-            case typeSockDiagByFamily:
-                guard length >= headerSize + diagMessageSize else {
-                    throw ParseError("inet_diag_msg of \(length - headerSize) bytes, expected \(diagMessageSize)")
+        try NetlinkFrames.forEach(bytes) { frame throws(ParseError) in
+            switch frame {
+            case .done: visit(.done)
+            case .error(let code): visit(.error(code))
+            case .message(typeSockDiagByFamily, let payload):
+                guard payload.count >= diagMessageSize, let start = payload.baseAddress else {
+                    throw ParseError("inet_diag_msg of \(payload.count) bytes, expected \(diagMessageSize)")
                 }
-                visit(.socket(try row(base + payload)))
-            default:
-                visit(.other(type: type))
+                visit(.socket(try row(start)))
+            case .message(let type, _): visit(.other(type: type))
             }
-            offset += (length + 3) & ~3       // NLMSG_ALIGN
         }
     }
 

@@ -10,8 +10,7 @@ import Glibc
 /// `sourceNote` say which was read, and why.
 public final class NetlinkSocketTables: SocketTableSource {
     let fallback: ProcSocketTables
-    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    private var sequence: UInt32 = 0
+    private var dumper = NetlinkDumper(bufferSize: 1 << 16)
     private var peerCapacityHint = 1024
     /// Why netlink was given up, once it was.
     public private(set) var failure: String?
@@ -45,11 +44,10 @@ public final class NetlinkSocketTables: SocketTableSource {
             var aggregate = TCPAggregator(peerCapacity: peerCapacityHint)
             aggregate.backlogs = []
             do {
-                let fd: Int32
-                if let kept { fd = kept.fd } else { fd = try openSocket() }
-                defer { if kept == nil { close(fd) } }
-                try dump(fd, family: UInt8(AF_INET)) { aggregate.add($0) }
-                if includeIPv6 { try dump(fd, family: UInt8(AF_INET6)) { aggregate.add($0) } }
+                try withSocket { fd throws(ParseError) in
+                    try dump(fd, family: UInt8(AF_INET)) { aggregate.add($0) }
+                    if includeIPv6 { try dump(fd, family: UInt8(AF_INET6)) { aggregate.add($0) } }
+                }
                 peerCapacityHint = max(1024, aggregate.peers.count)
                 var summary = aggregate.summary(top: topCount)
                 summary.source = "netlink"
@@ -71,10 +69,11 @@ public final class NetlinkSocketTables: SocketTableSource {
         aggregate.backlogs = []
         let listenOnly = UInt32(1) << UInt32(TCPAggregator.listen)
         do {
-            let fd = try openSocket()
-            defer { close(fd) }
-            try dump(fd, family: UInt8(AF_INET), states: listenOnly) { aggregate.add($0) }
-            if includeIPv6 { try dump(fd, family: UInt8(AF_INET6), states: listenOnly) { aggregate.add($0) } }
+            // The kept socket answers for its namespace: a socket opened here would list the host's.
+            try withSocket { fd throws(ParseError) in
+                try dump(fd, family: UInt8(AF_INET), states: listenOnly) { aggregate.add($0) }
+                if includeIPv6 { try dump(fd, family: UInt8(AF_INET6), states: listenOnly) { aggregate.add($0) } }
+            }
             return (aggregate.listenerList(), [])
         } catch {
             failure = error.message
@@ -86,44 +85,21 @@ public final class NetlinkSocketTables: SocketTableSource {
         fallback.udpSummary(includeIPv6: includeIPv6)
     }
 
-    /// A sock_diag socket for one summary: both families are dumped on it, one after the other.
-    private func openSocket() throws(ParseError) -> Int32 {
-        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol)
-        guard fd >= 0 else { throw ParseError("socket: \(String(cString: strerror(errno)))") }
-        // A dump never waits for the network, but a stuck read must not freeze the screen.
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        return fd
+    /// The kept socket, or one opened for this summary in the calling thread's namespace (both
+    /// families are dumped on it, one after the other).
+    private func withSocket<T>(_ body: (Int32) throws(ParseError) -> T) throws(ParseError) -> T {
+        if let kept { return try body(kept.fd) }
+        let fd = try NetlinkDumper.openSocket(protocol: netlinkProtocol)
+        defer { close(fd) }
+        return try body(fd)
     }
 
-    /// One dump request and its multipart answer, read to its NLMSG_DONE.
+    /// One dump request (TCP sockets of a family in `states`) and its answer.
     private func dump(_ fd: Int32, family: UInt8, states: UInt32 = .max, _ visit: (SocketRow) -> Void) throws(ParseError) {
-        sequence &+= 1
-        let request = SockDiagParser.tcpDumpRequest(family: family, sequence: sequence, states: states)
-        let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        guard sent == request.count else { throw ParseError("send: \(String(cString: strerror(errno)))") }
-        var finished = false
-        var failed: Int32 = 0
-        while !finished {
-            let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_TRUNC)) }
-            if received < 0 {
-                if errno == EINTR { continue }
-                throw ParseError("recv: \(String(cString: strerror(errno)))")
-            }
-            if received == 0 { throw ParseError("the kernel closed the dump before its end") }
-            guard received <= buffer.count else { throw ParseError("a netlink message of \(received) bytes did not fit") }
-            try buffer.withUnsafeBufferPointer { all throws(ParseError) in
-                try SockDiagParser.forEachMessage(UnsafeBufferPointer(rebasing: all[0..<received])) { message in
-                    switch message {
-                    case .socket(let row): if !finished { visit(row) }
-                    case .done: finished = true
-                    case .error(let code): if code != 0 { failed = code; finished = true }
-                    case .other: break
-                    }
-                }
-            }
+        let request = { (sequence: UInt32) in SockDiagParser.tcpDumpRequest(family: family, sequence: sequence, states: states) }
+        try dumper.dump(fd, request: request) { bytes throws(ParseError) in
+            try SockDiagParser.forEachMessage(bytes) { if case .socket(let row) = $0 { visit(row) } }
         }
-        if failed != 0 { throw ParseError("the kernel answered \(String(cString: strerror(0 &- failed)))") }
     }
 }
 
