@@ -66,9 +66,10 @@ struct MoreScenarioTests {
     struct Outcome { var findings: [[String: Any]]; var raw: String }
 
     /// Runs `scenario` in namespace `sender`, then `droptop --once` in `observer` while it runs;
-    /// fails on any finding of `observer` outside `allowed`.
+    /// fails on any finding of `observer` outside `allowed`, and on a `kernel-drop-reason` for
+    /// `reason` (host-wide, counted where BPF works): the scenario's finding must explain it.
     func observe(_ t: Topology, _ scenario: [String], sender: String = "a", observer: String = "a",
-                 allowed: Set<String>) throws -> Outcome {
+                 allowed: Set<String>, reason: String? = nil) throws -> Outcome {
         let (helper, input, output) = try t.start(sender, ["python3", packageRoot + "/Tests/scenarios/more_trouble.py"] + scenario)
         defer { try? input.fileHandleForWriting.close(); helper.terminate(); helper.waitUntilExit() }
         let ready = readLine(output)
@@ -80,6 +81,8 @@ struct MoreScenarioTests {
         let findings = (value(r.json, "findings") as? [[String: Any]]) ?? []
         let local = Set(findings.filter { ($0["host_wide"] as? Bool) != true }.compactMap { $0["id"] as? String })
         #expect(local.subtracting(allowed).isEmpty, "\(scenario): unexpected findings \(local.subtracting(allowed).sorted())")
+        let unexplained = findings.filter { $0["id"] as? String == "kernel-drop-reason" && $0["item"] as? String == reason }
+        #expect(reason == nil || unexplained.isEmpty, "\(scenario): drop reason \(reason ?? "") left unexplained")
         return Outcome(findings: findings, raw: r.stdout)
     }
 
@@ -113,7 +116,7 @@ struct MoreScenarioTests {
     @Test func aListenerWithMinimumTTLDropsSynsFromTooFarAway() throws {
         // IP_MINTTL 255 (GTSM): loopback SYNs carry TTL 64. Their retransmissions are a consequence.
         let t = try Topology(["a"])
-        let o = try observe(t, ["min-ttl"], allowed: ["tcp-min-ttl-drops", "tcp-retransmits"])
+        let o = try observe(t, ["min-ttl"], allowed: ["tcp-min-ttl-drops", "tcp-retransmits"], reason: "TCP_MINTTL")
         let f = try finding(o, "tcp-min-ttl-drops")
         #expect(f["layer"] as? String == "tcp-udp" && f["severity"] as? String == "warning")
         #expect(evidence(f, "TcpExt.TCPMinTTLDrop") >= 100, "\(f)")
@@ -121,7 +124,7 @@ struct MoreScenarioTests {
 
     @Test func datagramsToANetworkWithoutARoute() throws {
         let t = try Topology(["a"])   // lo only: no route to 192.0.2.1, sendto fails with ENETUNREACH
-        let o = try observe(t, ["no-route"], allowed: ["ip-no-route"])
+        let o = try observe(t, ["no-route"], allowed: ["ip-no-route"], reason: "IP_OUTNOROUTES")
         let f = try finding(o, "ip-no-route")
         #expect(f["layer"] as? String == "ip")
         #expect(evidence(f, "Ip.OutNoRoutes") >= 300, "\(f)")
@@ -129,20 +132,22 @@ struct MoreScenarioTests {
     }
 
     @Test func fragmentsThatAreNeverCompletedTimeOut() throws {
-        // Fragment queues expire after 1 s in this namespace only (net.ipv4.ipfrag_time is per namespace).
-        let t = try Topology(["a"])
+        // b sends first fragments only; a's fragment queues expire after 1 s (net.ipv4.ipfrag_time
+        // is per namespace) and a answers with time exceeded, which it rate-limits per host.
+        let t = try pair()
         try t.exec("a", ["sysctl", "-q", "-w", "net.ipv4.ipfrag_time=1"])
-        let o = try observe(t, ["reassembly"], allowed: ["ip-reassembly-failures"])
+        let o = try observe(t, ["reassembly", "10.9.0.1"], sender: "b", observer: "a",
+                            allowed: ["ip-reassembly-failures", "icmp-rate-limited"], reason: "FRAG_REASM_TIMEOUT")
         let f = try finding(o, "ip-reassembly-failures")
         #expect(evidence(f, "Ip.ReasmTimeout") >= 50, "\(f)")
         #expect(evidence(f, "Ip.ReasmFails") >= 50, "\(f)")
-        #expect((f["hint"] as? String)?.contains("ipfrag_time = 1") == true, "\(f["hint"] ?? "")")
+        #expect((f["hint"] as? String)?.contains("net.ipv4.ipfrag_time = 1,") == true, "\(f["hint"] ?? "")")
     }
 
     @Test func packetsOfAProtocolNobodyHandles() throws {
         // Protocol 253 (experimental): no handler and no raw socket; loopback ICMP is not rate limited.
         let t = try Topology(["a"])
-        let o = try observe(t, ["unknown-proto"], allowed: ["ip-unknown-protocol"])
+        let o = try observe(t, ["unknown-proto"], allowed: ["ip-unknown-protocol"], reason: "IP_NOPROTO")
         let f = try finding(o, "ip-unknown-protocol")
         #expect(evidence(f, "Ip.InUnknownProtos") >= 150, "\(f)")
     }
@@ -150,7 +155,7 @@ struct MoreScenarioTests {
     @Test func datagramsWithAWrongChecksumOverAVeth() throws {
         // Loopback marks its packets checksum-verified; a veth does not, so the receiver checks.
         let t = try pair()
-        let o = try observe(t, ["udp-csum", "10.9.0.1"], sender: "b", observer: "a", allowed: ["udp-csum-errors"])
+        let o = try observe(t, ["udp-csum", "10.9.0.1"], sender: "b", observer: "a", allowed: ["udp-csum-errors"], reason: "UDP_CSUM")
         let f = try finding(o, "udp-csum-errors")
         #expect(f["layer"] as? String == "tcp-udp")
         #expect(evidence(f, "Udp.InCsumErrors") >= 150, "\(f)")
@@ -162,7 +167,7 @@ struct MoreScenarioTests {
         let t = try pair()
         let mac = try t.exec("a", ["cat", "/sys/class/net/va/address"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try t.exec("b", ["ip", "neigh", "add", "10.9.0.99", "lladdr", mac, "dev", "vb", "nud", "permanent"])
-        let o = try observe(t, ["udp", "10.9.0.99"], sender: "b", observer: "a", allowed: ["ip-address-errors"])
+        let o = try observe(t, ["udp", "10.9.0.99"], sender: "b", observer: "a", allowed: ["ip-address-errors"], reason: "IP_INADDRERRORS")
         let f = try finding(o, "ip-address-errors")
         #expect(evidence(f, "Ip.InAddrErrors") >= 150, "\(f)")
         #expect((f["hint"] as? String)?.contains("net.ipv4.ip_forward = 0") == true, "\(f["hint"] ?? "")")
@@ -172,7 +177,7 @@ struct MoreScenarioTests {
         // TTL 1 from the client: the router counts InHdrErrors and answers (rate-limited) time exceeded.
         let t = try routed()
         let o = try observe(t, ["udp-ttl1", "10.10.0.9"], sender: "c", observer: "r",
-                            allowed: ["ip-header-errors", "icmp-rate-limited"])
+                            allowed: ["ip-header-errors", "icmp-rate-limited"], reason: "IP_INHDR")
         let f = try finding(o, "ip-header-errors")
         #expect(evidence(f, "Ip.InHdrErrors") >= 150, "\(f)")
         #expect(evidence(f, "Icmp.OutTimeExcds") > 0, "TTL expiry is told by time exceeded beside it: \(f)")
@@ -182,7 +187,7 @@ struct MoreScenarioTests {
         // 1400-byte datagrams with DF towards a 1280-byte link: FragFails and ICMP frag-needed
         // (never rate-limited). IP_PMTUDISC_PROBE keeps the client sending them whatever it learns.
         let t = try routed(mtu: 1280)
-        let o = try observe(t, ["udp-df", "10.10.0.9"], sender: "c", observer: "r", allowed: ["ip-mtu-exceeded"])
+        let o = try observe(t, ["udp-df", "10.10.0.9"], sender: "c", observer: "r", allowed: ["ip-mtu-exceeded"], reason: "PKT_TOO_BIG")
         let f = try finding(o, "ip-mtu-exceeded")
         #expect(f["layer"] as? String == "ip")
         #expect(evidence(f, "Ip.FragFails") >= 150, "\(f)")

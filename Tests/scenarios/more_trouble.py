@@ -4,7 +4,7 @@ time, and stops by itself. Prints 'ready PORT' when the trouble is about to star
 Usage: more_trouble.py SCENARIO [DESTINATION]
   min-ttl          TCP SYNs over loopback (TTL 64) to a listener with IP_MINTTL 255
   no-route         UDP to 192.0.2.1 from a namespace without a default route
-  reassembly       first fragments only (MF set, offset 0) to 127.0.0.1; none is ever completed
+  reassembly DEST  first fragments only (MF set, offset 0) to DEST; none is ever completed
   udp-csum DEST    UDP datagrams with a wrong checksum to port 9 of DEST (raw socket)
   unknown-proto    IP packets of an unused protocol (253) to 127.0.0.1
   udp DEST         plain UDP datagrams to DEST (port 9)
@@ -88,13 +88,14 @@ elif scenario == "no-route":
     ready(9)
     paced(1500, DURATION, lambda i: tx.sendto(b"x" * 100, ("192.0.2.1", 9)))   # ENETUNREACH
 elif scenario == "reassembly":
+    # Over a veth: on loopback the kernel's expiry path reports its drops as IP_LOCALNET.
+    src = source_for(destination)
     tx = raw_sender()
     udp = struct.pack("!HHHH", 40000, 9, 8 + 1400, 0) + b"x" * 1024          # claims 1408 bytes
     ready(9)
     MF = 0x2000
     paced(600, DURATION, lambda i: tx.sendto(
-        ipv4_header("127.0.0.1", "127.0.0.1", socket.IPPROTO_UDP, len(udp), 1 + i, MF) + udp,
-        ("127.0.0.1", 0)))
+        ipv4_header(src, destination, socket.IPPROTO_UDP, len(udp), 1 + i, MF) + udp, (destination, 0)))
 elif scenario == "udp-csum":
     # To port 9 of DESTINATION, where nothing listens: the checksum is checked before the port.
     src = source_for(destination)

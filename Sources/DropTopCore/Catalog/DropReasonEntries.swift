@@ -94,7 +94,7 @@ extension DropReasonCatalog {
         "TCP_OFO_DROP": R(.transport, "out-of-order segment dropped: its data is already in the receive queue",
                           knob: "nstat -az TcpExtTCPOFODrop"),
         "TCP_MINTTL": R(.transport, "TTL or hop limit below the socket's minimum (IP_MINTTL, IPV6_MINHOPCOUNT)",
-                        knob: "the application's IP_MINTTL"),
+                        knob: "the application's IP_MINTTL", explainedBy: ["tcp-min-ttl-drops"]),
 
         // IP input checks, routing, fragments.
         "PKT_TOO_SMALL": R(.ip, "packet shorter than its headers say (truncated)", knob: "nstat -az IpExtInTruncatedPkts"),
