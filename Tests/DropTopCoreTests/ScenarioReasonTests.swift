@@ -10,6 +10,7 @@ import Testing
         ("IP_NOPROTO", "ip-unknown-protocol"), ("UDP_CSUM", "udp-csum-errors"),
         ("IP_INADDRERRORS", "ip-address-errors"), ("IP_INHDR", "ip-header-errors"),
         ("PKT_TOO_BIG", "ip-mtu-exceeded"), ("IP_OUTNOROUTES", "ip-no-route"),
+        ("TCP_CSUM", "tcp-bad-segments"), ("IP_RPFILTER", "ip-rp-filter"), ("ICMP_CSUM", "icmp-errors"),
     ])
     func theScenarioFindingExplainsItsDropReason(reason: String, finding: String) {
         #expect(DropReasonCatalog.info(reason).explainedBy.contains(finding), "\(reason) → \(finding)")

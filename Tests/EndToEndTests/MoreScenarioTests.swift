@@ -161,6 +161,34 @@ struct MoreScenarioTests {
         #expect(evidence(f, "Udp.InCsumErrors") >= 150, "\(f)")
     }
 
+    @Test func segmentsWithAWrongTCPChecksumOverAVeth() throws {
+        let t = try pair()
+        let o = try observe(t, ["tcp-csum", "10.9.0.1"], sender: "b", observer: "a", allowed: ["tcp-bad-segments"],
+                            reason: "TCP_CSUM")
+        let f = try finding(o, "tcp-bad-segments")
+        #expect(evidence(f, "Tcp.InCsumErrors") >= 150, "\(f)")
+        #expect(evidence(f, "Tcp.InErrs") >= 150, "\(f)")
+    }
+
+    @Test func icmpMessagesWithAWrongChecksumOverAVeth() throws {
+        let t = try pair()
+        let o = try observe(t, ["icmp-csum", "10.9.0.1"], sender: "b", observer: "a", allowed: ["icmp-errors"],
+                            reason: "ICMP_CSUM")
+        let f = try finding(o, "icmp-errors")
+        #expect(evidence(f, "Icmp.InCsumErrors") >= 150, "\(f)")
+    }
+
+    @Test func reversePathFilteringDropsASourceWithNoRouteBack() throws {
+        // Strict rp_filter in a (per namespace); b sends from 10.20.0.5, which a cannot reach.
+        let t = try pair()
+        try t.exec("a", ["sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=1"])
+        let o = try observe(t, ["spoofed", "10.9.0.1"], sender: "b", observer: "a", allowed: ["ip-rp-filter"],
+                            reason: "IP_RPFILTER")
+        let f = try finding(o, "ip-rp-filter")
+        #expect(evidence(f, "TcpExt.IPReversePathFilter") >= 150, "\(f)")
+        #expect((f["hint"] as? String)?.contains("rp_filter = 1") == true, "\(f["hint"] ?? "")")
+    }
+
     @Test func packetsForAnAddressThisHostDoesNotHaveWithForwardingOff() throws {
         // b sends to 10.9.0.99 with a's MAC (a static neighbour): a accepts the frame, has no
         // such address and does not forward, so it counts an address error.

@@ -6,6 +6,9 @@ Usage: more_trouble.py SCENARIO [DESTINATION]
   no-route         UDP to 192.0.2.1 from a namespace without a default route
   reassembly DEST  first fragments only (MF set, offset 0) to DEST; none is ever completed
   udp-csum DEST    UDP datagrams with a wrong checksum to port 9 of DEST (raw socket)
+  spoofed DEST     UDP to DEST from a source DEST has no route back to (raw socket)
+  tcp-csum DEST    TCP SYNs with a wrong checksum to port 9 of DEST (raw socket)
+  icmp-csum DEST   ICMP echo requests with a wrong checksum to DEST (raw socket)
   unknown-proto    IP packets of an unused protocol (253) to 127.0.0.1
   udp DEST         plain UDP datagrams to DEST (port 9)
   udp-ttl1 DEST    UDP datagrams with TTL 1 to DEST (they expire at the first router)
@@ -108,6 +111,35 @@ elif scenario == "udp-csum":
     udp = struct.pack("!HHHH", 40000, 9, length, bad) + payload
     packet = ipv4_header(src, destination, socket.IPPROTO_UDP, len(udp), 0, 0) + udp
     ready(9)
+    paced(900, DURATION, lambda i: tx.sendto(packet, (destination, 0)))
+elif scenario == "spoofed":
+    # UDP from 10.20.0.5, a source DEST has no route back to: reverse path filtering drops it.
+    tx = raw_sender()
+    udp = struct.pack("!HHHH", 40000, 9, 8 + 100, 0) + b"x" * 100        # checksum 0: none
+    packet = ipv4_header("10.20.0.5", destination, socket.IPPROTO_UDP, len(udp), 0, 0) + udp
+    ready(9)
+    paced(900, DURATION, lambda i: tx.sendto(packet, (destination, 0)))
+elif scenario == "tcp-csum":
+    # TCP SYNs with a wrong checksum to port 9 of DEST: counted before any socket lookup.
+    src = source_for(destination)
+    tx = raw_sender()
+    def syn(i):
+        header = struct.pack("!HHIIBBHHH", 40000 + i % 1000, 9, i, 0, 5 << 4, 0x02, 65535, 0, 0)
+        pseudo = socket.inet_aton(src) + socket.inet_aton(destination) + struct.pack("!BBH", 0, 6, len(header))
+        bad = checksum(pseudo + header) ^ 0x0101
+        header = header[:16] + struct.pack("!H", bad) + header[18:]
+        tx.sendto(ipv4_header(src, destination, socket.IPPROTO_TCP, len(header), 0, 0) + header, (destination, 0))
+    ready(9)
+    paced(900, DURATION, syn)
+elif scenario == "icmp-csum":
+    # ICMP echo requests with a wrong checksum to DEST: dropped before any reply.
+    src = source_for(destination)
+    tx = raw_sender()
+    body = b"x" * 56
+    bad = checksum(struct.pack("!BBHHH", 8, 0, 0, 1, 1) + body) ^ 0x0101
+    icmp = struct.pack("!BBHHH", 8, 0, bad, 1, 1) + body
+    packet = ipv4_header(src, destination, socket.IPPROTO_ICMP, len(icmp), 0, 0) + icmp
+    ready(0)
     paced(900, DURATION, lambda i: tx.sendto(packet, (destination, 0)))
 elif scenario == "unknown-proto":
     tx = raw_sender()

@@ -41,10 +41,10 @@ extension DropReasonCatalog {
 
         // TCP and UDP protocol checks.
         "TCP_CSUM": R(.transport, "TCP checksum did not match (corruption or a checksum offload problem)",
-                      knob: "ethtool -k IF (rx-checksumming); nstat -az TcpInCsumErrors"),
+                      knob: "ethtool -k IF (rx-checksumming); nstat -az TcpInCsumErrors", explainedBy: ["tcp-bad-segments"]),
         "UDP_CSUM": R(.transport, "UDP checksum did not match (corruption or a checksum offload problem)",
                       knob: "ethtool -k IF (rx-checksumming); nstat -az UdpInCsumErrors", explainedBy: ["udp-csum-errors"]),
-        "ICMP_CSUM": R(.transport, "ICMP checksum did not match", knob: "nstat -az IcmpInCsumErrors"),
+        "ICMP_CSUM": R(.transport, "ICMP checksum did not match", knob: "nstat -az IcmpInCsumErrors", explainedBy: ["icmp-errors"]),
         "INVALID_PROTO": R(.transport, "the packet breaks its protocol's rules (e.g. an ICMP timestamp sent to broadcast)",
                            knob: "nstat -az Icmp*"),
         "TCP_AUTH_HDR": R(.transport, "TCP-MD5 or TCP-AO option present twice or malformed", knob: "nstat -az 'TcpExtTCPMD5*'"),
