@@ -11,6 +11,7 @@ import Testing
         ("IP_INADDRERRORS", "ip-address-errors"), ("IP_INHDR", "ip-header-errors"),
         ("PKT_TOO_BIG", "ip-mtu-exceeded"), ("IP_OUTNOROUTES", "ip-no-route"),
         ("TCP_CSUM", "tcp-bad-segments"), ("IP_RPFILTER", "ip-rp-filter"), ("ICMP_CSUM", "icmp-errors"),
+        ("PKT_TOO_SMALL", "ip-header-errors"), ("IP_CSUM", "ip-header-errors"),
     ])
     func theScenarioFindingExplainsItsDropReason(reason: String, finding: String) {
         #expect(DropReasonCatalog.info(reason).explainedBy.contains(finding), "\(reason) → \(finding)")

@@ -211,6 +211,28 @@ struct MoreScenarioTests {
         #expect(evidence(f, "Icmp.OutTimeExcds") > 0, "TTL expiry is told by time exceeded beside it: \(f)")
     }
 
+    /// Frames that b writes straight onto its veth (AF_PACKET) to a's MAC, IPv4 header damaged.
+    func damagedHeaders(_ kind: String, reason: String) throws -> [String: Any] {
+        let t = try pair()
+        let mac = try t.exec("a", ["cat", "/sys/class/net/va/address"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let o = try observe(t, [kind, "10.9.0.1", "vb", mac], sender: "b", observer: "a", allowed: ["ip-header-errors"],
+                            reason: reason)
+        let f = try finding(o, "ip-header-errors")
+        #expect(evidence(f, "Icmp.OutTimeExcds") == 0, "no TTL expiry here: \(f)")
+        return f
+    }
+
+    @Test func packetsShorterThanTheirIPHeaderSays() throws {
+        let f = try damagedHeaders("ip-truncated", reason: "PKT_TOO_SMALL")
+        #expect(evidence(f, "IpExt.InTruncatedPkts") >= 150, "\(f)")
+    }
+
+    @Test func packetsWithAWrongIPHeaderChecksum() throws {
+        let f = try damagedHeaders("ip-bad-csum", reason: "IP_CSUM")
+        #expect(evidence(f, "IpExt.InCsumErrors") >= 150, "\(f)")
+        #expect(evidence(f, "Ip.InHdrErrors") >= 150, "\(f)")
+    }
+
     @Test func aRouterDropsPacketsTooBigForTheNextLinkWithDontFragment() throws {
         // 1400-byte datagrams with DF towards a 1280-byte link: FragFails and ICMP frag-needed
         // (never rate-limited). IP_PMTUDISC_PROBE keeps the client sending them whatever it learns.

@@ -9,6 +9,8 @@ Usage: more_trouble.py SCENARIO [DESTINATION]
   spoofed DEST     UDP to DEST from a source DEST has no route back to (raw socket)
   tcp-csum DEST    TCP SYNs with a wrong checksum to port 9 of DEST (raw socket)
   icmp-csum DEST   ICMP echo requests with a wrong checksum to DEST (raw socket)
+  ip-truncated DEST IF MAC   IPv4 to DEST claiming 200 bytes more than it has, as frames on IF to MAC
+  ip-bad-csum DEST IF MAC    IPv4 to DEST with a wrong header checksum, as frames on IF to MAC
   unknown-proto    IP packets of an unused protocol (253) to 127.0.0.1
   udp DEST         plain UDP datagrams to DEST (port 9)
   udp-ttl1 DEST    UDP datagrams with TTL 1 to DEST (they expire at the first router)
@@ -141,6 +143,22 @@ elif scenario == "icmp-csum":
     packet = ipv4_header(src, destination, socket.IPPROTO_ICMP, len(icmp), 0, 0) + icmp
     ready(0)
     paced(900, DURATION, lambda i: tx.sendto(packet, (destination, 0)))
+elif scenario in ("ip-truncated", "ip-bad-csum"):
+    # Ethernet frames written on interface IF to MAC (AF_PACKET: no IP layer of ours in the way),
+    # carrying UDP to DEST with an IPv4 header that is wrong: a total length 200 bytes longer than
+    # the packet, or a header checksum off by one bit.
+    interface, mac = sys.argv[3], bytes.fromhex(sys.argv[4].replace(":", ""))
+    tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    tx.bind((interface, 0))
+    src = source_for(destination)
+    udp = struct.pack("!HHHH", 40000, 9, 8 + 100, 0) + b"x" * 100
+    header = bytearray(ipv4_header(src, destination, socket.IPPROTO_UDP, len(udp), 1, 0))
+    if scenario == "ip-truncated":
+        header[2:4] = struct.pack("!H", 20 + len(udp) + 200)
+    header[10:12] = struct.pack("!H", checksum(bytes(header)) ^ (0x0100 if scenario == "ip-bad-csum" else 0))
+    frame = mac + tx.getsockname()[4] + b"\x08\x00" + bytes(header) + udp
+    ready(0)
+    paced(900, DURATION, lambda i: tx.send(frame))
 elif scenario == "unknown-proto":
     tx = raw_sender()
     ready(0)

@@ -97,7 +97,8 @@ extension DropReasonCatalog {
                         knob: "the application's IP_MINTTL", explainedBy: ["tcp-min-ttl-drops"]),
 
         // IP input checks, routing, fragments.
-        "PKT_TOO_SMALL": R(.ip, "packet shorter than its headers say (truncated)", knob: "nstat -az IpExtInTruncatedPkts"),
+        "PKT_TOO_SMALL": R(.ip, "packet shorter than its headers say (truncated)", knob: "nstat -az IpExtInTruncatedPkts",
+                           explainedBy: ["ip-header-errors", "udp-in-errors"]),   // also a short UDP header
         "HDR_TRUNC": R(.ip, "a protocol header could not be pulled from the packet (truncated or malformed)", knob: nil),
         "OTHERHOST": R(.ip, "frame addressed to another host's MAC (seen in promiscuous mode)", knob: "ip link (PROMISC)"),
         "IP_CSUM": R(.ip, "IPv4 header checksum did not match", knob: "nstat -az IpExtInCsumErrors", explainedBy: ["ip-header-errors"]),
