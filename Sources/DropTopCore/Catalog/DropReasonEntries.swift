@@ -41,10 +41,10 @@ extension DropReasonCatalog {
 
         // TCP and UDP protocol checks.
         "TCP_CSUM": R(.transport, "TCP checksum did not match (corruption or a checksum offload problem)",
-                      knob: "ethtool -k IF (rx-checksumming); nstat -az TcpInCsumErrors"),
+                      knob: "ethtool -k IF (rx-checksumming); nstat -az TcpInCsumErrors", explainedBy: ["tcp-bad-segments"]),
         "UDP_CSUM": R(.transport, "UDP checksum did not match (corruption or a checksum offload problem)",
                       knob: "ethtool -k IF (rx-checksumming); nstat -az UdpInCsumErrors", explainedBy: ["udp-csum-errors"]),
-        "ICMP_CSUM": R(.transport, "ICMP checksum did not match", knob: "nstat -az IcmpInCsumErrors"),
+        "ICMP_CSUM": R(.transport, "ICMP checksum did not match", knob: "nstat -az IcmpInCsumErrors", explainedBy: ["icmp-errors"]),
         "INVALID_PROTO": R(.transport, "the packet breaks its protocol's rules (e.g. an ICMP timestamp sent to broadcast)",
                            knob: "nstat -az Icmp*"),
         "TCP_AUTH_HDR": R(.transport, "TCP-MD5 or TCP-AO option present twice or malformed", knob: "nstat -az 'TcpExtTCPMD5*'"),
@@ -94,10 +94,11 @@ extension DropReasonCatalog {
         "TCP_OFO_DROP": R(.transport, "out-of-order segment dropped: its data is already in the receive queue",
                           knob: "nstat -az TcpExtTCPOFODrop"),
         "TCP_MINTTL": R(.transport, "TTL or hop limit below the socket's minimum (IP_MINTTL, IPV6_MINHOPCOUNT)",
-                        knob: "the application's IP_MINTTL"),
+                        knob: "the application's IP_MINTTL", explainedBy: ["tcp-min-ttl-drops"]),
 
         // IP input checks, routing, fragments.
-        "PKT_TOO_SMALL": R(.ip, "packet shorter than its headers say (truncated)", knob: "nstat -az IpExtInTruncatedPkts"),
+        "PKT_TOO_SMALL": R(.ip, "packet shorter than its headers say (truncated)", knob: "nstat -az IpExtInTruncatedPkts",
+                           explainedBy: ["ip-header-errors", "udp-in-errors"]),   // also a short UDP header
         "HDR_TRUNC": R(.ip, "a protocol header could not be pulled from the packet (truncated or malformed)", knob: nil),
         "OTHERHOST": R(.ip, "frame addressed to another host's MAC (seen in promiscuous mode)", knob: "ip link (PROMISC)"),
         "IP_CSUM": R(.ip, "IPv4 header checksum did not match", knob: "nstat -az IpExtInCsumErrors", explainedBy: ["ip-header-errors"]),
