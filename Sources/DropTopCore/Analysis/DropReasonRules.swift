@@ -17,6 +17,9 @@ extension TriageRules {
             out[index].evidence += cited.map { Evidence(name: "kernel:\($0.reason)", value: $0.perSecond ?? 0, unit: "per_s", item: nil) }
             explained.formUnion(cited.map(\.reason))
         }
+        // Without the protocol counters (batch -n DROP reads none) nothing could explain a reason:
+        // the cross-check needs both sides.
+        guard r.sample.protocols != nil else { return out }
         for reason in moving where !explained.contains(reason.reason) && !unspecifiedReasons.contains(reason.reason) {
             guard let rate = reason.perSecond, rate >= unexplainedReasonRate else { continue }
             out.append(unexplainedReason(r, reason, rate: rate))

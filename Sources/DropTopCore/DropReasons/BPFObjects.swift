@@ -94,6 +94,31 @@ enum BPFObjects {
         return .success(event)
     }
 
+    /// The sums over CPUs of the first `slots` per-CPU u64 slots, in one BPF_MAP_LOOKUP_BATCH
+    /// (Linux 5.6+) instead of a lookup a slot; nil when the kernel does not do batches.
+    static func perCPUSums(map: OwnedDescriptor, slots: Int, possibleCPUs: Int) -> [UInt64]? {
+        var values = [UInt64](repeating: 0, count: slots * possibleCPUs)
+        var keys = [UInt32](repeating: 0, count: slots)
+        var next: UInt32 = 0
+        var attr = BPFAttr()
+        let result = values.withUnsafeMutableBytes { valuePointer in
+            keys.withUnsafeMutableBytes { keyPointer in
+                withUnsafeMutableBytes(of: &next) { nextPointer in
+                    attr.setPointer(8, UnsafeRawPointer(nextPointer.baseAddress))   // out_batch (in_batch NULL: from the start)
+                    attr.setPointer(16, UnsafeRawPointer(keyPointer.baseAddress))   // keys
+                    attr.setPointer(24, UnsafeRawPointer(valuePointer.baseAddress)) // values
+                    attr.set32(32, UInt32(slots))                                   // count
+                    attr.set32(36, UInt32(bitPattern: map.fd))                      // map_fd
+                    return KernelCall.bpf(.mapLookupBatch, &attr)
+                }
+            }
+        }
+        // ENOENT means "that was the last batch"; the count then says how many were read.
+        if case .failure(let error) = result, error.code != ENOENT { return nil }
+        guard Int(attr.get32(32)) == slots else { return nil }
+        return (0..<slots).map { slot in values[(slot * possibleCPUs)..<((slot + 1) * possibleCPUs)].reduce(0, &+) }
+    }
+
     /// The sum over CPUs of one per-CPU u64 slot; nil when the lookup fails.
     static func perCPUSum(map: OwnedDescriptor, key: UInt32, possibleCPUs: Int) -> UInt64? {
         var keyValue = key

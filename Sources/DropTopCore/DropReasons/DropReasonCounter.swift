@@ -77,8 +77,12 @@ public final class DropReasonCounter: Sendable {
     /// NOT_DROPPED_YET and CONSUMED are not drops and never appear.
     public func totals() -> [DropReasonTotal] {
         var totals: [DropReasonTotal] = []
+        // One batched read of every slot; a kernel before 5.6 answers one slot at a time.
+        let slots = Int(names.limit) + 1
+        let sums = BPFObjects.perCPUSums(map: map, slots: slots, possibleCPUs: possibleCPUs)
         for slot in 0...names.limit {
-            guard let total = BPFObjects.perCPUSum(map: map, key: slot, possibleCPUs: possibleCPUs), total > 0 else { continue }
+            let sum = sums.map { $0[Int(slot)] } ?? BPFObjects.perCPUSum(map: map, key: slot, possibleCPUs: possibleCPUs)
+            guard let total = sum, total > 0 else { continue }
             let name = slot == names.limit ? Self.overflowName : names.byNumber[slot] ?? "UNKNOWN_\(slot)"
             if DropReasonNames.notDrops.contains(name) { continue }
             totals.append(DropReasonTotal(reason: name, total: total))
