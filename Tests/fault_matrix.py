@@ -377,12 +377,14 @@ def judge(source, fault, mode, result, baseline):
         problems.append("crash: " + result["stderr"].strip()[:200])
     needs_error = fault in UNUSABLE or (fault == "missing" and missing_is_error) or (
         fault == "negative" and fmt != "pairs") or (fault in ("extracol", "removedcol") and fmt in ("number", "word"))
-    if fmt == "number" and fault == "truncated":
-        needs_error = False  # "1500" cut to "15" is still a number
+    if fmt == "number" and fault == "truncated" and not source.startswith("sys/"):
+        needs_error = False  # "1500" cut to "15" is still a number (a /sys value must end in a newline)
     if fmt == "numbers" and fault in ("extracol", "removedcol", "reordered", "truncated"):
         needs_error = False  # a sysctl's text is shown as it is
-    if fault == "u64over" and source.startswith("proc/sys/net/ipv4"):
-        needs_error = False
+    if source.startswith(("proc/sys/net/core", "proc/sys/net/ipv4")):
+        needs_error = fault in ("directory", "fifo", "huge")  # a sysctl is shown as its text
+    if fmt == "netdev" and fault == "removedcol":
+        needs_error = True
     docs = documents(mode, result["stdout"])
     if mode == "batch":
         if needs_error and name not in result["stderr"]:
