@@ -19,8 +19,9 @@ public enum LinkFactParser {
         return token.asciiString
     }
 
-    /// One decimal integer in `range`, then at most a newline.
-    public static func integer(_ bytes: UnsafeBufferPointer<UInt8>, in range: ClosedRange<Int64>, what: String) throws(ParseError) -> Int64 {
+    /// One decimal integer in `range`, then a newline.
+    public static func integer(_ bytes: UnsafeBufferPointer<UInt8>, in range: ClosedRange<Int64>,
+                               what: String) throws(ParseError) -> Int64 {
         var cursor = ByteCursor(bytes)
         let value: Int64
         do throws(ParseError) { value = try cursor.signedDecimal() } catch {
