@@ -118,4 +118,18 @@ import Testing
         #expect(throws: ParseError.self) { try parse("-5\n") { try ConntrackCountParser.number($0, "nf_conntrack_count") } }
         #expect(try parse("-1\n") { try ConntrackCountParser.number($0, "nf_conntrack_max") } == 0)
     }
+
+    @Test func aSocketTableWhoseHeaderMovesAColumnIsRefused() throws {
+        let row = "   0: 0100007F:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1\n"
+        let kernel = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+        let udp6 = "  sl  local_address remote_addressst tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
+        for header in [kernel, udp6] {
+            #expect(try parse(header + row) { try SocketTableParser.forEachRow($0, hasDrops: false) { _ in } }.rows == 1)
+        }
+        let moved = kernel.replacingOccurrences(of: "local_address rem_address", with: "rem_address local_address")
+        let extra = kernel.replacingOccurrences(of: " st ", with: " st extra ")
+        for header in [moved, extra] {
+            #expect(throws: ParseError.self) { try parse(header + row) { try SocketTableParser.forEachRow($0, hasDrops: false) { _ in } } }
+        }
+    }
 }

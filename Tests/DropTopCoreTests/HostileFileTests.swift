@@ -81,7 +81,7 @@ final class TreeCopy {
 
     @Test func socketTableLineLongerThanAPieceIsAnError() throws {
         let tree = try TreeCopy("server64")
-        let header = Array("  sl  local_address rem_address   st\n".utf8)
+        let header = Array("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n".utf8)
         try tree.write("proc/net/tcp", header + [UInt8](repeating: 0x41, count: 300))
         let reader = FileReader(procRoot: tree.root + "/proc")
         reader.chunkSize = 128
