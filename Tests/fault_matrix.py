@@ -460,10 +460,10 @@ def main():
             results = [j.result() for j in jobs]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return report(results)
+    return report(results, opts.all_modes)
 
 
-def report(results):
+def report(results, all_modes=False):
     table, failures, counts = {}, [], {"pass": 0, "fail": 0, "n/a": 0}
     for source, fault, per_mode in results:
         marks = []
@@ -484,7 +484,8 @@ def report(results):
     for source in dict.fromkeys(s for s, _, _ in results):
         print(display(source).ljust(width) + " " + " ".join(table.get((source, f), "").rjust(9) for f in FAULTS))
     print(f"\ncells (source x fault x mode): {counts['pass']} pass, {counts['fail']} fail, {counts['n/a']} not applicable")
-    print("modes: once/batch/json for " + ", ".join(display(s) for s in FULL_MODE_SOURCES) + "; once for the rest")
+    print("modes: once/batch/json for " + ("every source" if all_modes else
+          ", ".join(display(s) for s in FULL_MODE_SOURCES) + "; once for the rest"))
     for f in failures:
         print("FAIL " + f)
     return 1 if failures else 0
