@@ -157,6 +157,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case .values:
         _ = ValueFileParser.text(bytes)
         _ = try? ValueFileParser.integer(bytes)
+        _ = try? LinkFactParser.word(bytes, allowed: LinkFactParser.operstates, what: "an operstate")
+        _ = try? LinkFactParser.speed(bytes)
+        _ = try? LinkFactParser.mtu(bytes)
+        _ = try? LinkFactParser.counter(bytes)
         _ = CPUList.parse(ValueFileParser.text(bytes))
         _ = InterfaceGlob.matches(ValueFileParser.text(bytes), any: ["eth*", "*[0-9]", "?x"])
         _ = try? BatchGroups.parse(ValueFileParser.text(bytes))

@@ -29,7 +29,7 @@ extension Panes {
             }
             return line
         }
-        return PaneContent(header: header, rows: rows.isEmpty ? [[Span("no interfaces match the filter (f, /)", .dim)]] : rows,
+        return PaneContent(header: header, rows: rows.isEmpty ? [noInterfacesLine(report)] : rows,
                            note: layout.note)
     }
 
@@ -44,7 +44,7 @@ extension Panes {
                 return Span(Format.rate(v, width: slot.width), style(slot.column, v))
             }
         }
-        return PaneContent(header: header, rows: rows.isEmpty ? [[Span("no interfaces match the filter (f, /)", .dim)]] : rows,
+        return PaneContent(header: header, rows: rows.isEmpty ? [noInterfacesLine(report)] : rows,
                            note: layout.note)
     }
 
@@ -90,6 +90,18 @@ extension Panes {
         all.append([Span("i: per-queue IRQ rows (\(report.irqs.count) network IRQs)", .dim)])
         let sortNote = state.cpuSort == .cpu ? nil : "[sort: \(state.cpuSort.label)]"
         return PaneContent(header: header, rows: all, note: [layout.note, sortNote].compactMap { $0 }.joined(separator: " ").nilIfEmpty)
+    }
+}
+
+extension Panes {
+    /// Why panes 1 and 2 have no rows: /proc/net/dev could not be read (its error, as the
+    /// errors list has it), it listed no interface, or the filter (f, /, --iface) hides them all.
+    static func noInterfacesLine(_ report: Report) -> Line {
+        guard report.interfaces.isEmpty else { return [Span("no interfaces match the filter (f, /)", .dim)] }
+        if let error = report.sample.errors.first(where: { $0.source == "/proc/net/dev" }) {
+            return [Span("/proc/net/dev: " + error.message, .warn)]
+        }
+        return [Span("no interfaces (--iface matches none, or /proc/net/dev lists none)", .dim)]
     }
 }
 

@@ -51,9 +51,18 @@ final class TreeCopy {
 
     @Test func longValueIsShortened() throws {
         let tree = try TreeCopy("server64")
+        try tree.write("proc/sys/net/core/somaxconn", [UInt8](repeating: 0x41, count: 4000) + [0x0A])
+        let value = try #require(tree.sampler().sample().sysctl["net.core.somaxconn"])
+        #expect(value == String(repeating: "A", count: 256) + "...")
+    }
+
+    @Test func longOperstateIsNullWithAnErrorNotEchoed() throws {
+        let tree = try TreeCopy("server64")
         try tree.write("sys/class/net/eth0/operstate", [UInt8](repeating: 0x41, count: 4000) + [0x0A])
-        let operstate = try #require(tree.sampler().sample().interfaces[1].operstate)
-        #expect(operstate == String(repeating: "A", count: 256) + "...")
+        let s = tree.sampler().sample()
+        #expect(s.interfaces[1].operstate == nil)
+        let error = try #require(s.errors.first { $0.source == "/sys/class/net/eth0/operstate" })
+        #expect(!error.message.contains("AAAA"))
     }
 
     @Test func socketTablesStreamedInSmallPiecesGiveTheSameSummary() throws {
@@ -72,7 +81,7 @@ final class TreeCopy {
 
     @Test func socketTableLineLongerThanAPieceIsAnError() throws {
         let tree = try TreeCopy("server64")
-        let header = Array("  sl  local_address rem_address   st\n".utf8)
+        let header = Array("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n".utf8)
         try tree.write("proc/net/tcp", header + [UInt8](repeating: 0x41, count: 300))
         let reader = FileReader(procRoot: tree.root + "/proc")
         reader.chunkSize = 128

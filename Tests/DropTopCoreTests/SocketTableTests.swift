@@ -37,7 +37,9 @@ import Testing
         let tcp = try #require(sample.tcp)
         #expect(tcp.states["LISTEN"] == 1)
         #expect(tcp.states["ESTABLISHED"] == 1)
-        #expect(sample.errors.contains { $0.source == "/proc/net/tcp" && $0.message.contains("2 unreadable rows") })
+        // Row 1 is garbage; row 3, cut mid-line at the end of the file, is left out and said so.
+        #expect(sample.errors.contains { $0.source == "/proc/net/tcp" && $0.message.contains("1 unreadable row") })
+        #expect(sample.errors.contains { $0.source == "/proc/net/tcp" && $0.message.hasPrefix("the last line is cut short") })
     }
 
     @Test func aggregatesStatesListenersPeersAndPorts() throws {

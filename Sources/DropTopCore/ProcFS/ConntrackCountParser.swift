@@ -31,6 +31,8 @@ public enum ConntrackCountParser {
         cursor.skipBlanks()
         _ = cursor.consume(0x0A)
         guard cursor.isAtEnd else { throw ParseError("\(name): more than one number") }
+        // A count is never negative; only the limit may be (no limit).
+        if value < 0 && name == "nf_conntrack_count" { throw ParseError("\(name): a negative count") }
         return value < 0 ? 0 : UInt64(value)
     }
 }

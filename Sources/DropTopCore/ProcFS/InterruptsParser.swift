@@ -13,6 +13,8 @@ public struct InterruptRow: Equatable, Sendable {
 public struct InterruptTable: Equatable, Sendable {
     public var cpuIDs: [Int]
     public var rows: [InterruptRow]
+    /// Rows that were skipped, and why (a negative count).
+    public var problems: [String] = []
 }
 
 public enum InterruptsParser {
@@ -21,6 +23,7 @@ public enum InterruptsParser {
         guard let header = cursor.line() else { throw ParseError("empty file") }
         let cpuIDs = try parseCPUHeader(header)
         var rows: [InterruptRow] = []
+        var problems: [String] = []
         var lineNumber = 1
         while let line = cursor.line() {
             lineNumber += 1
@@ -38,10 +41,15 @@ public enum InterruptsParser {
                 }
             }
             fields.skipBlanks()
+            // A count is never negative: "-5" where a count belongs is not the device's name.
+            if counts.count < cpuIDs.count, fields.peek() == 0x2D, let next = fields.byte(at: 1), ByteCursor.isDigit(next) {
+                problems.append("line \(lineNumber) (IRQ \(id)): a negative count in column \(counts.count + 1); row skipped")
+                continue
+            }
             let rest = UnsafeBufferPointer(rebasing: line[fields.position...])
             rows.append(InterruptRow(id: id, counts: counts, description: collapseSpaces(rest)))
         }
-        return InterruptTable(cpuIDs: cpuIDs, rows: rows)
+        return InterruptTable(cpuIDs: cpuIDs, rows: rows, problems: problems)
     }
 
     /// "           CPU0       CPU1  " -> [0, 1]; shared with /proc/softirqs.

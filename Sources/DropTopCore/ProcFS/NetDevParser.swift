@@ -39,7 +39,8 @@ public struct NetDevEntry: Equatable, Sendable {
     public var counters: NetDevCounters
 }
 
-/// Parses /proc/net/dev: two header lines, then `name: 16 counters` per interface.
+/// Parses /proc/net/dev: two header lines that name the columns, then `name: counters` per
+/// interface. Counters are read by the header's names (NetDevLayout), by position without one.
 public enum NetDevParser {
     /// Rows that cannot be read (a file cut mid-row) are skipped and listed in `problems`.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> PartialParse<[NetDevEntry]> {
@@ -47,34 +48,52 @@ public enum NetDevParser {
         var entries: [NetDevEntry] = []
         var lineNumber = 0
         var sawHeader = false
+        var layout = NetDevLayout.positional
+        var firstHeader: UnsafeBufferPointer<UInt8>?
         var problems: [String] = []
         while let line = cursor.line() {
             lineNumber += 1
             // The two header lines contain '|' (a name may hold '|' too, so only look at lines 1-2).
-            if lineNumber <= 2 && line.contains(0x7C) { sawHeader = true; continue }
+            if lineNumber <= 2 && line.contains(0x7C) {
+                sawHeader = true
+                if lineNumber == 1 { firstHeader = line; continue }
+                if let named = NetDevLayout.parse(groups: firstHeader, names: line) {
+                    layout = named
+                    if !named.missing.isEmpty {
+                        problems.append("the header has no \(named.missing.joined(separator: ", ")) column; read as 0")
+                    }
+                }
+                continue
+            }
             if line.allSatisfy(ByteCursor.isBlank) { continue }
-            // The name ends at the last ':' (old kernels glue the first number to it: "eth0:1234").
-            guard let colon = line.lastIndex(of: 0x3A) else {
-                problems.append("line \(lineNumber): no ':' after the interface name; skipped")
-                continue
+            switch row(line, lineNumber, layout) {
+            case .success(let entry): entries.append(entry)
+            case .failure(let problem): problems.append(problem.message)
             }
-            var nameStart = 0
-            while nameStart < colon, ByteCursor.isBlank(line[nameStart]) { nameStart += 1 }
-            let rawName = Array(line[nameStart..<colon])
-            guard !rawName.isEmpty else { problems.append("line \(lineNumber): empty interface name; skipped"); continue }
-            var fields = ByteCursor(UnsafeBufferPointer(rebasing: line[(colon + 1)...]))
-            var values: [UInt64] = []
-            values.reserveCapacity(16)
-            do {
-                for _ in 0..<16 { values.append(try fields.decimal()) }
-            } catch {
-                problems.append("line \(lineNumber) (\(DisplayName.escaped(rawName))): \(error.message); expected 16 counters; skipped")
-                continue
-            }
-            entries.append(NetDevEntry(rawName: rawName, name: DisplayName.escaped(rawName),
-                                       counters: NetDevCounters(values: values)))
         }
         if entries.isEmpty { throw ParseError(problems.first ?? (sawHeader ? "no interfaces" : "empty file or no /proc/net/dev header")) }
         return PartialParse(value: entries, problems: problems)
+    }
+
+    private static func row(_ line: UnsafeBufferPointer<UInt8>, _ lineNumber: Int,
+                            _ layout: NetDevLayout) -> Result<NetDevEntry, ParseError> {
+        // The name ends at the last ':' (old kernels glue the first number to it: "eth0:1234").
+        guard let colon = line.lastIndex(of: 0x3A) else {
+            return .failure(ParseError("line \(lineNumber): no ':' after the interface name; skipped"))
+        }
+        var nameStart = 0
+        while nameStart < colon, ByteCursor.isBlank(line[nameStart]) { nameStart += 1 }
+        let rawName = Array(line[nameStart..<colon])
+        guard !rawName.isEmpty else { return .failure(ParseError("line \(lineNumber): empty interface name; skipped")) }
+        var fields = ByteCursor(UnsafeBufferPointer(rebasing: line[(colon + 1)...]))
+        var values: [UInt64] = []
+        values.reserveCapacity(layout.width)
+        do {
+            for _ in 0..<layout.width { values.append(try fields.decimal()) }
+        } catch {
+            let name = DisplayName.escaped(rawName)
+            return .failure(ParseError("line \(lineNumber) (\(name)): \(error.message); expected \(layout.width) counters; skipped"))
+        }
+        return .success(NetDevEntry(rawName: rawName, name: DisplayName.escaped(rawName), counters: layout.counters(values)))
     }
 }

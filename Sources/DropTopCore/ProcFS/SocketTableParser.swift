@@ -103,8 +103,7 @@ public enum SocketTableParser {
         var cursor = ByteCursor(bytes)
         if after == nil {
             guard let header = cursor.line() else { throw ParseError("empty file") }
-            var headerFields = ByteCursor(header)
-            guard let first = headerFields.token(), first.equals("sl") else { throw ParseError("no 'sl local_address' header") }
+            try checkHeader(header)
         }
         var result = after ?? Result()
         var lineNumber = after?.lines ?? 1
@@ -123,6 +122,29 @@ public enum SocketTableParser {
         }
         result.lines = lineNumber
         return result
+    }
+
+    /// The columns every kernel prints, in order; rows are read by position, so a header that
+    /// moves, drops or inserts one of these is refused rather than read wrong. Columns after
+    /// them (udp's `ref pointer drops`) may vary. udp6 prints `remote_addressst`, glued.
+    static let headerColumns = ["sl", "local_address", "rem_address", "st", "tx_queue", "rx_queue", "tr", "tm->when",
+                                "retrnsmt", "uid", "timeout", "inode"]
+
+    static func checkHeader(_ header: UnsafeBufferPointer<UInt8>) throws(ParseError) {
+        var fields = ByteCursor(header)
+        var names: [String] = []
+        while names.count < headerColumns.count, let token = fields.token() {
+            switch token.asciiString {
+            case "remote_address": names.append("rem_address")
+            case "remote_addressst", "rem_addressst": names += ["rem_address", "st"]
+            case let name: names.append(name)
+            }
+        }
+        guard names.first == "sl" else { throw ParseError("no 'sl local_address' header") }
+        guard names.count >= headerColumns.count, Array(names.prefix(headerColumns.count)) == headerColumns else {
+            throw ParseError("the header is not the kernel's (\(headerColumns.joined(separator: " ")) ...): "
+                             + "a column added, removed or moved; not read")
+        }
     }
 
     @inline(__always)

@@ -29,8 +29,9 @@ public final class FileReader {
     public var sysFileLimit = 4 << 10
     /// The piece size for `forEachLineChunk` (socket tables are streamed, not capped).
     public var chunkSize = 1 << 20
-    /// Files refused before any parser saw them (not regular, too large), also by callers that
-    /// ignore errors because a missing file is normal: the sampler reports these every time.
+    /// Files refused before any parser saw them (not regular, too large) or cut short (below),
+    /// also by callers that ignore errors because a missing file is normal: the sampler reports
+    /// these every time.
     public var refusals: [SourceError] = []
     /// Bytes read by the last call, for the benchmark.
     public private(set) var lastByteCount = 0
@@ -69,8 +70,9 @@ public final class FileReader {
             throw refused(display, error)
         }
         lastByteCount = count
+        let whole = wholeLines(display, count)
         return try Self.parse(display) {
-            try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+            try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<whole])) }
         }
     }
 
@@ -93,7 +95,8 @@ public final class FileReader {
                 filled += n
                 guard n == 0 || filled == chunkSize else { continue }
                 // Hand over every complete line; at the end of the file, the rest too.
-                let end = n == 0 ? filled : (buffer[0..<filled].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+                let end = n == 0 ? (handed > 0 ? wholeLines(display, filled, after: true) : wholeLines(display, filled))
+                    : (buffer[0..<filled].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
                 if n != 0 && end == 0 { throw FileRefusal.lineTooLong(chunkSize) }
                 if end > 0 || handed == 0 {
                     try Self.parse(display) {
@@ -113,6 +116,22 @@ public final class FileReader {
             throw refused(display, error)
         }
     }
+
+    /// The kernel ends every line of a /proc table with a newline: a file of several lines whose
+    /// last one has none was cut mid-line (a partial read, a truncated capture). That line is
+    /// left out and the file named in `refusals`, rather than read with fields missing. A file
+    /// of one line (a value) is taken whole. `after`: lines were handed over before.
+    private func wholeLines(_ display: String, _ count: Int, after: Bool = false) -> Int {
+        guard count > 0, buffer[count - 1] != 0x0A else { return count }
+        guard let newline = buffer[0..<count].lastIndex(of: 0x0A) else {
+            if after { refusals.append(SourceError(source: display, message: Self.cutShort)) }
+            return after ? 0 : count
+        }
+        refusals.append(SourceError(source: display, message: Self.cutShort))
+        return newline + 1
+    }
+
+    static let cutShort = "the last line is cut short (no newline at the end of the file); not used"
 
     /// The error for a file that could not be read; a refusal is also remembered.
     private func refused(_ display: String, _ error: any Error) -> SourceError {

@@ -39,6 +39,7 @@ public final class Sampler {
     private let slowFactRefreshSamples = 30
     private var onlineCPUList: [Int]?
     private var sysctlValues: OrderedDictionary<String, String> = [:]
+    private var slowFactRefusals: [SourceError] = []
     /// Matching an IRQ to an interface compares strings; the answer is kept per IRQ row.
     private var irqInterface: [String: String?] = [:]
     private var cachedHost: HostInfo?
@@ -68,7 +69,7 @@ public final class Sampler {
     /// Whether this kernel has IPv6 (refreshed with the slow facts).
     private var ipv6Present = true
     static let noIPv6 = SourceError(source: "/proc/net/if_inet6",
-        message: "IPv6 is not available (no /proc/net/if_inet6 or /proc/net/snmp6: ipv6.disable=1, or hidden): "
+        message: "IPv6 is not available (no /proc/net/if_inet6, snmp6, tcp6, udp6 or sockstat6: ipv6.disable=1, or hidden): "
             + "tcp6, udp6, snmp6 and sockstat6 are not read")
     /// Kernel drop reasons through BPF; set only for the live host (nil: not read).
     public var dropReasons: DropReasonReader?
@@ -141,7 +142,7 @@ public final class Sampler {
             for entry in parsed.value where InterfaceGlob.matches(entry.name, any: interfaceGlobs) {
                 rawNames.append(entry.rawName)
                 s.interfaces.append(namespaceScope ? InterfaceSample(name: entry.name, counters: entry.counters)
-                                                   : interfaceSample(entry))
+                                                   : interfaceSample(entry, errors: &errors))
             }
         }
         linkFacts?.apply(to: &s.interfaces, reader: reader, errors: &errors)
@@ -154,6 +155,7 @@ public final class Sampler {
         s.softirqs = parse("softirqs", &errors) { try SoftIRQsParser.parse($0) }
         s.softnet = parse("net/softnet_stat", &errors) { try SoftnetParser.parse($0, onlineCPUs: online) }
         guard let table = parse("interrupts", &errors, { try InterruptsParser.parse($0) }) else { return }
+        errors += table.problems.map { SourceError(source: "/proc/interrupts", message: $0) }
         s.interruptCPUs = table.cpuIDs
         s.networkIRQs = table.rows.compactMap { row in
             guard let interface = networkInterface(of: row) else { return nil }
@@ -179,41 +181,15 @@ public final class Sampler {
         return protocols.isEmpty ? nil : protocols
     }
 
-    private func interfaceSample(_ entry: NetDevEntry) -> InterfaceSample {
-        let base: [UInt8] = Array("class/net/".utf8) + entry.rawName + [0x2F]
-        func text(_ file: String) -> String? {
-            try? reader.withContents(.sys, base + Array(file.utf8)) { ValueFileParser.text($0) }
-        }
-        func integer(_ file: String) -> Int? {
-            guard let v = try? reader.withContents(.sys, base + Array(file.utf8), { try ValueFileParser.integer($0) }),
-                  let i = Int(exactly: v) else { return nil }
-            return i
-        }
-        // The breakdown matters only where /proc/net/dev shows errors or drops; skipping the
-        // others keeps a host with hundreds of veths cheap to sample.
-        let c = entry.counters
-        let troubled = [NetDevCounters.Field.rxErrs, .rxDrop, .rxFifo, .rxFrame, .txErrs, .txDrop, .txFifo, .txCarrier]
-            .contains { c[$0] > 0 }
-        var statistics: OrderedDictionary<String, UInt64>?
-        if troubled {
-            var stats = OrderedDictionary<String, UInt64>()
-            for name in Self.statisticNames {
-                if let v = try? reader.withContents(.sys, base + Array(("statistics/" + name).utf8), { bytes throws -> UInt64 in
-                    var c = ByteCursor(bytes); return try c.decimal()
-                }) { stats[name] = v }
-            }
-            statistics = stats.isEmpty ? nil : stats
-        }
-        let speed = integer("speed").flatMap { $0 > 0 ? $0 : nil }
-        return InterfaceSample(
-            name: entry.name, operstate: text("operstate"), carrier: integer("carrier"),
-            speedMbps: speed, duplex: speed == nil ? nil : text("duplex"), mtu: integer("mtu"),
-            txQueueLen: integer("tx_queue_len"), counters: entry.counters, statistics: statistics)
-    }
-
     private func refreshSlowFacts(rawNames: [[UInt8]], names: [String]) {
         samplesSinceSlowRefresh += 1
-        guard names != interfaceKey || samplesSinceSlowRefresh >= slowFactRefreshSamples else { return }
+        // A sysctl refused when last read is reported on every sample until it is read again.
+        guard names != interfaceKey || samplesSinceSlowRefresh >= slowFactRefreshSamples else {
+            reader.refusals += slowFactRefusals
+            return
+        }
+        let refusedBefore = reader.refusals.count
+        defer { slowFactRefusals = Array(reader.refusals[refusedBefore...]) }
         samplesSinceSlowRefresh = 0
         interfaceKey = names
         irqInterface = [:]
@@ -227,7 +203,8 @@ public final class Sampler {
         }
         // A kernel booted with ipv6.disable=1 (or built without IPv6) has neither file; then
         // the four v6 files are one expected absence, not four read errors.
-        ipv6Present = reader.exists(.proc, "net/if_inet6") || reader.exists(.proc, "net/snmp6")
+        // Each IPv6 file is read on its own: a missing snmp6 costs only its counters.
+        ipv6Present = ["net/if_inet6", "net/snmp6", "net/tcp6", "net/udp6", "net/sockstat6"].contains { reader.exists(.proc, $0) }
         // /sys/devices/system/cpu/online ("0-3,5") numbers softnet rows on old kernels.
         onlineCPUList = (try? reader.withContents(.sys, "devices/system/cpu/online", { ValueFileParser.text($0) }))
             .flatMap(CPUList.parse)
