@@ -29,12 +29,13 @@ struct FreshnessTests {
     }
 
     /// DEV needs no socket: no sock_diag dump at all (strace sees every socket() call).
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "apt-get install strace"))
+    @Test(.needs(.strace))
     func devAloneMakesNoSockDiagDump() throws {
-        let r = try run("/usr/bin/strace", ["-f", "-e", "trace=socket", droptopBinary, "-b", "0.2", "2", "-n", "DEV"])
+        let strace = try OptionalTool.strace.require()
+        let r = try run(strace, ["-f", "-e", "trace=socket", droptopBinary, "-b", "0.2", "2", "-n", "DEV"])
         #expect(r.status == 0)
         #expect(!r.stderr.contains("NETLINK_SOCK_DIAG"), "\(r.stderr)")
-        let all = try run("/usr/bin/strace", ["-f", "-e", "trace=socket", droptopBinary, "-b", "0.2", "2", "-n", "SOCK"])
+        let all = try run(strace, ["-f", "-e", "trace=socket", droptopBinary, "-b", "0.2", "2", "-n", "SOCK"])
         #expect(all.stderr.contains("NETLINK_SOCK_DIAG"), "SOCK needs the listeners: \(all.stderr)")
     }
 }

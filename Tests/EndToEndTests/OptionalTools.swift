@@ -11,6 +11,7 @@ struct OptionalTool: Sendable {
     static let promtool = OptionalTool(program: "promtool", debianPackage: "prometheus")
     static let groff = OptionalTool(program: "groff", debianPackage: "groff-base")
     static let tmux = OptionalTool(program: "tmux", debianPackage: "tmux")
+    static let strace = OptionalTool(program: "strace", debianPackage: "strace")
 
     static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
