@@ -245,6 +245,22 @@ func makeServerRecording() throws -> String {
         #expect(try validateAgainstSchema(String(lines.first ?? "")).status == 0)
     }
 
+    @Test func runsAppendedToOneRecordingAreKeptApart() throws {
+        let path = NSTemporaryDirectory() + "droptop-runs-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let tree = ["--proc", packageRoot + "/Tests/Fixtures/server64/proc", "--sys", packageRoot + "/Tests/Fixtures/server64/sys"]
+        for _ in 0..<2 { #expect(try droptop(["-b", "0.2", "2", "-n", "DEV", "--record", path] + tree).status == 0) }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 7, "one header, then 3 samples a run")
+        #expect(lines.filter { $0.contains("\"startsRun\":true") }.count == 2)
+        // Replayed: the second run's first sample has no rates (the gap between runs is no interval).
+        let docs = try droptop(["--json", "--replay", path]).stdout.split(separator: "\n").map { value(json(String($0)), "interval_seconds") }
+        #expect(docs.count == 5)
+        #expect(docs.map { $0 is NSNull } == [false, false, true, false, false])
+    }
+
+    func json(_ text: String) -> Any? { try? JSONSerialization.jsonObject(with: Data(text.utf8)) }
+
     @Test func nothingReadableIsAnErrorInEveryStreamMode() throws {
         let empty = NSTemporaryDirectory() + "droptop-empty-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)

@@ -52,6 +52,8 @@ public struct Report: Sendable {
     public var namespaces: [NamespaceReport] = []
 
     public init(previous: Sample?, current: Sample) {
+        // A recording's next run starts afresh: its first sample has no rates, as a live start has none.
+        let previous = current.startsRun == true ? nil : previous
         sample = current
         let seconds = Self.seconds(from: previous?.monotonicSeconds, to: current.monotonicSeconds)
         intervalSeconds = seconds

@@ -29,6 +29,8 @@ public final class RecordingWriter {
     private let path: String
     private let encoder = JSONEncoder()
     private var wroteHeader: Bool
+    /// The first sample this writer appends is marked as the start of a run.
+    private var markedRunStart = false
 
     public init(path: String) throws(SourceError) {
         self.path = path
@@ -53,6 +55,8 @@ public final class RecordingWriter {
                 try writeLine(encoder.encode(header))
                 wroteHeader = true
             }
+            var sample = sample
+            if !markedRunStart { sample.startsRun = true; markedRunStart = true }
             try writeLine(encoder.encode(sample))
         } catch let e as SourceError {
             throw e

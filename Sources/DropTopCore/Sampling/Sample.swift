@@ -37,6 +37,9 @@ public struct Sample: Codable, Sendable {
     /// Every qdisc of every interface (rtnetlink); nil when not read (a captured tree, a refused socket).
     public var qdiscs: [QdiscStats]?
     public var sysctl: OrderedDictionary<String, String>
+    /// True on the first sample a run of droptop recorded: runs appended to one recording are
+    /// kept apart, and no rate is computed across the gap between them (nil: not the first).
+    public var startsRun: Bool? = nil
     public var errors: [SourceError]
     /// --all-netns: the other network namespaces, each its own sample (no host-wide sources).
     public var namespaces: [NamespaceSample]? = nil
