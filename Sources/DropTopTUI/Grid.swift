@@ -83,7 +83,8 @@ public struct Glyphs: Sendable {
 
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
-        sparks: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], barFull: "█", barParts: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"])
+        sparks: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], barFull: "█",
+        barParts: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"])
     public static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         sparks: ["_", ".", "-", "=", "+", "*", "#", "#"], barFull: "#", barParts: [])
