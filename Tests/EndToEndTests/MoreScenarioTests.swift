@@ -46,15 +46,7 @@ final class Topology {
     }
 
     func start(_ role: String, _ command: [String]) throws -> (Process, Pipe, Pipe) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["ip", "netns", "exec", name(role)] + command
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        p.standardError = FileHandle.standardError
-        try p.run()
-        return (p, input, output)
+        try startInNamespace(name(role), command)
     }
 }
 

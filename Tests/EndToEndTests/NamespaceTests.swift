@@ -20,17 +20,20 @@ struct TestNamespace: ~Copyable {
     }
 
     /// Starts a long-running helper inside the namespace; returns it with its stdin open.
-    func start(_ command: [String]) throws -> (Process, Pipe, Pipe) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["ip", "netns", "exec", name] + command
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        p.standardError = FileHandle.standardError
-        try p.run()
-        return (p, input, output)
-    }
+    func start(_ command: [String]) throws -> (Process, Pipe, Pipe) { try startInNamespace(name, command) }
+}
+
+/// A long-running helper inside the named namespace, with its stdin and stdout as pipes.
+func startInNamespace(_ namespace: String, _ command: [String]) throws -> (Process, Pipe, Pipe) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["ip", "netns", "exec", namespace] + command
+    let input = Pipe(), output = Pipe()
+    p.standardInput = input
+    p.standardOutput = output
+    p.standardError = FileHandle.standardError
+    try p.run()
+    return (p, input, output)
 }
 
 struct NamespaceError: Error { var message: String }

@@ -25,22 +25,18 @@ struct RunResult {
 }
 
 /// Runs a program to completion (killed after `timeout` seconds) and captures its output.
-/// Uses posix_spawn and waitpid with output in temporary files: Foundation's Process does not
-/// notice the exit of a program whose daemon child keeps inherited descriptors (tmux).
-@discardableResult
-func run(_ executable: String, _ arguments: [String], timeout: Double = 30, stdin: String? = nil) throws -> RunResult {
-    let base = NSTemporaryDirectory() + "droptop-run-\(UUID().uuidString)"
-    try (stdin ?? "").write(toFile: base + ".in", atomically: true, encoding: .utf8)
-    defer { for s in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: base + s) } }
+/// Starts `executable` with stdin from the file `stdin` and stdout, stderr into `output`.out and
+/// `output`.err, every signal unblocked and at its default: test threads may block signals, and
+/// the child (and tmux, bash and droptop under it) must not inherit that.
+func spawn(_ executable: String, _ arguments: [String], stdin: String, output: String) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, base + ".in", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, output + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { for p in argv { free(p) } }
-    // Test threads may block signals; the child (and tmux, bash and droptop under it) must not inherit that.
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -53,6 +49,17 @@ func run(_ executable: String, _ arguments: [String], timeout: Double = 30, stdi
     var pid: pid_t = 0
     let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
     guard spawned == 0 else { throw NamespaceError(message: "posix_spawn \(executable): \(spawned)") }
+    return pid
+}
+
+/// Uses posix_spawn and waitpid with output in temporary files: Foundation's Process does not
+/// notice the exit of a program whose daemon child keeps inherited descriptors (tmux).
+@discardableResult
+func run(_ executable: String, _ arguments: [String], timeout: Double = 30, stdin: String? = nil) throws -> RunResult {
+    let base = NSTemporaryDirectory() + "droptop-run-\(UUID().uuidString)"
+    try (stdin ?? "").write(toFile: base + ".in", atomically: true, encoding: .utf8)
+    defer { for s in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: base + s) } }
+    let pid = try spawn(executable, arguments, stdin: base + ".in", output: base)
     var status: Int32 = 0
     let deadline = Date().addingTimeInterval(timeout)
     while waitpid(pid, &status, WNOHANG) == 0 {

@@ -28,9 +28,7 @@ public final class RtnetlinkLinks {
         let opened = try NetworkNamespace.run(in: path) { () -> Result<(Int32, [(String, String)], Int32), ParseError> in
             let fd: Int32
             do throws(ParseError) { fd = try Self.openSocket() } catch { return .failure(error) }
-            let diag = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 4)   // NETLINK_SOCK_DIAG
-            var timeout = timeval(tv_sec: 2, tv_usec: 0)
-            if diag >= 0 { setsockopt(diag, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) }
+            let diag = (try? NetlinkDumper.openSocket(protocol: 4)) ?? -1   // NETLINK_SOCK_DIAG; -1: /proc/PID/net/tcp then
             let reader = FileReader()
             reader.procFileLimit = 4096
             let values: [(String, String)] = sysctls.compactMap { name in
