@@ -61,9 +61,9 @@ func spawnThisTestBinary(test: String, environment: [String: String], asNobody: 
 }
 
 /// Polls until no loaded program has this id (the kernel may finish releasing a link just after close).
-func waitUntilUnloaded(_ id: UInt32) -> Bool {
+func waitUntilUnloaded(_ id: UInt32, name: String = DropReasonCounter.programName) -> Bool {
     for _ in 0..<100 {
-        if !DropReasonCounter.loadedProgramIDs(named: DropReasonCounter.programName).contains(id) { return true }
+        if !DropReasonCounter.loadedProgramIDs(named: name).contains(id) { return true }
         usleep(20_000)
     }
     return false
@@ -71,6 +71,41 @@ func waitUntilUnloaded(_ id: UInt32) -> Bool {
 
 let counterHolderVariable = "DROPTOP_TEST_HOLD_COUNTER_ID_FILE"
 let unavailableReportVariable = "DROPTOP_TEST_UNAVAILABLE_MESSAGE_FILE"
+
+/// Starts the child test `holder` (which opens a BPF counter, writes its program id to the file
+/// named by counterHolderVariable and sleeps), SIGKILLs it, and expects the program to be unloaded.
+func expectProgramGoneAfterKill(holder: String, programName: String) throws {
+    let idFile = NSTemporaryDirectory() + "droptop-holder-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: idFile) }
+    let pid = try #require(spawnThisTestBinary(test: holder, environment: [counterHolderVariable: idFile]))
+    var status: Int32 = 0, reaped = false
+    defer { if !reaped { kill(pid, SIGKILL); waitpid(pid, &status, 0) } }
+    var id: UInt32?
+    for _ in 0..<1000 where id == nil {
+        usleep(20_000)
+        id = (try? String(contentsOfFile: idFile, encoding: .utf8)).flatMap { UInt32($0) }
+    }
+    let held = try #require(id, "the child test never reported its program id")
+    #expect(DropReasonCounter.loadedProgramIDs(named: programName).contains(held))
+    kill(pid, SIGKILL)
+    reaped = waitpid(pid, &status, 0) == pid
+    #expect(reaped && (status & 0x7F) == SIGKILL, "the child was not killed: status \(status)")
+    #expect(waitUntilUnloaded(held, name: programName))
+}
+
+/// Runs the child test `test` as nobody without capabilities; returns what it wrote to the file
+/// named by unavailableReportVariable (the counter's "unavailable" message).
+func messageFromUnprivilegedChild(test: String) throws -> String {
+    let directory = NSTemporaryDirectory() + "droptop-unprivileged-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false,
+                                            attributes: [.posixPermissions: 0o777])
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/message"
+    let pid = try #require(spawnThisTestBinary(test: test, environment: [unavailableReportVariable: path], asNobody: true))
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    return try String(contentsOfFile: path, encoding: .utf8)
+}
 
 /// Run only as a child without privileges (see withoutPrivilegesTheMessageSaysWhatIsNeeded): writes open()'s message.
 @Suite struct DropReasonsUnprivilegedChild {
@@ -174,35 +209,11 @@ struct DropReasonsLiveTests {
     }
 
     @Test func theProgramIsGoneAfterItsProcessIsKilled() throws {
-        let idFile = NSTemporaryDirectory() + "droptop-holder-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: idFile) }
-        let pid = try #require(spawnThisTestBinary(test: "holdACounterUntilKilled", environment: [counterHolderVariable: idFile]))
-        var status: Int32 = 0, reaped = false
-        defer { if !reaped { kill(pid, SIGKILL); waitpid(pid, &status, 0) } }
-        var id: UInt32?
-        for _ in 0..<1000 where id == nil {
-            usleep(20_000)
-            id = (try? String(contentsOfFile: idFile, encoding: .utf8)).flatMap { UInt32($0) }
-        }
-        let held = try #require(id, "the child test never reported its program id")
-        #expect(DropReasonCounter.loadedProgramIDs(named: DropReasonCounter.programName).contains(held))
-        kill(pid, SIGKILL)
-        reaped = waitpid(pid, &status, 0) == pid
-        #expect(reaped && (status & 0x7F) == SIGKILL, "the child was not killed: status \(status)")
-        #expect(waitUntilUnloaded(held))
+        try expectProgramGoneAfterKill(holder: "holdACounterUntilKilled", programName: DropReasonCounter.programName)
     }
 
     @Test func withoutPrivilegesTheMessageSaysWhatIsNeeded() throws {
-        let directory = NSTemporaryDirectory() + "droptop-unprivileged-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false,
-                                                attributes: [.posixPermissions: 0o777])
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/message"
-        let pid = try #require(spawnThisTestBinary(test: "reportWhyTheCounterIsUnavailable",
-                                                   environment: [unavailableReportVariable: path], asNobody: true))
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        let message = try String(contentsOfFile: path, encoding: .utf8)
+        let message = try messageFromUnprivilegedChild(test: "reportWhyTheCounterIsUnavailable")
         #expect(message.hasPrefix("kernel drop reasons need root (or CAP_BPF and CAP_PERFMON)"), "\(message)")
     }
 

@@ -66,7 +66,7 @@ enum BTFParser {
     }
 
     /// Follows the typedef through pointers and qualifiers to its FUNC_PROTO; the parameters' names and types.
-    private static func tracepointArguments(_ blob: BTFBlob, _ offsets: [Int], _ typedefID: Int)
+    static func tracepointArguments(_ blob: BTFBlob, _ offsets: [Int], _ typedefID: Int)
         throws(DescriptionError) -> [(name: String, type: Int)] {
         var id = typedefID
         for _ in 0..<8 {
@@ -84,13 +84,13 @@ enum BTFParser {
             guard BTFKind.references.contains(record.kind) else { break }
             id = Int(record.sizeOrType)
         }
-        throw .malformed("btf_trace_kfree_skb does not lead to a function prototype")
+        throw .malformed("the tracepoint type \(typedefID) does not lead to a function prototype")
     }
 }
 
 enum BTFKind {
-    static let pointer: UInt32 = 2, enumeration: UInt32 = 6, typedef: UInt32 = 8, functionPrototype: UInt32 = 13
-    static let enumeration64: UInt32 = 19
+    static let integer: UInt32 = 1, pointer: UInt32 = 2, structure: UInt32 = 4, union: UInt32 = 5, enumeration: UInt32 = 6
+    static let typedef: UInt32 = 8, functionPrototype: UInt32 = 13, enumeration64: UInt32 = 19
     /// Kinds whose third word is another type id: pointer, typedef, volatile, const, restrict, type tag.
     static let references: Set<UInt32> = [2, 8, 9, 10, 11, 18]
 
@@ -109,6 +109,8 @@ enum BTFKind {
 
 struct BTFRecord {
     var nameOffset: UInt32, kind: UInt32, vlen: Int, sizeOrType: UInt32
+    /// info bit 31: for a struct or union, each member's offset word packs a bitfield size above 24 bits.
+    var kindFlag = false
     var dataStart: Int, end: Int
 }
 
@@ -152,7 +154,7 @@ struct BTFBlob {
         let end = position + 12 + extra
         guard end <= typesEnd else { throw .malformed("type record at \(position) runs past the type section") }
         return BTFRecord(nameOffset: try u32(position), kind: kind, vlen: vlen, sizeOrType: try u32(position + 8),
-                         dataStart: position + 12, end: end)
+                         kindFlag: info >> 31 == 1, dataStart: position + 12, end: end)
     }
 
     /// The NUL-terminated string at `offset` in the string section.

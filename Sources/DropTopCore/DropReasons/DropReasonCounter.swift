@@ -35,10 +35,8 @@ public final class DropReasonCounter: Sendable {
     /// Reads the kernel's description (BTF, else tracefs), then creates the map, loads and attaches the program.
     public static func open(btfPath: String = "/sys/kernel/btf/vmlinux",
                             tracefsRoots: [String] = defaultTracefsRoots) -> Result<DropReasonCounter, DropReasonUnavailable> {
-        let cpuListPath = "/sys/devices/system/cpu/possible"
-        guard case .success(let cpuList) = KernelFile.contents(of: cpuListPath),
-              let possibleCPUs = KernelFile.possibleCPUCount(String(decoding: cpuList, as: UTF8.self)) else {
-            return .failure(.malformed(source: cpuListPath, detail: "no CPU list"))
+        guard let possibleCPUs = KernelFile.possibleCPUs() else {
+            return .failure(.malformed(source: "/sys/devices/system/cpu/possible", detail: "no CPU list"))
         }
         let plan: DropReasonPlan
         switch DropReasonPlanner.plan(btfPath: btfPath, tracefsRoots: tracefsRoots, read: KernelFile.contents(of:)) {

@@ -109,6 +109,12 @@ enum KernelFile {
         }
     }
 
+    /// The number of possible CPUs (per-CPU map values come in that many), from /sys.
+    static func possibleCPUs() -> Int? {
+        guard case .success(let list) = contents(of: "/sys/devices/system/cpu/possible") else { return nil }
+        return possibleCPUCount(String(decoding: list, as: UTF8.self))
+    }
+
     /// The number of possible CPUs from a list such as "0-1" or "0,2-7" (per-CPU values come in that many).
     static func possibleCPUCount(_ text: String) -> Int? {
         var highest = -1

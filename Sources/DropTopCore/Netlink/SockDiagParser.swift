@@ -65,3 +65,38 @@ public enum SockDiagParser {
             drops: nil)
     }
 }
+
+/// What kind of kernel object a sock_diag record describes. The kernel fills a full socket's
+/// record through inet_diag_msg_attrs_fill, which always adds INET_DIAG_SHUTDOWN; the records
+/// of TIME_WAIT minisockets (idiag_timer 3; the state is the minisocket's substate, so an
+/// orphan's FIN_WAIT2 timewait socket reads FIN_WAIT2) and request sockets (SYN_RECV) never have it.
+public struct SockDiagSocketKind: Sendable, Equatable {
+    public var state: UInt8
+    public var timer: UInt8
+    public var isFullSocket: Bool
+}
+
+extension SockDiagParser {
+    static let attributeShutdown: UInt16 = 8   // INET_DIAG_SHUTDOWN
+    static let timerTimeWait: UInt8 = 3
+
+    /// Walks the socket records of one recv(), with each record's state, timer and kind.
+    public static func forEachSocketKind(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (SockDiagSocketKind) -> Void) throws(ParseError) {
+        try NetlinkFrames.forEach(bytes) { frame throws(ParseError) in
+            guard case .message(typeSockDiagByFamily, let payload) = frame else { return }
+            guard payload.count >= diagMessageSize else {
+                throw ParseError("inet_diag_msg of \(payload.count) bytes, expected \(diagMessageSize)")
+            }
+            var offset = diagMessageSize, full = false
+            // struct rtattr: u16 length (header included), u16 type; each 4-byte aligned.
+            while offset + 4 <= payload.count {
+                let length = Int(payload.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+                let type = payload.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & 0x3FFF
+                guard length >= 4 else { break }
+                if type == attributeShutdown { full = true }
+                offset += (length + 3) & ~3
+            }
+            visit(SockDiagSocketKind(state: payload[1], timer: payload[2], isFullSocket: full))
+        }
+    }
+}

@@ -4,7 +4,7 @@ import Glibc
 import Musl
 #endif
 
-/// The raw system calls behind the drop-reason counter: bpf(2), perf_event_open(2) and ioctl(2).
+/// The raw system calls behind the BPF counters (drop reasons, TCP state changes): bpf(2), perf_event_open(2) and ioctl(2).
 ///
 /// Swift does not import C variadic functions, so `syscall(2)` is looked up once with dlsym and
 /// called through a fixed seven-word signature; on the Linux ABIs Swift supports (x86_64,
@@ -67,7 +67,7 @@ struct Errno32: Error, Equatable, Sendable {
 
 /// The bpf(2) commands used here (include/uapi/linux/bpf.h, enum bpf_cmd).
 enum BPFCommand: UInt32 {
-    case mapCreate = 0, mapLookupElement = 1, programLoad = 5, programGetNextID = 11
+    case mapCreate = 0, mapLookupElement = 1, mapUpdateElement = 2, programLoad = 5, programGetNextID = 11
     case programGetFDByID = 13, objectGetInfoByFD = 15, rawTracepointOpen = 17, mapLookupBatch = 24
 }
 

@@ -5,6 +5,8 @@ public struct BPFProgramInfo: Equatable, Sendable {
     /// Total run time and run count; they grow only while kernel.bpf_stats_enabled is 1.
     public var runTimeNanoseconds: UInt64
     public var runCount: UInt64
+    /// Runs the kernel skipped because the program was already running on that CPU (Linux 5.12+).
+    public var recursionMisses: UInt64 = 0
 
     /// Mean cost of one run, nil before any counted run.
     public var nanosecondsPerRun: Double? {
@@ -27,7 +29,8 @@ extension BPFObjects {
         }
         guard case .success = result else { return nil }
         let name = String(decoding: info.bytes[64..<80].prefix { $0 != 0 }, as: UTF8.self)
-        return BPFProgramInfo(id: info.get32(4), name: name, runTimeNanoseconds: info.get64(192), runCount: info.get64(200))
+        return BPFProgramInfo(id: info.get32(4), name: name, runTimeNanoseconds: info.get64(192), runCount: info.get64(200),
+                              recursionMisses: info.get64(208))
     }
 
     /// Every loaded program the caller may see, by id; each descriptor is closed before the next.

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Per-CPU hash maps of u64 keys to u64 counters: create, seed a key, and read every entry in batches.
+extension BPFObjects {
+    /// A BPF_MAP_TYPE_PERCPU_HASH, preallocated (bounded memory, no allocation in the program).
+    static func createPerCPUHash(name: String, entries: UInt32) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+        var attr = BPFAttr()
+        attr.set32(0, 5)  // map_type = BPF_MAP_TYPE_PERCPU_HASH
+        attr.set32(4, 8)  // key_size
+        attr.set32(8, 8)  // value_size
+        attr.set32(12, entries)  // max_entries
+        attr.setName(28, name)  // map_name
+        return KernelCall.bpf(.mapCreate, &attr).map(OwnedDescriptor.init)
+            .mapError { failure("bpf(BPF_MAP_CREATE)", $0) }
+    }
+
+    /// Inserts `key` with zero on every CPU (BPF_NOEXIST), so that it exists even once the map is full.
+    static func insertZero(map: OwnedDescriptor, key: UInt64, possibleCPUs: Int) -> Result<Void, DropReasonUnavailable> {
+        var keyValue = key
+        var zeros = [UInt64](repeating: 0, count: possibleCPUs)
+        let result = withUnsafeBytes(of: &keyValue) { keyPointer in
+            zeros.withUnsafeMutableBytes { valuePointer in
+                var attr = BPFAttr()
+                attr.set32(0, UInt32(bitPattern: map.fd))  // map_fd
+                attr.setPointer(8, keyPointer.baseAddress)  // key
+                attr.setPointer(16, UnsafeRawPointer(valuePointer.baseAddress))  // value
+                attr.set64(24, 1)  // flags = BPF_NOEXIST
+                return KernelCall.bpf(.mapUpdateElement, &attr)
+            }
+        }
+        return result.map { _ in () }.mapError { failure("bpf(BPF_MAP_UPDATE_ELEM)", $0) }
+    }
+
+    /// Every entry of a per-CPU hash of u64 -> u64, summed over CPUs, read with BPF_MAP_LOOKUP_BATCH
+    /// (Linux 5.6+); nil when the kernel refuses. A hash's batch token is a u32 bucket index.
+    static func perCPUHashSums(map: OwnedDescriptor, possibleCPUs: Int, chunk startChunk: Int = 256) -> [UInt64: UInt64]? {
+        var sums: [UInt64: UInt64] = [:]
+        var chunk = startChunk
+        var inBatch: UInt32 = 0, outBatch: UInt32 = 0, first = true
+        for _ in 0..<100_000 {
+            var keys = [UInt64](repeating: 0, count: chunk)
+            var values = [UInt64](repeating: 0, count: chunk * possibleCPUs)
+            var attr = BPFAttr()
+            let result = keys.withUnsafeMutableBytes { keyPointer in
+                values.withUnsafeMutableBytes { valuePointer in
+                    withUnsafeMutableBytes(of: &inBatch) { inPointer in
+                        withUnsafeMutableBytes(of: &outBatch) { outPointer in
+                            attr.setPointer(0, first ? nil : UnsafeRawPointer(inPointer.baseAddress))  // in_batch
+                            attr.setPointer(8, UnsafeRawPointer(outPointer.baseAddress))  // out_batch
+                            attr.setPointer(16, UnsafeRawPointer(keyPointer.baseAddress))  // keys
+                            attr.setPointer(24, UnsafeRawPointer(valuePointer.baseAddress))  // values
+                            attr.set32(32, UInt32(chunk))  // count
+                            attr.set32(36, UInt32(bitPattern: map.fd))  // map_fd
+                            return KernelCall.bpf(.mapLookupBatch, &attr)
+                        }
+                    }
+                }
+            }
+            // ENOSPC: one bucket holds more entries than `chunk`; read that bucket again with room.
+            if case .failure(let error) = result, error.code == ENOSPC, chunk < 1 << 20 { chunk *= 2; continue }
+            if case .failure(let error) = result, error.code != ENOENT { return nil }
+            let read = min(Int(attr.get32(32)), chunk)
+            for entry in 0..<read {
+                sums[keys[entry], default: 0] &+= values[(entry * possibleCPUs)..<((entry + 1) * possibleCPUs)].reduce(0, &+)
+            }
+            // ENOENT: that was the last batch.
+            if case .failure = result { return sums }
+            (inBatch, first) = (outBatch, false)
+        }
+        return nil
+    }
+}

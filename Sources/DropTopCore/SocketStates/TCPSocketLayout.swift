@@ -1,0 +1,124 @@
+/// Where the state-change program finds what it needs behind the tracepoint's `struct sock *`,
+/// read from the running kernel's BTF: no kernel headers, no compiler, and the right offsets
+/// whatever the kernel's configuration moved.
+struct TCPSocketLayout: Equatable, Sendable {
+    /// sk->sk_protocol (struct sock): a u16 since Linux 5.6; a bitfield before, which is refused.
+    var protocolOffset: Int, protocolSize: Int
+    /// sk->__sk_common.skc_net.net, the struct net pointer, and net->ns.inum (the namespace's
+    /// inode, as /proc/PID/ns/net shows it). nil on a kernel without network namespaces
+    /// (CONFIG_NET_NS=n leaves possible_net_t empty): every transition is then keyed 0.
+    var netOffset: Int?, inumOffset: Int?
+    /// How many arguments btf_trace_inet_sock_set_state passes (sk, oldstate, newstate).
+    var argumentCount: Int
+
+    var keysNamespaces: Bool { netOffset != nil && inumOffset != nil }
+}
+
+/// The few struct members the program reads, found by name in a BTF blob (bounds-checked: an odd
+/// blob gives a DescriptionError, never a trap).
+enum TCPSocketLayoutParser {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(DescriptionError) -> TCPSocketLayout {
+        let types = try BTFTypeIndex(try BTFBlob(bytes))
+        guard let tracepoint = types.firstID(kind: BTFKind.typedef, named: "btf_trace_inet_sock_set_state") else {
+            throw .missing("no btf_trace_inet_sock_set_state type (the tracepoint needs Linux 4.16)")
+        }
+        let arguments = try BTFParser.tracepointArguments(types.blob, types.offsets, tracepoint)
+        guard arguments.count == 3 else { throw .malformed("inet_sock_set_state passes \(arguments.count) arguments, not 3") }
+        guard let sock = types.firstID(kind: BTFKind.structure, named: "sock") else { throw .missing("no struct sock") }
+        guard let sockProtocol = try types.member(["sk_protocol"], in: sock), !sockProtocol.isBitfield,
+              let protocolSize = try types.size(of: sockProtocol.type), protocolSize == 1 || protocolSize == 2 else {
+            throw .malformed("struct sock has no byte-aligned sk_protocol (a bitfield before Linux 5.6)")
+        }
+        var layout = TCPSocketLayout(protocolOffset: sockProtocol.byteOffset, protocolSize: protocolSize, argumentCount: 3)
+        if let net = try types.member(["__sk_common", "skc_net", "net"], in: sock), !net.isBitfield,
+           let netStruct = types.firstID(kind: BTFKind.structure, named: "net"),
+           let inum = try types.member(["ns", "inum"], in: netStruct), !inum.isBitfield, try types.size(of: inum.type) == 4 {
+            layout.netOffset = net.byteOffset
+            layout.inumOffset = inum.byteOffset
+        }
+        return layout
+    }
+}
+
+/// Record positions by type id, and member lookups through nested and anonymous structs.
+struct BTFTypeIndex {
+    struct Member { var byteOffset: Int, type: Int, isBitfield: Bool }
+
+    let blob: BTFBlob
+    /// offsets[id] is where type `id` starts; id 0 is void.
+    private(set) var offsets = [0]
+
+    init(_ blob: BTFBlob) throws(DescriptionError) {
+        self.blob = blob
+        var position = blob.typesStart
+        while position < blob.typesEnd {
+            offsets.append(position)
+            position = try blob.record(at: position).end
+        }
+    }
+
+    func firstID(kind: UInt32, named name: StaticString) -> Int? {
+        for id in 1..<offsets.count {
+            guard let record = try? blob.record(at: offsets[id]) else { return nil }
+            if record.kind == kind, blob.name(record.nameOffset, equals: name) { return id }
+        }
+        return nil
+    }
+
+    /// The struct or union behind typedefs and qualifiers, or nil.
+    func aggregate(_ start: Int) throws(DescriptionError) -> BTFRecord? {
+        var id = start
+        for _ in 0..<8 {
+            guard id > 0, id < offsets.count else { return nil }
+            let record = try blob.record(at: offsets[id])
+            if record.kind == BTFKind.structure || record.kind == BTFKind.union { return record }
+            guard record.kind != BTFKind.pointer, BTFKind.references.contains(record.kind) else { return nil }
+            id = Int(record.sizeOrType)
+        }
+        return nil
+    }
+
+    /// Follows `path` member by member (descending into anonymous members on the way); nil when absent.
+    func member(_ path: [String], in structID: Int) throws(DescriptionError) -> Member? {
+        var type = structID, byteOffset = 0, bitfield = false
+        for name in path {
+            guard let record = try aggregate(type), let found = try directOrAnonymous(name, in: record, depth: 0) else { return nil }
+            (type, byteOffset, bitfield) = (found.type, byteOffset + found.byteOffset, found.isBitfield)
+        }
+        return Member(byteOffset: byteOffset, type: type, isBitfield: bitfield)
+    }
+
+    private func directOrAnonymous(_ name: String, in record: BTFRecord, depth: Int) throws(DescriptionError) -> Member? {
+        guard depth < 8 else { return nil }
+        for index in 0..<record.vlen {
+            let at = record.dataStart + index * 12
+            let nameOffset = try blob.u32(at), type = Int(try blob.u32(at + 4)), word = try blob.u32(at + 8)
+            let bits = record.kindFlag ? Int(word & 0xFF_FFFF) : Int(word)
+            let bitfield = (record.kindFlag && word >> 24 != 0) || bits % 8 != 0
+            if nameOffset == 0, let inner = try aggregate(type) {
+                if let found = try directOrAnonymous(name, in: inner, depth: depth + 1) {
+                    return Member(byteOffset: bits / 8 + found.byteOffset, type: found.type, isBitfield: found.isBitfield)
+                }
+            } else if nameOffset != 0, try blob.string(nameOffset) == name {
+                return Member(byteOffset: bits / 8, type: type, isBitfield: bitfield)
+            }
+        }
+        return nil
+    }
+
+    /// Bytes of an integer, enum or pointer type behind typedefs and qualifiers.
+    func size(of start: Int) throws(DescriptionError) -> Int? {
+        var id = start
+        for _ in 0..<8 {
+            guard id > 0, id < offsets.count else { return nil }
+            let record = try blob.record(at: offsets[id])
+            switch record.kind {
+            case BTFKind.pointer: return 8
+            case BTFKind.integer, BTFKind.enumeration, BTFKind.enumeration64: return Int(record.sizeOrType)
+            case _ where BTFKind.references.contains(record.kind): id = Int(record.sizeOrType)
+            default: return nil
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,77 @@
+/// Counts TCP state changes by (network namespace, old state, new state) from the
+/// sock:inet_sock_set_state tracepoint: a cost per state change, none per socket, so that a
+/// state histogram can be kept current between the full sock_diag dumps (LiveStateHistogram).
+///
+/// Needs root (CAP_BPF and CAP_PERFMON) and the kernel's BTF (/sys/kernel/btf/vmlinux), which
+/// gives both the raw tracepoint and the struct offsets the program reads. The loader and system
+/// calls are the drop-reason counter's (BPFObjects). The kernel frees the program, map and
+/// attachment with their last descriptor, so nothing outlives this object or its process.
+public final class TCPStateChangeCounter: Sendable {
+    public static let programName = "droptop_tcpstat"
+    public static let mapName = "droptop_tcpstat"
+    public static let tracepoint = "inet_sock_set_state"
+    /// (namespace, old, new) entries the map holds: about 20 kinds of change occur per namespace,
+    /// so some 400 namespaces; past that, changes are counted as `overflowed` only.
+    public static let capacity: UInt32 = 8192
+
+    /// False on a kernel without network namespaces: every change is then keyed 0.
+    public let keysNamespaces: Bool
+    private let map: OwnedDescriptor
+    private let program: OwnedDescriptor
+    private let attachment: OwnedDescriptor
+    private let possibleCPUs: Int
+
+    private init(keysNamespaces: Bool, map: OwnedDescriptor, program: OwnedDescriptor, attachment: OwnedDescriptor, possibleCPUs: Int) {
+        self.keysNamespaces = keysNamespaces
+        self.map = map
+        self.program = program
+        self.attachment = attachment
+        self.possibleCPUs = possibleCPUs
+    }
+
+    public static func open(btfPath: String = "/sys/kernel/btf/vmlinux") -> Result<TCPStateChangeCounter, TCPStateCountingUnavailable> {
+        guard let possibleCPUs = KernelFile.possibleCPUs() else {
+            return .failure(.systemCallFailed(operation: "read /sys/devices/system/cpu/possible", error: "no CPU list"))
+        }
+        let layout: TCPSocketLayout
+        switch KernelFile.contents(of: btfPath) {
+        case .failure(let error): return .failure(.noDescription(source: btfPath, detail: error.text))
+        case .success(let bytes):
+            do {
+                layout = try bytes.withUnsafeBufferPointer { buffer throws(DescriptionError) in try TCPSocketLayoutParser.parse(buffer) }
+            } catch {
+                return .failure(.noDescription(source: btfPath, detail: error.detail))
+            }
+        }
+        return start(layout, possibleCPUs: possibleCPUs).mapError(TCPStateCountingUnavailable.init)
+    }
+
+    private static func start(_ layout: TCPSocketLayout, possibleCPUs: Int) -> Result<TCPStateChangeCounter, DropReasonUnavailable> {
+        BPFObjects.createPerCPUHash(name: mapName, entries: capacity).flatMap { map in
+            BPFObjects.insertZero(map: map, key: TCPStateProgram.overflowKey, possibleCPUs: possibleCPUs).flatMap { _ in
+                guard let code = TCPStateProgram.instructions(layout: layout, mapFD: map.fd) else {
+                    return .failure(.programRejected(error: "assembly", log: "a jump to an unplaced label"))
+                }
+                let type = DropCountingProgram.programTypeRawTracepoint
+                return BPFObjects.loadProgram(type: type, name: programName, code).flatMap { program in
+                    BPFObjects.attachRawTracepoint(tracepoint, program: program).map { attachment in
+                        TCPStateChangeCounter(keysNamespaces: layout.keysNamespaces, map: map, program: program,
+                                              attachment: attachment, possibleCPUs: possibleCPUs)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every count since open, in one batched read of the map; nil when the map cannot be read.
+    public func transitions() -> TCPTransitionCounts? {
+        guard var sums = BPFObjects.perCPUHashSums(map: map, possibleCPUs: possibleCPUs) else { return nil }
+        let overflowed = sums.removeValue(forKey: TCPStateProgram.overflowKey) ?? 0
+        var counts: [TCPTransition: UInt64] = [:]
+        for (key, count) in sums where count > 0 { counts[TCPTransition(key: key)] = count }
+        return TCPTransitionCounts(counts: counts, overflowed: overflowed, missedRuns: programInfo()?.recursionMisses ?? 0)
+    }
+
+    /// The program's id, name and run statistics (run time grows only with kernel.bpf_stats_enabled=1).
+    public func programInfo() -> BPFProgramInfo? { BPFObjects.programInfo(program.fd) }
+}

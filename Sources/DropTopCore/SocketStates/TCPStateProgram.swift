@@ -1,0 +1,86 @@
+/// The state-change program, hand-assembled: on each sock:inet_sock_set_state of a TCP socket,
+/// counts (namespace inode, old state, new state) += 1 in a per-CPU hash.
+///
+/// The raw tracepoint's context is three u64 arguments: sk, oldstate, newstate. `sk` is a plain
+/// kernel pointer to this program type, so sk_protocol, sk->__sk_common.skc_net.net and
+/// net->ns.inum are read with bpf_probe_read_kernel at offsets from BTF (TCPSocketLayout).
+///
+/// The key is 8 bytes: u32 inode, u8 old, u8 new, u16 zero. The increment is a plain
+/// load/add/store: the value is this CPU's, and the kernel never runs one tracing program nested
+/// in itself on a CPU (it counts a recursion miss instead, which the counter reports). When the
+/// map is full the transition is counted under `overflowKey`, inserted at start so it always exists.
+enum TCPStateProgram {
+    static let overflowKey: UInt64 = 0xFFFF << 32  // inode 0, old 0xFF, new 0xFF
+    static let ipProtocolTCP: Int32 = 6
+
+    static func instructions(layout: TCPSocketLayout, mapFD: Int32) -> [BPFInstruction]? {
+        typealias Op = BPFOpcode
+        var a = BPFAssembler()
+        a.emit(BPFInstruction(code: Op.move64Register, dst: 6, src: 1),  // r6 = ctx
+               BPFInstruction(code: Op.loadDoubleWord, dst: 7, src: 6, offset: 0))  // r7 = sk
+        a.emit(probeRead(into: -8, size: layout.protocolSize, from: 7, offset: layout.protocolOffset))
+        a.emit(BPFInstruction(code: layout.protocolSize == 2 ? Op.loadHalfWord : Op.loadByte, dst: 1, src: 10, offset: -8))
+        a.jump(BPFInstruction(code: Op.jumpIfNotEqual, dst: 1, immediate: ipProtocolTCP), to: "out")
+        a.emit(BPFInstruction(code: Op.storeImmediateDoubleWord, dst: 10, offset: -16))  // key = 0
+        if let netOffset = layout.netOffset, let inumOffset = layout.inumOffset {
+            a.emit(probeRead(into: -24, size: 8, from: 7, offset: netOffset))  // the struct net pointer
+            a.emit(BPFInstruction(code: Op.loadDoubleWord, dst: 7, src: 10, offset: -24))
+            a.jump(BPFInstruction(code: Op.jumpIfEqual, dst: 7, immediate: 0), to: "states")
+            a.emit(probeRead(into: -16, size: 4, from: 7, offset: inumOffset))  // key.inode = net->ns.inum
+        }
+        a.label("states")
+        a.emit(BPFInstruction(code: Op.loadDoubleWord, dst: 1, src: 6, offset: 8),  // oldstate
+               BPFInstruction(code: Op.storeByte, dst: 10, src: 1, offset: -12),
+               BPFInstruction(code: Op.loadDoubleWord, dst: 1, src: 6, offset: 16),  // newstate
+               BPFInstruction(code: Op.storeByte, dst: 10, src: 1, offset: -11))
+        a.emit(lookup(mapFD: mapFD, keyAt: -16))
+        a.jump(BPFInstruction(code: Op.jumpIfEqual, dst: 0, immediate: 0), to: "insert")
+        a.emit(increment())
+        a.jump(BPFInstruction(code: Op.jumpAlways), to: "out")
+        a.label("insert")
+        a.emit(BPFInstruction(code: Op.storeImmediateDoubleWord, dst: 10, offset: -24, immediate: 1))  // value = 1
+        a.emit(mapFDLoad(mapFD))
+        a.emit(BPFInstruction(code: Op.move64Register, dst: 2, src: 10), BPFInstruction(code: Op.add64Immediate, dst: 2, immediate: -16),
+               BPFInstruction(code: Op.move64Register, dst: 3, src: 10), BPFInstruction(code: Op.add64Immediate, dst: 3, immediate: -24),
+               BPFInstruction(code: Op.move64Immediate, dst: 4, immediate: 0),  // BPF_ANY
+               BPFInstruction(code: Op.call, immediate: Op.helperMapUpdateElement))
+        a.jump(BPFInstruction(code: Op.jumpIfEqual, dst: 0, immediate: 0), to: "out")
+        // The map is full: count the transition under the overflow key.
+        a.emit(BPFInstruction(code: Op.storeImmediateWord, dst: 10, offset: -16, immediate: 0),
+               BPFInstruction(code: Op.storeImmediateWord, dst: 10, offset: -12, immediate: Int32(overflowKey >> 32)))
+        a.emit(lookup(mapFD: mapFD, keyAt: -16))
+        a.jump(BPFInstruction(code: Op.jumpIfEqual, dst: 0, immediate: 0), to: "out")
+        a.emit(increment())
+        a.label("out")
+        a.emit(BPFInstruction(code: Op.move64Immediate, dst: 0, immediate: 0), BPFInstruction(code: Op.exit))
+        return a.assembled()
+    }
+
+    /// bpf_probe_read_kernel(r10 + stack, size, r<base> + offset); the slot is zeroed first (the
+    /// verifier wants it initialised, and a failed read leaves zeros).
+    private static func probeRead(into stack: Int16, size: Int, from base: UInt8, offset: Int) -> [BPFInstruction] {
+        typealias Op = BPFOpcode
+        return [BPFInstruction(code: Op.storeImmediateDoubleWord, dst: 10, offset: stack & ~7),
+                BPFInstruction(code: Op.move64Register, dst: 1, src: 10), BPFInstruction(code: Op.add64Immediate, dst: 1, immediate: Int32(stack)),
+                BPFInstruction(code: Op.move64Immediate, dst: 2, immediate: Int32(size)),
+                BPFInstruction(code: Op.move64Register, dst: 3, src: base), BPFInstruction(code: Op.add64Immediate, dst: 3, immediate: Int32(offset)),
+                BPFInstruction(code: Op.call, immediate: Op.helperProbeReadKernel)]
+    }
+
+    private static func mapFDLoad(_ mapFD: Int32) -> [BPFInstruction] {
+        [BPFInstruction(code: BPFOpcode.loadImmediate64, dst: 1, src: BPFOpcode.pseudoMapFD, immediate: mapFD), BPFInstruction(code: 0)]
+    }
+
+    /// r0 = bpf_map_lookup_elem(map, r10 + key)
+    private static func lookup(mapFD: Int32, keyAt key: Int16) -> [BPFInstruction] {
+        mapFDLoad(mapFD) + [BPFInstruction(code: BPFOpcode.move64Register, dst: 2, src: 10),
+                            BPFInstruction(code: BPFOpcode.add64Immediate, dst: 2, immediate: Int32(key)),
+                            BPFInstruction(code: BPFOpcode.call, immediate: BPFOpcode.helperMapLookupElement)]
+    }
+
+    /// *(u64 *)r0 += 1
+    private static func increment() -> [BPFInstruction] {
+        [BPFInstruction(code: BPFOpcode.loadDoubleWord, dst: 1, src: 0), BPFInstruction(code: BPFOpcode.add64Immediate, dst: 1, immediate: 1),
+         BPFInstruction(code: BPFOpcode.storeDoubleWord, dst: 0, src: 1)]
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+@testable import DropTopCore
+
+/// The arithmetic of LiveStateHistogram, on made-up counts.
+@Suite struct LiveStateHistogramTests {
+    let namespace: UInt32 = 4026532000
+    func change(_ from: TCPState, _ to: TCPState, in inode: UInt32? = nil) -> TCPTransition {
+        let number = { (state: TCPState) in UInt8(TCPState.allCases.firstIndex(of: state)! + 1) }
+        return TCPTransition(namespaceInode: inode ?? namespace, from: number(from), to: number(to))
+    }
+
+    @Test func changesMoveSocketsBetweenStatesAndChildrenDoNotEmptyTheListener() throws {
+        var census = TCPStateCensus()
+        census.fullSockets = [.listen: 1, .established: 4]
+        var histogram = LiveStateHistogram(namespaceInode: namespace)
+        #expect(histogram.resync(census: census, changesBeforeDump: TCPTransitionCounts(counts: [change(.close, .synSent): 7])) == nil)
+        let later = TCPTransitionCounts(counts: [
+            change(.close, .synSent): 10,             // 3 connects
+            change(.synSent, .established): 3,
+            change(.listen, .synRecv): 3,             // 3 children: LISTEN stays 1
+            change(.synRecv, .established): 3,
+            change(.established, .closeWait): 2,
+            change(.established, .finWait1): 1,
+            change(.finWait1, .finWait2): 1,
+            change(.finWait2, .close): 1,             // into time-wait: leaves the full-socket counts
+            change(.close, .synSent, in: 1): 50,      // another namespace: ignored
+        ])
+        let states = try #require(histogram.states(changes: later))
+        #expect(states[.listen] == 1)
+        #expect(states[.established] == 4 + 3 + 3 - 2 - 1)
+        #expect(states[.closeWait] == 2)
+        #expect(states[.finWait2] == 0 && states[.timeWait] == 0 && states[.close] == 0)
+        #expect(states[.synSent] == 0 && states[.synRecv] == 0)
+    }
+
+    @Test func resyncReportsHowFarThePredictionDrifted() {
+        var census = TCPStateCensus()
+        census.fullSockets = [.established: 10]
+        var histogram = LiveStateHistogram(namespaceInode: namespace)
+        histogram.resync(census: census, changesBeforeDump: TCPTransitionCounts(counts: [:]))
+        let changes = TCPTransitionCounts(counts: [change(.established, .closeWait): 4])
+        census.fullSockets = [.established: 7, .closeWait: 4]     // one more than predicted: a missed change
+        let drift = histogram.resync(census: census, changesBeforeDump: changes)
+        #expect(drift?.byState == [.established: -1])
+        #expect(drift?.total == 1)
+        #expect(histogram.states(changes: changes)?[.established] == 7)
+    }
+
+    @Test func nothingBeforeTheFirstResync() {
+        #expect(LiveStateHistogram(namespaceInode: namespace).states(changes: TCPTransitionCounts(counts: [:])) == nil)
+    }
+
+    @Test func theMapKeyDecodesAsTheProgramWritesIt() {
+        let key: UInt64 = 4026531840 | 1 << 32 | 8 << 40
+        #expect(TCPTransition(key: key) == TCPTransition(namespaceInode: 4026531840, from: 1, to: 8))
+        #expect(TCPStateProgram.overflowKey == 0xFF << 32 | 0xFF << 40)
+    }
+}
+
+/// The running kernel's BTF gives the members the program reads.
+@Suite(.enabled(if: FileManager.default.isReadableFile(atPath: "/sys/kernel/btf/vmlinux"), "no /sys/kernel/btf/vmlinux"))
+struct TCPSocketLayoutTests {
+    @Test func theRunningKernelDescribesSockAndNet() throws {
+        let bytes = try KernelFile.contents(of: "/sys/kernel/btf/vmlinux").get()
+        let layout = try bytes.withUnsafeBufferPointer { try TCPSocketLayoutParser.parse($0) }
+        #expect(layout.protocolSize == 2)
+        #expect(layout.keysNamespaces)
+        #expect(layout.argumentCount == 3)
+        print("layout: \(layout)")
+    }
+
+    @Test func aTruncatedBlobIsAnErrorNotATrap() throws {
+        let bytes = try KernelFile.contents(of: "/sys/kernel/btf/vmlinux").get()
+        for size in [0, 10, 24, 4096] {
+            #expect(throws: DescriptionError.self) { try Array(bytes.prefix(size)).withUnsafeBufferPointer { try TCPSocketLayoutParser.parse($0) } }
+        }
+    }
+}
+
+func openStateCounter() throws -> TCPStateChangeCounter {
+    switch TCPStateChangeCounter.open() {
+    case .success(let counter): return counter
+    case .failure(let reason): throw NamespaceFailure(step: reason.message)
+    }
+}
+
+/// The inode of a namespace made with ip netns (the bind mount of its nsfs file).
+func namespaceInode(_ name: String) throws -> UInt32 {
+    var info = stat()
+    guard stat("/run/netns/\(name)", &info) == 0 else { throw NamespaceFailure(step: "stat /run/netns/\(name)") }
+    return UInt32(truncatingIfNeeded: info.st_ino)
+}
+
+/// `count` loopback connections to a listener, each closed by the client first.
+func connectAndClose(count: Int) -> String {
+    """
+    import socket
+    l = socket.socket(); l.bind(('127.0.0.1', 7000)); l.listen(1024)
+    for _ in range(\(count)):
+        c = socket.create_connection(('127.0.0.1', 7000)); s, _ = l.accept(); c.close(); s.close()
+    """
+}
+
+/// Run only as a child without privileges (see withoutPrivilegesTheMessageSaysWhatIsNeeded).
+@Suite struct TCPStateChangeUnprivilegedChild {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[unavailableReportVariable] != nil))
+    func reportWhyTheStateCounterIsUnavailable() throws {
+        let path = try #require(ProcessInfo.processInfo.environment[unavailableReportVariable])
+        switch TCPStateChangeCounter.open() {
+        case .success: try "opened".write(toFile: path, atomically: false, encoding: .utf8)
+        case .failure(let reason): try reason.message.write(toFile: path, atomically: false, encoding: .utf8)
+        }
+    }
+}
+
+/// Loads the real program. Namespace-keyed counts make these exact: nothing else runs in a namespace the test made.
+@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to load BPF programs and create network namespaces"))
+struct TCPStateChangeLiveTests {
+    @Test func aNamespacesConnectionsAreCountedUnderItsInodeExactly() throws {
+        let counter = try openStateCounter()
+        #expect(counter.keysNamespaces)
+        let namespace = try DropReasonNamespace()
+        let inode = try namespaceInode(namespace.name)
+        namespace.python(connectAndClose(count: 40))
+        let changes = try #require(counter.transitions()).counts(namespaceInode: inode)
+        let number = { (state: TCPState) in UInt8(TCPState.allCases.firstIndex(of: state)! + 1) }
+        let count = { (from: TCPState, to: TCPState) in changes[TCPTransition(namespaceInode: inode, from: number(from), to: number(to))] ?? 0 }
+        #expect(count(.close, .listen) == 1 && count(.listen, .close) == 1)
+        #expect(count(.close, .synSent) == 40 && count(.synSent, .established) == 40)
+        #expect(count(.listen, .synRecv) == 40 && count(.synRecv, .established) == 40)
+        #expect(count(.established, .finWait1) == 40 && count(.established, .closeWait) == 40)
+        #expect(count(.closeWait, .lastAck) == 40 && count(.lastAck, .close) == 40)
+        // Into time-wait the full socket is closed: the minisocket's TIME_WAIT fires nothing.
+        #expect(count(.finWait2, .close) == 40)
+        #expect(!changes.keys.contains { $0.to == number(.timeWait) })
+    }
+
+    @Test func theProgramIsGoneWhenTheCounterIs() throws {
+        var counter: TCPStateChangeCounter? = try openStateCounter()
+        let id = try #require(counter?.programInfo()?.id)
+        #expect(DropReasonCounter.loadedProgramIDs(named: TCPStateChangeCounter.programName).contains(id))
+        counter = nil
+        #expect(waitUntilUnloaded(id, name: TCPStateChangeCounter.programName))
+    }
+
+    /// Run only as the child of the next test: holds a counter, writes its program id, waits to be killed.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[counterHolderVariable] != nil))
+    func holdAStateCounterUntilKilled() throws {
+        let counter = try openStateCounter()
+        let id = try #require(counter.programInfo()?.id)
+        let path = try #require(ProcessInfo.processInfo.environment[counterHolderVariable])
+        try "\(id)".write(toFile: path, atomically: true, encoding: .utf8)
+        sleep(60)
+        _ = counter
+    }
+
+    @Test func theProgramIsGoneAfterItsProcessIsKilled() throws {
+        try expectProgramGoneAfterKill(holder: "holdAStateCounterUntilKilled", programName: TCPStateChangeCounter.programName)
+    }
+
+    @Test func withoutPrivilegesTheMessageSaysWhatIsNeeded() throws {
+        let message = try messageFromUnprivilegedChild(test: "reportWhyTheStateCounterIsUnavailable")
+        #expect(message.hasPrefix("live TCP states need root (or CAP_BPF and CAP_PERFMON)"), "\(message)")
+    }
+}
