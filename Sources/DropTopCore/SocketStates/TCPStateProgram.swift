@@ -61,9 +61,11 @@ enum TCPStateProgram {
     private static func probeRead(into stack: Int16, size: Int, from base: UInt8, offset: Int) -> [BPFInstruction] {
         typealias Op = BPFOpcode
         return [BPFInstruction(code: Op.storeImmediateDoubleWord, dst: 10, offset: stack & ~7),
-                BPFInstruction(code: Op.move64Register, dst: 1, src: 10), BPFInstruction(code: Op.add64Immediate, dst: 1, immediate: Int32(stack)),
+                BPFInstruction(code: Op.move64Register, dst: 1, src: 10),
+                BPFInstruction(code: Op.add64Immediate, dst: 1, immediate: Int32(stack)),
                 BPFInstruction(code: Op.move64Immediate, dst: 2, immediate: Int32(size)),
-                BPFInstruction(code: Op.move64Register, dst: 3, src: base), BPFInstruction(code: Op.add64Immediate, dst: 3, immediate: Int32(offset)),
+                BPFInstruction(code: Op.move64Register, dst: 3, src: base),
+                BPFInstruction(code: Op.add64Immediate, dst: 3, immediate: Int32(offset)),
                 BPFInstruction(code: Op.call, immediate: Op.helperProbeReadKernel)]
     }
 
@@ -80,7 +82,8 @@ enum TCPStateProgram {
 
     /// *(u64 *)r0 += 1
     private static func increment() -> [BPFInstruction] {
-        [BPFInstruction(code: BPFOpcode.loadDoubleWord, dst: 1, src: 0), BPFInstruction(code: BPFOpcode.add64Immediate, dst: 1, immediate: 1),
+        [BPFInstruction(code: BPFOpcode.loadDoubleWord, dst: 1, src: 0),
+         BPFInstruction(code: BPFOpcode.add64Immediate, dst: 1, immediate: 1),
          BPFInstruction(code: BPFOpcode.storeDoubleWord, dst: 0, src: 1)]
     }
 }
