@@ -73,7 +73,8 @@ struct TCPSocketLayoutTests {
     @Test func aTruncatedBlobIsAnErrorNotATrap() throws {
         let bytes = try KernelFile.contents(of: "/sys/kernel/btf/vmlinux").get()
         for size in [0, 10, 24, 4096] {
-            #expect(throws: DescriptionError.self) { try Array(bytes.prefix(size)).withUnsafeBufferPointer { try TCPSocketLayoutParser.parse($0) } }
+            let prefix = Array(bytes.prefix(size))
+            #expect(throws: DescriptionError.self) { try prefix.withUnsafeBufferPointer { try TCPSocketLayoutParser.parse($0) } }
         }
     }
 }
@@ -125,7 +126,9 @@ struct TCPStateChangeLiveTests {
         namespace.python(connectAndClose(count: 40))
         let changes = try #require(counter.transitions()).counts(namespaceInode: inode)
         let number = { (state: TCPState) in UInt8(TCPState.allCases.firstIndex(of: state)! + 1) }
-        let count = { (from: TCPState, to: TCPState) in changes[TCPTransition(namespaceInode: inode, from: number(from), to: number(to))] ?? 0 }
+        let count = { (from: TCPState, to: TCPState) in
+            changes[TCPTransition(namespaceInode: inode, from: number(from), to: number(to))] ?? 0
+        }
         #expect(count(.close, .listen) == 1 && count(.listen, .close) == 1)
         #expect(count(.close, .synSent) == 40 && count(.synSent, .established) == 40)
         #expect(count(.listen, .synRecv) == 40 && count(.synRecv, .established) == 40)

@@ -1,0 +1,63 @@
+import DropTopCore
+import Foundation
+import Testing
+
+/// The live TCP state histogram (a sock_diag baseline plus state changes from BPF) against a fresh
+/// dump, in namespaces the test makes; TIME_WAIT against /proc/net/sockstat's tw.
+@Suite(.serialized, .enabled(if: isRoot, "needs root to load BPF programs and create network namespaces"))
+struct LiveTCPStateTests {
+    func census(in namespace: borrowing TestNamespace) throws -> TCPStateCensus {
+        let path = "/run/netns/\(namespace.name)"
+        return try #require(try NetworkNamespace.run(in: path) { try? TCPStateCensus.read() }, "sock_diag dump in \(path) failed")
+    }
+
+    func inode(of namespace: borrowing TestNamespace) throws -> UInt32 {
+        var info = stat()
+        try #require(stat("/run/netns/\(namespace.name)", &info) == 0)
+        return UInt32(truncatingIfNeeded: info.st_ino)
+    }
+
+    @Test func baselinePlusChangesMatchesAFreshDumpAndIgnoresOtherNamespaces() throws {
+        let counter: TCPStateChangeCounter
+        switch TCPStateChangeCounter.open() {
+        case .success(let opened): counter = opened
+        case .failure(let reason): Issue.record(Comment(rawValue: reason.message)); return
+        }
+        let mine = try TestNamespace(), other = try TestNamespace()
+        let n = 80, q = n / 4
+        let (helper, input, output) = try mine.start(["python3", packageRoot + "/Tests/scenarios/tcp_state_mix.py", "\(n)"])
+        defer { try? input.fileHandleForWriting.close(); helper.waitUntilExit() }
+        try #require(readLine(output) == "ready", "the helper did not start")
+
+        var histogram = LiveStateHistogram(namespaceInode: try inode(of: mine))
+        let before = try #require(counter.transitions())
+        let baseline = try census(in: mine)
+        #expect(baseline.fullSockets[.established] == UInt64(2 * n) && baseline.fullSockets[.listen] == 1)
+        histogram.resync(census: baseline, changesBeforeDump: before)
+
+        input.fileHandleForWriting.write(Data("go\n".utf8))
+        try #require(readLine(output) == "done", "the helper did not finish")
+        let churn = "import socket\nl = socket.socket(); l.bind(('127.0.0.1', 7200)); l.listen(64)\n"
+            + "for _ in range(100): c = socket.create_connection(('127.0.0.1', 7200)); l.accept()[0].close(); c.close()\n"
+        #expect(try other.exec(["python3", "-c", churn]).status == 0)
+
+        let now = try #require(counter.transitions())
+        let live = try #require(histogram.states(changes: now))
+        let fresh = try census(in: mine)
+        for state in TCPState.allCases {
+            let dumped = fresh.fullSockets[state] ?? 0
+            #expect(live[state] == dumped, "\(state.name): live \(live[state] ?? 0), dumped \(dumped)")
+        }
+        #expect(live[.established] == UInt64(2 * (n - 3 * q) + 2 * q) && live[.listen] == 1)
+        #expect(live[.finWait2] == UInt64(q) && live[.closeWait] == UInt64(2 * q) && live[.timeWait] == 0)
+        // The minisockets ss also lists: the closed pairs' TIME_WAIT and the orphans' FIN_WAIT2.
+        #expect(fresh.timeWaitSockets == [.timeWait: UInt64(q), .finWait2: UInt64(q)])
+        #expect(fresh.allSockets[.finWait2] == UInt64(2 * q))
+        let sockstat = try mine.exec(["cat", "/proc/net/sockstat"]).stdout
+        #expect(sockstat.contains(" tw \(2 * q)"), "sockstat: \(sockstat)")
+        // The other namespace's 100 connections were counted, under its own inode only.
+        #expect(now.counts(namespaceInode: try inode(of: other)).values.reduce(0, +) >= 700)
+        #expect(histogram.resync(census: fresh, changesBeforeDump: now)?.total == 0)
+        #expect(now.overflowed == 0)
+    }
+}
