@@ -79,8 +79,8 @@ struct TCPSocketLayoutTests {
     }
 }
 
-func openStateCounter() throws -> TCPStateChangeCounter {
-    switch TCPStateChangeCounter.open() {
+func openStateCounter(_ accesses: [TCPStateProgram.Access] = [.typedLoads, .probeReads]) throws -> TCPStateChangeCounter {
+    switch TCPStateChangeCounter.open(btfPath: "/sys/kernel/btf/vmlinux", accesses: accesses) {
     case .success(let counter): return counter
     case .failure(let reason): throw NamespaceFailure(step: reason.message)
     }
@@ -118,8 +118,11 @@ func connectAndClose(count: Int) -> String {
 /// Loads the real program. Namespace-keyed counts make these exact: nothing else runs in a namespace the test made.
 @Suite(.serialized, .enabled(if: getuid() == 0, "needs root to load BPF programs and create network namespaces"))
 struct TCPStateChangeLiveTests {
-    @Test func aNamespacesConnectionsAreCountedUnderItsInodeExactly() throws {
-        let counter = try openStateCounter()
+    /// Both programs: the typed one this kernel takes, and the probe-reading fallback.
+    @Test(arguments: [TCPStateProgram.Access.typedLoads, .probeReads])
+    func aNamespacesConnectionsAreCountedUnderItsInodeExactly(access: TCPStateProgram.Access) throws {
+        let counter = try openStateCounter([access])
+        #expect(counter.mechanism == (access == .typedLoads ? TCPStateChangeCounter.typedMechanism : TCPStateChangeCounter.probeReadMechanism))
         #expect(counter.keysNamespaces)
         let namespace = try DropReasonNamespace()
         let inode = try namespaceInode(namespace.name)
@@ -165,5 +168,36 @@ struct TCPStateChangeLiveTests {
     @Test func withoutPrivilegesTheMessageSaysWhatIsNeeded() throws {
         let message = try messageFromUnprivilegedChild(test: "reportWhyTheStateCounterIsUnavailable")
         #expect(message.hasPrefix("live TCP states need root (or CAP_BPF and CAP_PERFMON)"), "\(message)")
+    }
+}
+
+/// Not an assertion: prints ns per state change and the cost of one read. Run with
+/// DROPTOP_MEASURE_COST=1 (see docs/performance.md). An empty program on the same tracepoint
+/// measures what run_time_ns itself costs per run.
+@Suite(.serialized, .enabled(if: getuid() == 0 && ProcessInfo.processInfo.environment["DROPTOP_MEASURE_COST"] == "1"))
+struct TCPStateChangeCostTests {
+    @Test(arguments: [TCPStateProgram.Access.typedLoads, .probeReads])
+    func costPerStateChangeIsPrinted(access: TCPStateProgram.Access) throws {
+        let statsPath = "/proc/sys/kernel/bpf_stats_enabled"
+        let previous = try String(contentsOfFile: statsPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        try "1".write(toFile: statsPath, atomically: false, encoding: .utf8)
+        defer { try? previous.write(toFile: statsPath, atomically: false, encoding: .utf8) }
+        let counter = try openStateCounter([access])
+        let empty = [BPFInstruction(code: 0xB7, dst: 0, immediate: 0), BPFInstruction(code: 0x95)]
+        let baseline = try BPFObjects.loadProgram(type: DropCountingProgram.programTypeRawTracepoint, name: "droptop_empty", empty).get()
+        let baselineLink = try BPFObjects.attachRawTracepoint(TCPStateChangeCounter.tracepoint, program: baseline).get()
+        let namespace = try DropReasonNamespace()
+        namespace.python(connectAndClose(count: 20_000), timeout: 300)
+        let info = try #require(counter.programInfo())
+        let floor = try #require(BPFObjects.programInfo(baseline.fd))
+        _ = baselineLink
+        let clock = ContinuousClock()
+        var entries = 0
+        let readTime = clock.measure { for _ in 0..<100 { entries = counter.transitions()?.counts.count ?? 0 } }
+        let format: (BPFProgramInfo) -> String = { info in
+            "\(info.runTimeNanoseconds) ns / \(info.runCount) runs = " + String(format: "%.1f ns", info.nanosecondsPerRun ?? 0)
+        }
+        print("state-change cost via \(counter.mechanism): counter \(format(info)); empty program \(format(floor)); "
+              + "missed \(info.recursionMisses); one read of \(entries) entries: \(readTime / 100)")
     }
 }

@@ -40,8 +40,8 @@ struct BPFAssembler {
 /// The opcodes the hand-assembled programs use (include/uapi/linux/bpf.h, bpf_common.h).
 enum BPFOpcode {
     static let move64Register: UInt8 = 0xBF, move64Immediate: UInt8 = 0xB7, add64Immediate: UInt8 = 0x07
-    static let loadDoubleWord: UInt8 = 0x79, loadHalfWord: UInt8 = 0x69, loadByte: UInt8 = 0x71
-    static let storeDoubleWord: UInt8 = 0x7B, storeByte: UInt8 = 0x73
+    static let loadDoubleWord: UInt8 = 0x79, loadWord: UInt8 = 0x61, loadHalfWord: UInt8 = 0x69, loadByte: UInt8 = 0x71
+    static let storeDoubleWord: UInt8 = 0x7B, storeWord: UInt8 = 0x63, storeByte: UInt8 = 0x73
     static let storeImmediateDoubleWord: UInt8 = 0x7A, storeImmediateWord: UInt8 = 0x62
     static let jumpIfEqual: UInt8 = 0x15, jumpIfNotEqual: UInt8 = 0x55, jumpAlways: UInt8 = 0x05
     static let call: UInt8 = 0x85, exit: UInt8 = 0x95, loadImmediate64: UInt8 = 0x18

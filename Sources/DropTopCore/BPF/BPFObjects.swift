@@ -25,15 +25,17 @@ enum BPFObjects {
     }
 
     /// Loads a program; on refusal, loads it again with a verifier log and reports the log's first line.
-    static func loadProgram(type: UInt32, name: String,
+    /// `btfTarget`: for a BTF-typed tracing program (tp_btf), the expected attach type and the
+    /// vmlinux BTF id of the function or tracepoint type it attaches to.
+    static func loadProgram(type: UInt32, name: String, btfTarget: (attachType: UInt32, typeID: UInt32)? = nil,
                             _ instructions: [BPFInstruction]) -> Result<OwnedDescriptor, DropReasonUnavailable> {
         let code = instructions.flatMap(\.bytes)
-        switch load(type: type, name: name, code: code, logSize: 0) {
+        switch load(type: type, name: name, btfTarget: btfTarget, code: code, logSize: 0) {
         case .success(let fd): return .success(OwnedDescriptor(fd))
         case .failure(let error) where error.errno.isPermission:
             return .failure(.notPermitted(operation: "bpf(BPF_PROG_LOAD)"))
         case .failure:
-            switch load(type: type, name: name, code: code, logSize: 64 * 1024) {
+            switch load(type: type, name: name, btfTarget: btfTarget, code: code, logSize: 64 * 1024) {
             case .success(let fd): return .success(OwnedDescriptor(fd))
             case .failure(let error): return .failure(.programRejected(error: error.errno.text, log: error.firstLogLine))
             }
@@ -42,7 +44,8 @@ enum BPFObjects {
 
     private struct LoadFailure: Error { var errno: Errno32; var firstLogLine: String }
 
-    private static func load(type: UInt32, name: String, code: [UInt8], logSize: Int) -> Result<Int32, LoadFailure> {
+    private static func load(type: UInt32, name: String, btfTarget: (attachType: UInt32, typeID: UInt32)?,
+                             code: [UInt8], logSize: Int) -> Result<Int32, LoadFailure> {
         var log = [UInt8](repeating: 0, count: max(logSize, 1))
         let license = Array("Dual MIT/GPL".utf8) + [0]
         let result = code.withUnsafeBytes { codePointer in
@@ -59,6 +62,10 @@ enum BPFObjects {
                         attr.setPointer(32, logPointer.baseAddress)  // log_buf
                     }
                     attr.setName(48, name)  // prog_name
+                    if let btfTarget {
+                        attr.set32(68, btfTarget.attachType)  // expected_attach_type
+                        attr.set32(108, btfTarget.typeID)  // attach_btf_id (in vmlinux: attach_btf_obj_fd 0)
+                    }
                     return KernelCall.bpf(.programLoad, &attr)
                 }
             }
@@ -67,15 +74,16 @@ enum BPFObjects {
         return result.mapError { LoadFailure(errno: $0, firstLogLine: firstLine) }
     }
 
-    /// BPF_RAW_TRACEPOINT_OPEN: attaches until the returned descriptor is closed.
-    static func attachRawTracepoint(_ tracepoint: String, program: OwnedDescriptor) -> Result<OwnedDescriptor, DropReasonUnavailable> {
-        let name = Array(tracepoint.utf8) + [0]
+    /// BPF_RAW_TRACEPOINT_OPEN: attaches until the returned descriptor is closed. A BTF-typed
+    /// program passes no name (the kernel takes the tracepoint from its attach_btf_id).
+    static func attachRawTracepoint(_ tracepoint: String?, program: OwnedDescriptor) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+        let name: [UInt8] = tracepoint.map { Array($0.utf8) + [0] } ?? [0]
         return name.withUnsafeBytes { namePointer in
             var attr = BPFAttr()
-            attr.setPointer(0, namePointer.baseAddress)  // raw_tracepoint.name
+            attr.setPointer(0, tracepoint == nil ? nil : namePointer.baseAddress)  // raw_tracepoint.name
             attr.set32(8, UInt32(bitPattern: program.fd))  // raw_tracepoint.prog_fd
             return KernelCall.bpf(.rawTracepointOpen, &attr)
-        }.map(OwnedDescriptor.init).mapError { failure("bpf(BPF_RAW_TRACEPOINT_OPEN, \(tracepoint))", $0) }
+        }.map(OwnedDescriptor.init).mapError { failure("bpf(BPF_RAW_TRACEPOINT_OPEN, \(tracepoint ?? "BTF-typed"))", $0) }
     }
 
     /// perf_event_open on CPU 0 (a tracepoint's programs run for hits on every CPU), then SET_BPF and ENABLE.

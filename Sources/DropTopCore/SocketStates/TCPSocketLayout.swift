@@ -10,6 +10,8 @@ struct TCPSocketLayout: Equatable, Sendable {
     var netOffset: Int?, inumOffset: Int?
     /// How many arguments btf_trace_inet_sock_set_state passes (sk, oldstate, newstate).
     var argumentCount: Int
+    /// That typedef's BTF id: a BTF-typed program names its tracepoint by it.
+    var tracepointTypeID: UInt32
 
     var keysNamespaces: Bool { netOffset != nil && inumOffset != nil }
 }
@@ -29,7 +31,8 @@ enum TCPSocketLayoutParser {
               let protocolSize = try types.size(of: sockProtocol.type), protocolSize == 1 || protocolSize == 2 else {
             throw .malformed("struct sock has no byte-aligned sk_protocol (a bitfield before Linux 5.6)")
         }
-        var layout = TCPSocketLayout(protocolOffset: sockProtocol.byteOffset, protocolSize: protocolSize, argumentCount: 3)
+        var layout = TCPSocketLayout(protocolOffset: sockProtocol.byteOffset, protocolSize: protocolSize, argumentCount: 3,
+                                     tracepointTypeID: UInt32(tracepoint))
         if let net = try types.member(["__sk_common", "skc_net", "net"], in: sock), !net.isBitfield,
            let netStruct = types.firstID(kind: BTFKind.structure, named: "net"),
            let inum = try types.member(["ns", "inum"], in: netStruct), !inum.isBitfield, try types.size(of: inum.type) == 4 {

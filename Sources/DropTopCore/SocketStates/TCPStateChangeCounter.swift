@@ -14,6 +14,8 @@ public final class TCPStateChangeCounter: Sendable {
     /// so some 400 namespaces; past that, changes are counted as `overflowed` only.
     public static let capacity: UInt32 = 8192
 
+    /// typedMechanism or probeReadMechanism, for a note beside the figures.
+    public let mechanism: String
     /// False on a kernel without network namespaces: every change is then keyed 0.
     public let keysNamespaces: Bool
     private let map: OwnedDescriptor
@@ -21,7 +23,9 @@ public final class TCPStateChangeCounter: Sendable {
     private let attachment: OwnedDescriptor
     private let possibleCPUs: Int
 
-    private init(keysNamespaces: Bool, map: OwnedDescriptor, program: OwnedDescriptor, attachment: OwnedDescriptor, possibleCPUs: Int) {
+    private init(mechanism: String, keysNamespaces: Bool, map: OwnedDescriptor, program: OwnedDescriptor,
+                 attachment: OwnedDescriptor, possibleCPUs: Int) {
+        self.mechanism = mechanism
         self.keysNamespaces = keysNamespaces
         self.map = map
         self.program = program
@@ -30,6 +34,10 @@ public final class TCPStateChangeCounter: Sendable {
     }
 
     public static func open(btfPath: String = "/sys/kernel/btf/vmlinux") -> Result<TCPStateChangeCounter, TCPStateCountingUnavailable> {
+        open(btfPath: btfPath, accesses: [.typedLoads, .probeReads])
+    }
+
+    static func open(btfPath: String, accesses: [TCPStateProgram.Access]) -> Result<TCPStateChangeCounter, TCPStateCountingUnavailable> {
         guard let possibleCPUs = KernelFile.possibleCPUs() else {
             return .failure(.systemCallFailed(operation: "read /sys/devices/system/cpu/possible", error: "no CPU list"))
         }
@@ -43,24 +51,47 @@ public final class TCPStateChangeCounter: Sendable {
                 return .failure(.noDescription(source: btfPath, detail: error.detail))
             }
         }
-        return start(layout, possibleCPUs: possibleCPUs).mapError(TCPStateCountingUnavailable.init)
+        return start(layout, possibleCPUs: possibleCPUs, accesses: accesses).mapError(TCPStateCountingUnavailable.init)
     }
 
-    private static func start(_ layout: TCPSocketLayout, possibleCPUs: Int) -> Result<TCPStateChangeCounter, DropReasonUnavailable> {
+    static let programTypeTracing: UInt32 = 26, attachTypeTracingRawTracepoint: UInt32 = 23
+
+    /// `accesses` in order of preference: the typed program first (no helper calls); a kernel that
+    /// refuses it (before 5.5, or a verifier that will not follow a member) gets the probe-reading one.
+    static func start(_ layout: TCPSocketLayout, possibleCPUs: Int,
+                      accesses: [TCPStateProgram.Access]) -> Result<TCPStateChangeCounter, DropReasonUnavailable> {
         BPFObjects.createPerCPUHash(name: mapName, entries: capacity).flatMap { map in
             BPFObjects.insertZero(map: map, key: TCPStateProgram.overflowKey, possibleCPUs: possibleCPUs).flatMap { _ in
-                guard let code = TCPStateProgram.instructions(layout: layout, mapFD: map.fd) else {
-                    return .failure(.programRejected(error: "assembly", log: "a jump to an unplaced label"))
-                }
-                let type = DropCountingProgram.programTypeRawTracepoint
-                return BPFObjects.loadProgram(type: type, name: programName, code).flatMap { program in
-                    BPFObjects.attachRawTracepoint(tracepoint, program: program).map { attachment in
-                        TCPStateChangeCounter(keysNamespaces: layout.keysNamespaces, map: map, program: program,
-                                              attachment: attachment, possibleCPUs: possibleCPUs)
+                var outcome: Result<TCPStateChangeCounter, DropReasonUnavailable> = .failure(.systemCallFailed(operation: "load", error: "none tried"))
+                for access in accesses {
+                    outcome = load(layout, map: map, access: access).flatMap { program in
+                        BPFObjects.attachRawTracepoint(access == .typedLoads ? nil : tracepoint, program: program).map { attachment in
+                            TCPStateChangeCounter(mechanism: access == .typedLoads ? typedMechanism : probeReadMechanism,
+                                                  keysNamespaces: layout.keysNamespaces, map: map, program: program,
+                                                  attachment: attachment, possibleCPUs: possibleCPUs)
+                        }
                     }
+                    if case .failure(.notPermitted) = outcome { return outcome }
+                    if case .success = outcome { return outcome }
                 }
+                return outcome
             }
         }
+    }
+
+    public static let typedMechanism = "BTF-typed tracepoint"
+    public static let probeReadMechanism = "raw tracepoint with probe reads"
+
+    private static func load(_ layout: TCPSocketLayout, map: OwnedDescriptor,
+                             access: TCPStateProgram.Access) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+        guard let code = TCPStateProgram.instructions(layout: layout, mapFD: map.fd, access: access) else {
+            return .failure(.programRejected(error: "assembly", log: "a jump to an unplaced label"))
+        }
+        guard access == .typedLoads else {
+            return BPFObjects.loadProgram(type: DropCountingProgram.programTypeRawTracepoint, name: programName, code)
+        }
+        return BPFObjects.loadProgram(type: programTypeTracing, name: programName,
+                                      btfTarget: (attachTypeTracingRawTracepoint, layout.tracepointTypeID), code)
     }
 
     /// Every count since open, in one batched read of the map; nil when the map cannot be read.
