@@ -93,6 +93,15 @@ func expectProgramGoneAfterKill(holder: String, programName: String) throws {
     #expect(waitUntilUnloaded(held, name: programName))
 }
 
+/// For the child test of expectProgramGoneAfterKill: writes the held program's id to the file
+/// named by counterHolderVariable, then waits to be killed.
+func reportProgramIDAndWait(_ programID: UInt32?) throws {
+    let id = try #require(programID)
+    let path = try #require(ProcessInfo.processInfo.environment[counterHolderVariable])
+    try "\(id)".write(toFile: path, atomically: true, encoding: .utf8)
+    sleep(60)
+}
+
 /// Runs the child test `test` as nobody without capabilities; returns what it wrote to the file
 /// named by unavailableReportVariable (the counter's "unavailable" message).
 func messageFromUnprivilegedChild(test: String) throws -> String {
@@ -201,11 +210,7 @@ struct DropReasonsLiveTests {
     @Test(.enabled(if: ProcessInfo.processInfo.environment[counterHolderVariable] != nil))
     func holdACounterUntilKilled() throws {
         let counter = try openCounter()
-        let id = try #require(counter.programInfo()?.id)
-        let path = try #require(ProcessInfo.processInfo.environment[counterHolderVariable])
-        try "\(id)".write(toFile: path, atomically: true, encoding: .utf8)
-        sleep(60)
-        _ = counter
+        try withExtendedLifetime(counter) { try reportProgramIDAndWait(counter.programInfo()?.id) }
     }
 
     @Test func theProgramIsGoneAfterItsProcessIsKilled() throws {

@@ -154,11 +154,7 @@ struct TCPStateChangeLiveTests {
     @Test(.enabled(if: ProcessInfo.processInfo.environment[counterHolderVariable] != nil))
     func holdAStateCounterUntilKilled() throws {
         let counter = try openStateCounter()
-        let id = try #require(counter.programInfo()?.id)
-        let path = try #require(ProcessInfo.processInfo.environment[counterHolderVariable])
-        try "\(id)".write(toFile: path, atomically: true, encoding: .utf8)
-        sleep(60)
-        _ = counter
+        try withExtendedLifetime(counter) { try reportProgramIDAndWait(counter.programInfo()?.id) }
     }
 
     @Test func theProgramIsGoneAfterItsProcessIsKilled() throws {

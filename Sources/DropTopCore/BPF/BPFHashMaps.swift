@@ -6,16 +6,9 @@ import Musl
 
 /// Per-CPU hash maps of u64 keys to u64 counters: create, seed a key, and read every entry in batches.
 extension BPFObjects {
-    /// A BPF_MAP_TYPE_PERCPU_HASH, preallocated (bounded memory, no allocation in the program).
+    /// A BPF_MAP_TYPE_PERCPU_HASH of u64 keys, preallocated (bounded memory, no allocation in the program).
     static func createPerCPUHash(name: String, entries: UInt32) -> Result<OwnedDescriptor, DropReasonUnavailable> {
-        var attr = BPFAttr()
-        attr.set32(0, 5)  // map_type = BPF_MAP_TYPE_PERCPU_HASH
-        attr.set32(4, 8)  // key_size
-        attr.set32(8, 8)  // value_size
-        attr.set32(12, entries)  // max_entries
-        attr.setName(28, name)  // map_name
-        return KernelCall.bpf(.mapCreate, &attr).map(OwnedDescriptor.init)
-            .mapError { failure("bpf(BPF_MAP_CREATE)", $0) }
+        createMap(type: 5, keySize: 8, valueSize: 8, entries: entries, name: name)
     }
 
     /// Inserts `key` with zero on every CPU (BPF_NOEXIST), so that it exists even once the map is full.

@@ -14,10 +14,16 @@ enum BPFObjects {
 
     /// A BPF_MAP_TYPE_PERCPU_ARRAY of u64 counters indexed by u32.
     static func createPerCPUArray(name: String, entries: UInt32) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+        createMap(type: 6, keySize: 4, valueSize: 8, entries: entries, name: name)
+    }
+
+    /// BPF_MAP_CREATE with `type` (enum bpf_map_type) and default flags.
+    static func createMap(type: UInt32, keySize: UInt32, valueSize: UInt32, entries: UInt32,
+                          name: String) -> Result<OwnedDescriptor, DropReasonUnavailable> {
         var attr = BPFAttr()
-        attr.set32(0, 6)  // map_type = BPF_MAP_TYPE_PERCPU_ARRAY
-        attr.set32(4, 4)  // key_size
-        attr.set32(8, 8)  // value_size
+        attr.set32(0, type)  // map_type
+        attr.set32(4, keySize)  // key_size
+        attr.set32(8, valueSize)  // value_size
         attr.set32(12, entries)  // max_entries
         attr.setName(28, name)  // map_name
         return KernelCall.bpf(.mapCreate, &attr).map(OwnedDescriptor.init)

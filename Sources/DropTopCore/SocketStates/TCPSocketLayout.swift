@@ -68,17 +68,22 @@ struct BTFTypeIndex {
         return nil
     }
 
-    /// The struct or union behind typedefs and qualifiers, or nil.
-    func aggregate(_ start: Int) throws(DescriptionError) -> BTFRecord? {
+    /// The first type behind typedefs and qualifiers (pointers are not followed).
+    func stripped(_ start: Int) throws(DescriptionError) -> BTFRecord? {
         var id = start
         for _ in 0..<8 {
             guard id > 0, id < offsets.count else { return nil }
             let record = try blob.record(at: offsets[id])
-            if record.kind == BTFKind.structure || record.kind == BTFKind.union { return record }
-            guard record.kind != BTFKind.pointer, BTFKind.references.contains(record.kind) else { return nil }
+            guard record.kind != BTFKind.pointer, BTFKind.references.contains(record.kind) else { return record }
             id = Int(record.sizeOrType)
         }
         return nil
+    }
+
+    /// The struct or union behind typedefs and qualifiers, or nil.
+    func aggregate(_ start: Int) throws(DescriptionError) -> BTFRecord? {
+        guard let record = try stripped(start), record.kind == BTFKind.structure || record.kind == BTFKind.union else { return nil }
+        return record
     }
 
     /// Follows `path` member by member (descending into anonymous members on the way); nil when absent.
@@ -111,17 +116,11 @@ struct BTFTypeIndex {
 
     /// Bytes of an integer, enum or pointer type behind typedefs and qualifiers.
     func size(of start: Int) throws(DescriptionError) -> Int? {
-        var id = start
-        for _ in 0..<8 {
-            guard id > 0, id < offsets.count else { return nil }
-            let record = try blob.record(at: offsets[id])
-            switch record.kind {
-            case BTFKind.pointer: return 8
-            case BTFKind.integer, BTFKind.enumeration, BTFKind.enumeration64: return Int(record.sizeOrType)
-            case _ where BTFKind.references.contains(record.kind): id = Int(record.sizeOrType)
-            default: return nil
-            }
+        guard let record = try stripped(start) else { return nil }
+        switch record.kind {
+        case BTFKind.pointer: return 8
+        case BTFKind.integer, BTFKind.enumeration, BTFKind.enumeration64: return Int(record.sizeOrType)
+        default: return nil
         }
-        return nil
     }
 }

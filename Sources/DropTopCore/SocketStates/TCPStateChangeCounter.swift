@@ -62,7 +62,8 @@ public final class TCPStateChangeCounter: Sendable {
                       accesses: [TCPStateProgram.Access]) -> Result<TCPStateChangeCounter, DropReasonUnavailable> {
         BPFObjects.createPerCPUHash(name: mapName, entries: capacity).flatMap { map in
             BPFObjects.insertZero(map: map, key: TCPStateProgram.overflowKey, possibleCPUs: possibleCPUs).flatMap { _ in
-                var outcome: Result<TCPStateChangeCounter, DropReasonUnavailable> = .failure(.systemCallFailed(operation: "load", error: "none tried"))
+                var outcome: Result<TCPStateChangeCounter, DropReasonUnavailable>
+                outcome = .failure(.systemCallFailed(operation: "bpf(BPF_PROG_LOAD)", error: "no program kind to try"))
                 for access in accesses {
                     outcome = load(layout, map: map, access: access).flatMap { program in
                         BPFObjects.attachRawTracepoint(access == .typedLoads ? nil : tracepoint, program: program).map { attachment in
