@@ -85,3 +85,30 @@ private func messages(_ bytes: [UInt8]) throws(ParseError) -> [SockDiagParser.Me
         #expect(refused.failure?.hasPrefix("socket:") == true, "\(refused.failure ?? "")")
     }
 }
+
+/// A record as the kernel fills it for a full socket (INET_DIAG_SHUTDOWN always present), a
+/// TIME_WAIT minisocket (timer 3, no attributes) or a request socket (SYN_RECV, timer 1).
+private func kindRecord(state: UInt8, timer: UInt8, full: Bool) -> [UInt8] {
+    var m = diagMessage(family: 2, state: state, retrans: 0, sport: 1, dport: 2, src: [], dst: [], rqueue: 0, wqueue: 0, uid: 0, inode: 0)
+    m[16 + 2] = timer
+    if full { m += [5, 0, 8, 0, 0, 0, 0, 0] }    // rtattr: length 5, INET_DIAG_SHUTDOWN, one byte, padded to 8
+    withUnsafeBytes(of: UInt32(m.count)) { for (i, b) in $0.enumerated() { m[i] = b } }
+    return m
+}
+
+extension SockDiagTests {
+    @Test func fullSocketsAreToldFromMinisockets() throws {
+        let bytes = kindRecord(state: 4, timer: 0, full: true)        // FIN_WAIT1, full
+            + kindRecord(state: 5, timer: 3, full: false)              // an orphan's FIN_WAIT2 timewait socket
+            + kindRecord(state: 6, timer: 3, full: false)              // TIME_WAIT
+            + kindRecord(state: 3, timer: 1, full: false)              // a request socket
+            + kindRecord(state: 13, timer: 0, full: true)              // TCP_BOUND_INACTIVE: not a state
+            + done()
+        var census = TCPStateCensus()
+        try bytes.withUnsafeBufferPointer { b throws(ParseError) in try SockDiagParser.forEachSocketKind(b) { census.add($0) } }
+        #expect(census.fullSockets == [.finWait1: 1])
+        #expect(census.timeWaitSockets == [.finWait2: 1, .timeWait: 1])
+        #expect(census.requestSockets == 1)
+        #expect(census.allSockets == [.finWait1: 1, .finWait2: 1, .timeWait: 1, .synRecv: 1])
+    }
+}

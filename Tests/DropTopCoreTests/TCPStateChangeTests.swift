@@ -86,13 +86,6 @@ func openStateCounter(_ accesses: [TCPStateProgram.Access] = [.typedLoads, .prob
     }
 }
 
-/// The inode of a namespace made with ip netns (the bind mount of its nsfs file).
-func namespaceInode(_ name: String) throws -> UInt32 {
-    var info = stat()
-    guard stat("/run/netns/\(name)", &info) == 0 else { throw NamespaceFailure(step: "stat /run/netns/\(name)") }
-    return UInt32(truncatingIfNeeded: info.st_ino)
-}
-
 /// `count` loopback connections to a listener, each closed by the client first.
 func connectAndClose(count: Int) -> String {
     """
@@ -125,7 +118,7 @@ struct TCPStateChangeLiveTests {
         #expect(counter.mechanism == (access == .typedLoads ? TCPStateChangeCounter.typedMechanism : TCPStateChangeCounter.probeReadMechanism))
         #expect(counter.keysNamespaces)
         let namespace = try DropReasonNamespace()
-        let inode = try namespaceInode(namespace.name)
+        let inode = try #require(TCPStateChangeCounter.namespaceInode(at: "/run/netns/\(namespace.name)"))
         namespace.python(connectAndClose(count: 40))
         let changes = try #require(counter.transitions()).counts(namespaceInode: inode)
         let number = { (state: TCPState) in UInt8(TCPState.allCases.firstIndex(of: state)! + 1) }

@@ -12,9 +12,7 @@ struct LiveTCPStateTests {
     }
 
     func inode(of namespace: borrowing TestNamespace) throws -> UInt32 {
-        var info = stat()
-        try #require(stat("/run/netns/\(namespace.name)", &info) == 0)
-        return UInt32(truncatingIfNeeded: info.st_ino)
+        try #require(TCPStateChangeCounter.namespaceInode(at: "/run/netns/\(namespace.name)"))
     }
 
     @Test func baselinePlusChangesMatchesAFreshDumpAndIgnoresOtherNamespaces() throws {

@@ -28,7 +28,9 @@ public struct TCPStateCensus: Sendable, Equatable {
         number >= 1 && Int(number) <= TCPState.allCases.count ? TCPState.allCases[Int(number) - 1] : nil
     }
 
-    mutating func add(_ socket: SockDiagSocketKind) {
+    /// Counts one record; a caller that dumps for other reasons can feed its bytes here too
+    /// (SockDiagParser.forEachSocketKind) instead of dumping again.
+    public mutating func add(_ socket: SockDiagSocketKind) {
         guard let state = Self.state(number: socket.state) else { return }
         if socket.isFullSocket {
             fullSockets[state, default: 0] += 1

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Counts TCP state changes by (network namespace, old state, new state) from the
 /// sock:inet_sock_set_state tracepoint: a cost per state change, none per socket, so that a
 /// state histogram can be kept current between the full sock_diag dumps (LiveStateHistogram).
@@ -102,6 +106,13 @@ public final class TCPStateChangeCounter: Sendable {
         var counts: [TCPTransition: UInt64] = [:]
         for (key, count) in sums where count > 0 { counts[TCPTransition(key: key)] = count }
         return TCPTransitionCounts(counts: counts, overflowed: overflowed, missedRuns: programInfo()?.recursionMisses ?? 0)
+    }
+
+    /// The inode of the network namespace at `path` (/proc/self/ns/net, /run/netns/NAME), as the
+    /// program keys it; nil when it cannot be read.
+    public static func namespaceInode(at path: String = "/proc/self/ns/net") -> UInt32? {
+        var info = stat()
+        return stat(path, &info) == 0 ? UInt32(truncatingIfNeeded: info.st_ino) : nil
     }
 
     /// The program's id, name and run statistics (run time grows only with kernel.bpf_stats_enabled=1).
