@@ -186,7 +186,13 @@ struct TCPStateChangeCostTests {
         let format: (BPFProgramInfo) -> String = { info in
             "\(info.runTimeNanoseconds) ns / \(info.runCount) runs = " + String(format: "%.1f ns", info.nanosecondsPerRun ?? 0)
         }
-        print("state-change cost via \(counter.mechanism): counter \(format(info)); empty program \(format(floor)); "
+        let dir = "/proc/self/fdinfo"
+        let memlock = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).compactMap { fd -> String? in
+            let text = (try? String(contentsOfFile: "\(dir)/\(fd)", encoding: .utf8)) ?? ""
+            guard text.contains("map_type:\t5"), text.contains("max_entries:\t\(TCPStateChangeCounter.capacity)") else { return nil }
+            return text.split(separator: "\n").first { $0.hasPrefix("memlock:") }.map(String.init)
+        }
+        print("state-change cost via \(counter.mechanism): map \(memlock); counter \(format(info)); empty program \(format(floor)); "
               + "missed \(info.recursionMisses); one read of \(entries) entries: \(readTime / 100)")
     }
 }
