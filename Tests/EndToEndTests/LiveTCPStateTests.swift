@@ -27,11 +27,12 @@ struct LiveTCPStateTests {
         defer { try? input.fileHandleForWriting.close(); helper.waitUntilExit() }
         try #require(readLine(output) == "ready", "the helper did not start")
 
-        var histogram = LiveStateHistogram(namespaceInode: try inode(of: mine))
-        let before = try #require(counter.transitions())
+        let live = LiveTCPStates(counter: counter, namespaceInode: try inode(of: mine))
+        #expect(live.fullSocketStates() == nil)
+        live.walkStarting()
         let baseline = try census(in: mine)
         #expect(baseline.fullSockets[.established] == UInt64(2 * n) && baseline.fullSockets[.listen] == 1)
-        histogram.resync(census: baseline, changesBeforeDump: before)
+        #expect(live.walkEnded(baseline) == nil)
 
         input.fileHandleForWriting.write(Data("go\n".utf8))
         try #require(readLine(output) == "done", "the helper did not finish")
@@ -40,14 +41,14 @@ struct LiveTCPStateTests {
         #expect(try other.exec(["python3", "-c", churn]).status == 0)
 
         let now = try #require(counter.transitions())
-        let live = try #require(histogram.states(changes: now))
+        let states = try #require(live.fullSocketStates())
         let fresh = try census(in: mine)
         for state in TCPState.allCases {
             let dumped = fresh.fullSockets[state] ?? 0
-            #expect(live[state] == dumped, "\(state.name): live \(live[state] ?? 0), dumped \(dumped)")
+            #expect(states[state] == dumped, "\(state.name): live \(states[state] ?? 0), dumped \(dumped)")
         }
-        #expect(live[.established] == UInt64(2 * (n - 3 * q) + 2 * q) && live[.listen] == 1)
-        #expect(live[.finWait2] == UInt64(q) && live[.closeWait] == UInt64(2 * q) && live[.timeWait] == 0)
+        #expect(states[.established] == UInt64(2 * (n - 3 * q) + 2 * q) && states[.listen] == 1)
+        #expect(states[.finWait2] == UInt64(q) && states[.closeWait] == UInt64(2 * q) && states[.timeWait] == 0)
         // The minisockets ss also lists: the closed pairs' TIME_WAIT and the orphans' FIN_WAIT2.
         #expect(fresh.timeWaitSockets == [.timeWait: UInt64(q), .finWait2: UInt64(q)])
         #expect(fresh.allSockets[.finWait2] == UInt64(2 * q))
@@ -55,7 +56,8 @@ struct LiveTCPStateTests {
         #expect(sockstat.contains(" tw \(2 * q)"), "sockstat: \(sockstat)")
         // The other namespace's 100 connections were counted, under its own inode only.
         #expect(now.counts(namespaceInode: try inode(of: other)).values.reduce(0, +) >= 700)
-        #expect(histogram.resync(census: fresh, changesBeforeDump: now)?.total == 0)
+        live.walkStarting()
+        #expect(live.walkEnded(try census(in: mine))?.total == 0)
         #expect(now.overflowed == 0)
     }
 }
