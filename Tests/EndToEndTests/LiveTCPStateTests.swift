@@ -61,3 +61,50 @@ struct LiveTCPStateTests {
         #expect(now.overflowed == 0)
     }
 }
+
+/// Not an assertion: prints the drift each walk finds while connections churn in the namespace
+/// (changes during a walk may be counted twice). Run with DROPTOP_MEASURE_COST=1.
+@Suite(.serialized, .enabled(if: isRoot && ProcessInfo.processInfo.environment["DROPTOP_MEASURE_COST"] == "1"))
+struct LiveTCPStateDriftMeasurement {
+    @Test func driftUnderChurnIsPrinted() throws {
+        let counter = try TCPStateChangeCounter.open().get()
+        let mine = try TestNamespace()
+        let churn = """
+            import socket, time
+            l = socket.socket(); l.bind(('127.0.0.1', 7300)); l.listen(1024)
+            idle = [(socket.create_connection(('127.0.0.1', 7300)), l.accept()[0]) for _ in range(2000)]
+            print('ready', flush=True)
+            end = time.time() + 6
+            while time.time() < end:
+                c = socket.create_connection(('127.0.0.1', 7300)); s = l.accept()[0]; c.close(); s.close()
+            print('done', flush=True)
+            input()
+            """
+        let (helper, input, output) = try mine.start(["python3", "-c", churn])
+        defer { try? input.fileHandleForWriting.close(); helper.waitUntilExit() }
+        try #require(readLine(output) == "ready")
+        let path = "/run/netns/\(mine.name)"
+        let inode = try #require(TCPStateChangeCounter.namespaceInode(at: path))
+        let live = LiveTCPStates(counter: counter, namespaceInode: inode)
+        let changesIn = { counter.transitions()?.counts(namespaceInode: inode).values.reduce(0, +) ?? 0 }
+        let first = changesIn()
+        let clock = ContinuousClock(), began = clock.now
+        var drifts: [String] = []
+        for _ in 0..<10 {
+            live.walkStarting()
+            let walkStart = clock.now
+            let census = try #require(try NetworkNamespace.run(in: path) { try? TCPStateCensus.read() })
+            let walk = clock.now - walkStart
+            let drift = live.walkEnded(census)
+            let states = drift.map { $0.byState.map { "\($0.key.name) \($0.value)" }.sorted() } ?? []
+            drifts.append("\(drift?.total ?? 0) \(states) (walk \(walk))")
+            usleep(400_000)
+        }
+        let elapsed = (clock.now - began).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        print("drift under churn, \(Double(changesIn() - first) / seconds) changes/s: " + drifts.joined(separator: "; "))
+        _ = readLine(output)
+        live.walkStarting()
+        print("after the churn: \(live.walkEnded(try #require(try NetworkNamespace.run(in: path) { try? TCPStateCensus.read() }))?.total ?? 0)")
+    }
+}
