@@ -115,7 +115,8 @@ struct TCPStateChangeLiveTests {
     @Test(arguments: [TCPStateProgram.Access.typedLoads, .probeReads])
     func aNamespacesConnectionsAreCountedUnderItsInodeExactly(access: TCPStateProgram.Access) throws {
         let counter = try openStateCounter([access])
-        #expect(counter.mechanism == (access == .typedLoads ? TCPStateChangeCounter.typedMechanism : TCPStateChangeCounter.probeReadMechanism))
+        let expected = access == .typedLoads ? TCPStateChangeCounter.typedMechanism : TCPStateChangeCounter.probeReadMechanism
+        #expect(counter.mechanism == expected)
         #expect(counter.keysNamespaces)
         let namespace = try DropReasonNamespace()
         let inode = try #require(TCPStateChangeCounter.namespaceInode(at: "/run/netns/\(namespace.name)"))

@@ -105,6 +105,7 @@ struct LiveTCPStateDriftMeasurement {
         print("drift under churn, \(Double(changesIn() - first) / seconds) changes/s: " + drifts.joined(separator: "; "))
         _ = readLine(output)
         live.walkStarting()
-        print("after the churn: \(live.walkEnded(try #require(try NetworkNamespace.run(in: path) { try? TCPStateCensus.read() }))?.total ?? 0)")
+        let settled = try #require(try NetworkNamespace.run(in: path) { try? TCPStateCensus.read() })
+        print("after the churn: \(live.walkEnded(settled)?.total ?? 0)")
     }
 }
