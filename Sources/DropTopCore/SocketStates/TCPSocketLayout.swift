@@ -19,6 +19,9 @@ struct TCPSocketLayout: Equatable, Sendable {
 /// The few struct members the program reads, found by name in a BTF blob (bounds-checked: an odd
 /// blob gives a DescriptionError, never a trap).
 enum TCPSocketLayoutParser {
+    /// An instruction's offset is 16 bits; real offsets are hundreds of bytes.
+    static let maxOffset = Int(Int16.max)
+
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(DescriptionError) -> TCPSocketLayout {
         let types = try BTFTypeIndex(try BTFBlob(bytes))
         guard let tracepoint = types.firstID(kind: BTFKind.typedef, named: "btf_trace_inet_sock_set_state") else {
@@ -28,14 +31,16 @@ enum TCPSocketLayoutParser {
         guard arguments.count == 3 else { throw .malformed("inet_sock_set_state passes \(arguments.count) arguments, not 3") }
         guard let sock = types.firstID(kind: BTFKind.structure, named: "sock") else { throw .missing("no struct sock") }
         guard let sockProtocol = try types.member(["sk_protocol"], in: sock), !sockProtocol.isBitfield,
-              let protocolSize = try types.size(of: sockProtocol.type), protocolSize == 1 || protocolSize == 2 else {
+              let protocolSize = try types.size(of: sockProtocol.type), protocolSize == 1 || protocolSize == 2,
+              sockProtocol.byteOffset <= maxOffset else {
             throw .malformed("struct sock has no byte-aligned sk_protocol (a bitfield before Linux 5.6)")
         }
         var layout = TCPSocketLayout(protocolOffset: sockProtocol.byteOffset, protocolSize: protocolSize, argumentCount: 3,
                                      tracepointTypeID: UInt32(tracepoint))
         if let net = try types.member(["__sk_common", "skc_net", "net"], in: sock), !net.isBitfield,
            let netStruct = types.firstID(kind: BTFKind.structure, named: "net"),
-           let inum = try types.member(["ns", "inum"], in: netStruct), !inum.isBitfield, try types.size(of: inum.type) == 4 {
+           let inum = try types.member(["ns", "inum"], in: netStruct), !inum.isBitfield, try types.size(of: inum.type) == 4,
+           net.byteOffset <= maxOffset, inum.byteOffset <= maxOffset {
             layout.netOffset = net.byteOffset
             layout.inumOffset = inum.byteOffset
         }
