@@ -68,3 +68,67 @@ extension CounterID {
         }
     }
 }
+
+/// One Prometheus metric family: its name, TYPE and HELP, declared once here for every family
+/// both the host's series and the other namespaces' series (--all-netns) fill.
+public struct MetricFamily: Sendable, Equatable {
+    public enum Kind: String, Sendable { case counter, gauge }
+    public let name: String
+    public let type: Kind
+    public let help: String
+
+    public init(_ name: String, _ type: Kind, _ help: String) {
+        self.name = name; self.type = type; self.help = help
+    }
+
+    /// A /proc/net/dev counter per device, in node_exporter's names.
+    public static func interface(_ field: NetDevCounters.Field) -> MetricFamily {
+        MetricFamily("droptop_network_\(field.metricName)", .counter, sentence(field.meaning) + " (/proc/net/dev)")
+    }
+
+    /// A snmp, netstat or snmp6 counter ("droptop_tcpext_listenoverflows_total").
+    public static func protocolCounter(_ id: CounterID) -> MetricFamily {
+        MetricFamily("droptop_\(snake(id.section))_\(snake(id.name))_total", .counter,
+                     "\(id) (\(id.file))" + (id.meaning.map { ": \($0)." } ?? "."))
+    }
+
+    /// A snmp gauge (Tcp.CurrEstab, ...).
+    public static func protocolGauge(section: String, name: String) -> MetricFamily {
+        MetricFamily("droptop_\(snake(section))_\(snake(name))", .gauge, "\(section) \(name), a level.")
+    }
+
+    /// A /proc/net/sockstat or sockstat6 level ("droptop_sockstat_tcp_tw").
+    public static func sockstat(_ proto: String, _ field: String) -> MetricFamily {
+        let what: String
+        switch field {
+        case "inuse", "used": what = "sockets in use"
+        case "orphan": what = "sockets no process holds any more"
+        case "tw": what = "sockets in TIME_WAIT"
+        case "alloc": what = "sockets allocated"
+        case "mem": what = "memory the protocol uses, in pages (host-wide)"
+        case "memory": what = "memory of the fragment queues, in bytes"
+        default: what = field
+        }
+        return MetricFamily("droptop_sockstat_\(snake(proto))_\(snake(field))", .gauge,
+                            "\(proto) \(field) in /proc/net/sockstat\(proto.hasSuffix("6") ? "6" : ""): \(what).")
+    }
+
+    public static let finding = MetricFamily("droptop_finding", .gauge, "1 for each triage finding that holds now (docs/triage.md).")
+
+    /// --all-netns: one series per other network namespace, its labels saying who it belongs to.
+    public static let netnsInfo = MetricFamily("droptop_netns_info", .gauge,
+        "1 for each other network namespace droptop samples (--all-netns); netns is its inode, netns_name who it belongs to.")
+
+    /// The /proc/net/dev counters exported per other namespace: packets, bytes, drops, errors.
+    public static let namespaceInterfaceFields: [NetDevCounters.Field] = [
+        .rxBytes, .rxPackets, .rxErrs, .rxDrop, .txBytes, .txPackets, .txErrs, .txDrop,
+    ]
+
+    /// "packets received" -> "Packets received"
+    static func sentence(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
+
+    /// "TcpExt" -> "tcpext", "ListenOverflows" -> "listenoverflows": lower case, [a-z0-9_] only.
+    static func snake(_ s: String) -> String {
+        String(s.lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "_" })
+    }
+}
