@@ -70,6 +70,16 @@ struct NamespaceExportTests {
         #expect(lines.allSatisfy { $0.hasPrefix("#") || $0.hasPrefix("droptop_") })
     }
 
+    @Test func aHostFindingAboutAHostVethCarriesItsNamespacesLabels() throws {
+        let built = NamespaceReportTests()
+        let pipeline = Pipeline(ReplaySampleSource([built.sample(at: 0, [(7, 0)]), built.sample(at: 1, [(7, 900)])]))
+        _ = pipeline.next()
+        let text = PrometheusReport.text(try #require(pipeline.next()))
+        let findings = text.split(separator: "\n").filter { $0.hasPrefix("droptop_finding{") }
+        #expect(findings.contains { $0.contains("item=\"vethhost\",netns=\"7\",netns_name=\"ns7\",kind=\"named\"} 1") }, "\(findings)")
+        #expect(!findings.contains { $0.contains("item=\"vethhost\"}") })
+    }
+
     @Test func withoutNamespacesTheExpositionHasNoNetnsLabel() throws {
         var s = Self.sample(at: 0, drops: 0)
         s.namespaces = nil
