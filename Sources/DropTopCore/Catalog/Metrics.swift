@@ -132,3 +132,62 @@ public struct MetricFamily: Sendable, Equatable {
         String(s.lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "_" })
     }
 }
+
+/// The families only the host fills, and droptop's own.
+extension MetricFamily {
+    // MARK: links and CPUs
+    public static let networkUp = MetricFamily("droptop_network_up", .gauge, "1 when the link is up with carrier, else 0.")
+    public static let networkCarrier = MetricFamily("droptop_network_carrier", .gauge,
+                                                    "Carrier (1) or NO-CARRIER (0), from /sys/class/net/IF/carrier.")
+    public static let networkSpeed = MetricFamily("droptop_network_speed_bytes", .gauge, "Link speed in bytes per second.")
+    public static func softnet(_ column: SoftnetColumn) -> MetricFamily {
+        MetricFamily("droptop_\(column.metricName)", .counter, sentence(column.meaning) + " (/proc/net/softnet_stat)")
+    }
+    public static let softirqsNetRX = MetricFamily("droptop_softirqs_net_rx_total", .counter, "NET_RX softirqs (/proc/softirqs).")
+    public static let softirqsNetTX = MetricFamily("droptop_softirqs_net_tx_total", .counter, "NET_TX softirqs (/proc/softirqs).")
+    public static let interrupts = MetricFamily("droptop_interrupts_total", .counter,
+                                                "Interrupts of network IRQs per CPU (/proc/interrupts).")
+
+    // MARK: sockets and kernel drop reasons
+    public static let tcpSockets = MetricFamily("droptop_tcp_sockets", .gauge, "TCP sockets by state (/proc/net/tcp, tcp6).")
+    public static let tcpListenAcceptQueue = MetricFamily("droptop_tcp_listen_accept_queue", .gauge,
+                                                          "Connections waiting in a listener's accept queue.")
+    public static let udpSocketDrops = MetricFamily("droptop_udp_socket_drops_total", .counter,
+                                                    "Datagrams dropped by a busy UDP socket (/proc/net/udp drops column).")
+    public static let kernelDropReasonsAvailable = MetricFamily("droptop_kernel_drop_reasons_available", .gauge,
+        "1 when droptop counts the kernel's drop reasons (skb:kfree_skb through BPF), else 0.")
+    public static let kernelDrops = MetricFamily("droptop_kernel_drops_total", .counter,
+        "Packets the kernel freed as dropped, by drop reason, since droptop started (host-wide).")
+
+    // MARK: neighbour tables, connection tracking, qdiscs
+    /// A /proc/net/stat column: the catalog's meaning as HELP where it has one.
+    public static func statCounter(_ prefix: String, _ id: CounterID, files: String) -> MetricFamily {
+        MetricFamily("droptop_\(prefix)_\(snake(id.name))_total", .counter,
+                     "\(id.name) (\(files))" + (id.meaning.map { ": \($0)." } ?? "."))
+    }
+    public static let neighbourEntries = MetricFamily("droptop_neighbour_entries", .gauge, "Entries in the neighbour table (host-wide).")
+    public static let conntrackEntries = MetricFamily("droptop_conntrack_entries", .gauge, "Tracked connections (nf_conntrack_count).")
+    public static let conntrackMax = MetricFamily("droptop_conntrack_max", .gauge, "The table's limit (nf_conntrack_max; 0 = none).")
+    static func qdisc(_ name: String, _ type: Kind, _ help: String) -> MetricFamily {
+        MetricFamily("droptop_qdisc_\(name)", type, help + " (rtnetlink, tc -s qdisc).")
+    }
+    public static let qdiscDrops = qdisc("drops_total", .counter, "Packets the queueing discipline dropped")
+    public static let qdiscOverlimits = qdisc("overlimits_total", .counter, "Times a shaper held packets back over its rate")
+    public static let qdiscRequeues = qdisc("requeues_total", .counter, "Packets the driver handed back to be sent again")
+    public static let qdiscSentPackets = qdisc("sent_packets_total", .counter, "Packets the queueing discipline sent")
+    public static let qdiscSentBytes = qdisc("sent_bytes_total", .counter, "Bytes the queueing discipline sent")
+    public static let qdiscBacklogBytes = qdisc("backlog_bytes", .gauge, "Bytes queued now")
+    public static let qdiscBacklogPackets = qdisc("backlog_packets", .gauge, "Packets queued now")
+
+    // MARK: droptop itself
+    public static let up = MetricFamily("droptop_up", .gauge, "1 while droptop is sampling.")
+    public static let lastSampleTimestamp = MetricFamily("droptop_last_sample_timestamp_seconds", .gauge,
+                                                         "Wall-clock time of the latest sample, seconds since 1970.")
+    public static let sampleDuration = MetricFamily("droptop_sample_duration_seconds", .gauge, "Seconds the latest sample took to read.")
+    public static let socketTablesAge = MetricFamily("droptop_socket_tables_age_seconds", .gauge,
+                                                     "Age of the walked socket tables (TCP states, peers) in the latest sample.")
+    public static let tcpListenersAge = MetricFamily("droptop_tcp_listeners_age_seconds", .gauge,
+                                                     "Age of the TCP listeners and their accept queues (0: read every interval).")
+    public static let lastSuccessTimestamp = MetricFamily("droptop_last_success_timestamp_seconds", .gauge,
+                                                          "When droptop last wrote this file, seconds since 1970.")
+}
