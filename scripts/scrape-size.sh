@@ -3,8 +3,9 @@
 # (default 20): each an `ip netns` namespace with lo and a veth to the host up, one process in a
 # cgroup named as the kubelet's systemd driver names it and a pod log directory, so droptop
 # names it namespace/pod and labels pod and container. Prints the text's bytes and series, with
-# and without the namespaces. Needs root. Cleans up after itself.
-# Usage: scripts/scrape-size.sh [N [DROPTOP]]
+# and without the namespaces, then (when droptop-bench is built beside DROPTOP) the CPU time of
+# writing the text: droptop-bench exposition. Needs root. Cleans up after itself.
+# Usage: scripts/scrape-size.sh [N [DROPTOP]]   (e.g. scripts/scrape-size.sh 100 .build/release/droptop)
 set -eu
 N=${1:-20}; DROPTOP=${2:-.build/debug/droptop}
 TAG=dtsz$$
@@ -47,3 +48,5 @@ done
 echo "namespaces droptop saw (other programs may have made some): $(grep -c '^droptop_netns_info' "$LOGS/all-netns.prom")"
 grep "^droptop_netns_info.*netns_name=\"shop/cart-0-" "$LOGS/all-netns.prom" || true
 grep "^droptop_network_receive_drop_total.*netns_name=\"shop/cart-0-" "$LOGS/all-netns.prom" || true
+BENCH="$(dirname "$DROPTOP")/droptop-bench"
+if [ -x "$BENCH" ]; then DROPTOP_POD_LOG_DIR=$LOGS "$BENCH" exposition 20; fi
