@@ -92,6 +92,12 @@ public struct MetricFamily: Sendable, Equatable {
                      "\(id) (\(id.file))" + (id.meaning.map { ": \($0)." } ?? "."))
     }
 
+    /// The catalogued drop counters' families, made once (the ones each other namespace exports).
+    public static let catalogCounters: [(id: CounterID, family: MetricFamily)] = {
+        var seen = Set<CounterID>()
+        return CounterCatalog.all.filter { seen.insert($0.id).inserted }.map { ($0.id, .protocolCounter($0.id)) }
+    }()
+
     /// A snmp gauge (Tcp.CurrEstab, ...).
     public static func protocolGauge(section: String, name: String) -> MetricFamily {
         MetricFamily("droptop_\(snake(section))_\(snake(name))", .gauge, "\(section) \(name), a level.")

@@ -25,10 +25,9 @@ extension PrometheusReport {
             for field in MetricFamily.namespaceInterfaceFields {
                 e.add(.interface(field), s.interfaces.map { ([("device", $0.name)], Double($0.counters[field])) }, extra: extra)
             }
-            for (section, values) in s.protocols ?? [:] {
-                for (name, value) in values.counters {
-                    let id = CounterID(section, name)
-                    if CounterCatalog.entry(id) != nil { e.add(.protocolCounter(id), [([], Double(value))], extra: extra) }
+            if let protocols = s.protocols {
+                for (id, family) in MetricFamily.catalogCounters {
+                    if let value = protocols[id.section]?.counters[id.name] { e.add(family, [([], Double(value))], extra: extra) }
                 }
             }
             sockstatFamilies(s, into: &e, extra: extra)

@@ -28,10 +28,20 @@ public enum PrometheusReport {
                 index[family.name] = at
                 families.append((family, ""))
             }
+            // Appended piece by piece: with --all-netns this runs for every series of every namespace.
             for s in samples {
-                var labels = s.labels.map { "\($0.0)=\"\(escapeLabel($0.1))\"" }.joined(separator: ",")
-                if !extra.isEmpty { labels += labels.isEmpty ? extra : "," + extra }
-                families[at].lines += "\(family.name)\(labels.isEmpty ? "" : "{\(labels)}") \(format(s.value))\n"
+                var line = family.name
+                if !s.labels.isEmpty || !extra.isEmpty {
+                    line += "{"
+                    for (k, label) in s.labels.enumerated() {
+                        if k > 0 { line += "," }
+                        line += label.0; line += "=\""; line += escapeLabel(label.1); line += "\""
+                    }
+                    if !extra.isEmpty { line += s.labels.isEmpty ? extra : "," + extra }
+                    line += "}"
+                }
+                line += " "; line += format(s.value); line += "\n"
+                families[at].lines += line
             }
         }
 
