@@ -10,6 +10,10 @@ if arguments.count > 1 && arguments[1] == "netns" {
     namespaceBench(samples: arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20)
     exit(0)
 }
+if arguments.count > 1 && arguments[1] == "exposition" {
+    expositionBench(runs: arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20)
+    exit(0)
+}
 let procRoot = arguments.count > 2 ? arguments[1] : "/proc"
 let sysRoot = arguments.count > 2 ? arguments[2] : "/sys"
 let runs = arguments.count > 3 ? Int(arguments[3]) ?? 30 : (arguments.count == 2 ? Int(arguments[1]) ?? 30 : 30)

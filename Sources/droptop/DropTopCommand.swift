@@ -108,7 +108,8 @@ struct DropTopCommand: ParsableCommand {
                                             valueName: "ns"))
     var netns: String?
 
-    @Flag(name: .long, help: "UI (pane 8), --once, --json: also every other network namespace, named by pod, container or process.")
+    @Flag(name: .long, help: ArgumentHelp("Also every other network namespace, named by pod, container or process: pane 8, "
+                                          + "JSON namespaces, batch NETNS group, Prometheus series labelled netns. Live only."))
     var allNetns = false
 
     var interfaceGlobs: [String] { iface.map { $0.split(separator: ",").map(String.init) } ?? [] }
@@ -131,7 +132,7 @@ struct DropTopCommand: ParsableCommand {
         let recorder = try recorder()
         if mode == .fleet { throw ExitCode(try runFleet(replayed: replayed, recorder: recorder)) }
         if mode == .batch || mode == .json {
-            let batchGroups = groups.flatMap { try? BatchGroups.parse($0) } ?? BatchGroups.defaults
+            let batchGroups = groups.flatMap { try? BatchGroups.parse($0) } ?? BatchGroups.defaults + (allNetns ? [.netns] : [])
             // Batch text prints its groups only; JSON carries everything, findings included.
             let needs = mode == .batch ? SampleNeeds(groups: batchGroups) : .all
             let live = { LiveSampleSource(liveSampler(needs, streaming: true)) }

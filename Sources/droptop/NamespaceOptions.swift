@@ -4,10 +4,16 @@ import DropTopCore
 /// --netns and --all-netns (docs/json.md, "Network namespaces").
 extension DropTopCommand {
     func validateNamespaceOptions() throws {
-        if allNetns {
-            guard !batch else { throw ValidationError("--all-netns applies to the terminal UI, --once and --json") }
-            guard format == .json else { throw ValidationError("--all-netns needs the JSON format") }
-            guard proc == "/proc" && replay == nil else { throw ValidationError("--all-netns reads the live /proc only") }
+        // Other namespaces are read live through /proc/PID/net of their processes: a captured
+        // tree has none, and a recording replays the namespaces it recorded without the flag.
+        if allNetns && (proc != "/proc" || replay != nil) {
+            throw ValidationError("--all-netns reads the live system: not with --proc or --replay "
+                + "(a recording made with --all-netns replays its namespaces without it)")
+        }
+        // Named live without --all-netns, the group would stay empty (-n ALL just leaves it out).
+        let netnsGroup = ColumnGroup.netns.name
+        if !allNetns && replay == nil, let groups, groups.split(separator: ",").contains(where: { $0.uppercased() == netnsGroup }) {
+            throw ValidationError("the \(netnsGroup) group needs --all-netns (droptop -b 1 -n \(netnsGroup) --all-netns)")
         }
         if netns != nil && (proc != "/proc" || replay != nil) {
             throw ValidationError("--netns reads the live system: not with --proc or --replay")

@@ -61,7 +61,6 @@ struct ModeRule {
         ModeRule(names: ["--no-color", "--ascii"], modes: [.ui]),
         // They run their own sampling loop: with --once, -b or --json they would mean nothing.
         ModeRule(names: ["--listen", "--textfile"], modes: [.fleet]),
-        ModeRule(names: ["--all-netns"], modes: [.ui, .once, .json]),
     ]
 
     /// The first spelling of this rule's options present in `arguments` (`--format=json` counts).

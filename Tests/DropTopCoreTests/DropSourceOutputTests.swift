@@ -101,6 +101,6 @@ import Testing
         a.monotonicSeconds -= 1
         let empty = bare.render(Report(previous: a, current: fixtureSampler("server64").sample()))
         #expect(!empty.contains("qdrop/s") && !empty.contains("unres/s") && !empty.contains("ctdrop/s"))
-        #expect(try BatchGroups.parse("ALL").map(\.name).suffix(3) == ["QDISC", "NEIGH", "CT"])
+        #expect(try BatchGroups.parse("ALL").map(\.name).suffix(4) == ["QDISC", "NEIGH", "CT", "NETNS"])
     }
 }

@@ -49,11 +49,13 @@ public enum ColumnSource: Sendable {
     case statTable(CounterID)
     /// Conntrack: nf_conntrack_count over nf_conntrack_max, in percent.
     case conntrackFullness
+    /// Per other network namespace (--all-netns): a figure of the whole namespace.
+    case namespace(NamespaceFigure)
 }
 
 /// What a column is about: a whole-host figure, one row per interface, or one row per CPU.
 public enum ColumnScope: Sendable {
-    case host, interface, cpu, dropReason, qdisc, neighbour, conntrack
+    case host, interface, cpu, dropReason, qdisc, neighbour, conntrack, namespace
 }
 
 /// One figure as every view shows it: declared once in Columns.swift.
@@ -93,6 +95,7 @@ public struct Column: Sendable {
         case .qdisc: return .qdisc
         case .statTable(let id): return id.section == PerCPUStatSource.nfConntrack.section ? .conntrack : .neighbour
         case .conntrackFullness: return .conntrack
+        case .namespace: return .namespace
         }
     }
 
@@ -171,6 +174,7 @@ public struct ColumnGroup: Sendable {
         case .qdisc: return "IFACE"
         case .neighbour: return "TABLE"
         case .conntrack: return nil
+        case .namespace: return "NETNS"
         }
     }
 
@@ -182,6 +186,7 @@ public struct ColumnGroup: Sendable {
         case .host: return [(nil, columns.map { $0.value(r) })]
         case .dropReason: return r.dropReasons.map { d in (d.reason, columns.map { _ in d.perSecond }) }
         case .qdisc, .neighbour, .conntrack: return dropSourceRows(r)
+        case .namespace: return r.namespaces.map { n in (n.identity.name, columns.map { $0.value(n) }) }
         }
     }
 }

@@ -18,10 +18,13 @@ extension ColumnGroup {
                                                   .netRX, .netTX])
     public static let irq = ColumnGroup("IRQ", [.netIRQs, .netIRQShare])
     public static let drop = ColumnGroup("DROP", [.reasonDrops])
+    /// --all-netns: one row per other network namespace (with its kind and PID).
+    public static let netns = ColumnGroup("NETNS", [.netnsInterfaces, .netnsRxpck, .netnsTxpck, .netnsDrops, .netnsErrors,
+                                                    .netnsFindings])
 
     /// Every batch group, in the order `-n ALL` prints them.
     public static let batchGroups: [ColumnGroup] = [.dev, .edev, .tcp, .etcp, .udp, .ip, .eip, .sock, .soft, .irq, .drop,
-                                                     .qdisc, .neigh, .ct]
+                                                     .qdisc, .neigh, .ct, .netns]
 
     // MARK: what the panes show
 

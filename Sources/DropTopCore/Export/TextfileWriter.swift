@@ -16,9 +16,9 @@ public struct TextfileWriter {
 
     /// Writes `text` plus the droptop_last_success_timestamp_seconds gauge (wall time now).
     public func write(_ text: String, now: Double) throws(TextfileError) {
-        let stamp = "# HELP droptop_last_success_timestamp_seconds When droptop last wrote this file, seconds since 1970.\n"
-            + "# TYPE droptop_last_success_timestamp_seconds gauge\n"
-            + "droptop_last_success_timestamp_seconds \(PrometheusReport.format((now * 1000).rounded() / 1000))\n"
+        var e = PrometheusReport.Exposition()
+        e.add(.lastSuccessTimestamp, [([], (now * 1000).rounded() / 1000)])
+        let stamp = e.text
         let bytes = Array((text + stamp).utf8)
         let temporary = temporaryPath
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)

@@ -1,15 +1,10 @@
 /// The neighbour tables, connection tracking and qdiscs in the Prometheus exposition.
 extension PrometheusReport {
     typealias Labels = [(String, String)]
-    typealias Family = (name: String, type: String, help: String, samples: [(labels: Labels, value: Double)])
+    typealias Family = (family: MetricFamily, samples: Series)
 
     static func dropSourceFamilies(_ r: Report) -> [Family] {
         neighbourFamilies(r.sample) + conntrackFamilies(r.sample) + qdiscFamilies(r.sample.qdiscs ?? [])
-    }
-
-    /// HELP for a /proc/net/stat column: the catalog's meaning where it has one.
-    static func statHelp(_ id: CounterID, _ files: String) -> String {
-        "\(id.name) (\(files))" + (id.meaning.map { ": \($0)." } ?? ".")
     }
 
     static func neighbourFamilies(_ s: Sample) -> [Family] {
@@ -19,10 +14,10 @@ extension PrometheusReport {
         var columns: [String] = []
         for (_, table) in tables { for name in table.counters.keys where !columns.contains(name) { columns.append(name) } }
         var out: [Family] = columns.map { name in
-            ("droptop_neighbour_\(snake(name))_total", "counter", statHelp(CounterID(first.0.section, name), files),
+            (.statCounter("neighbour", CounterID(first.0.section, name), files: files),
              tables.compactMap { source, table in table[name].map { ([("table", source.rawValue)], Double($0)) } })
         }
-        out.append(("droptop_neighbour_entries", "gauge", "Entries in the neighbour table (host-wide).",
+        out.append((.neighbourEntries,
                     tables.compactMap { source, table in table.entries.map { ([("table", source.rawValue)], Double($0)) } }))
         return out
     }
@@ -30,13 +25,13 @@ extension PrometheusReport {
     static func conntrackFamilies(_ s: Sample) -> [Family] {
         var out: [Family] = []
         if let c = s.conntrack {
-            out.append(("droptop_conntrack_entries", "gauge", "Tracked connections (nf_conntrack_count).", [([], Double(c.count))]))
-            out.append(("droptop_conntrack_max", "gauge", "The table's limit (nf_conntrack_max; 0 = none).", [([], Double(c.max))]))
+            out.append((.conntrackEntries, [([], Double(c.count))]))
+            out.append((.conntrackMax, [([], Double(c.max))]))
         }
         let source = PerCPUStatSource.nfConntrack
         for (name, value) in s.statTables?[source.rawValue]?.counters ?? [:] {
-            out.append(("droptop_conntrack_\(snake(name))_total", "counter",
-                        statHelp(CounterID(source.section, name), "/proc/" + source.relativePath), [([], Double(value))]))
+            out.append((.statCounter("conntrack", CounterID(source.section, name), files: "/proc/" + source.relativePath),
+                        [([], Double(value))]))
         }
         return out
     }
@@ -46,17 +41,13 @@ extension PrometheusReport {
             [("device", q.interface), ("kind", q.kind), ("handle", QdiscStats.handleText(q.handle)),
              ("parent", QdiscStats.handleText(q.parent))]
         }
-        func family(_ name: String, _ type: String, _ help: String, _ value: (QdiscStats) -> UInt64) -> Family {
-            (name, type, help + " (rtnetlink, tc -s qdisc).", qdiscs.map { (labels($0), Double(value($0))) })
+        func family(_ family: MetricFamily, _ value: (QdiscStats) -> UInt64) -> Family {
+            (family, qdiscs.map { (labels($0), Double(value($0))) })
         }
         return [
-            family("droptop_qdisc_drops_total", "counter", "Packets the queueing discipline dropped", \.drops),
-            family("droptop_qdisc_overlimits_total", "counter", "Times a shaper held packets back over its rate", \.overlimits),
-            family("droptop_qdisc_requeues_total", "counter", "Packets the driver handed back to be sent again", \.requeues),
-            family("droptop_qdisc_sent_packets_total", "counter", "Packets the queueing discipline sent", \.packets),
-            family("droptop_qdisc_sent_bytes_total", "counter", "Bytes the queueing discipline sent", \.bytes),
-            family("droptop_qdisc_backlog_bytes", "gauge", "Bytes queued now", \.backlog),
-            family("droptop_qdisc_backlog_packets", "gauge", "Packets queued now", \.qlen),
+            family(.qdiscDrops, \.drops), family(.qdiscOverlimits, \.overlimits), family(.qdiscRequeues, \.requeues),
+            family(.qdiscSentPackets, \.packets), family(.qdiscSentBytes, \.bytes), family(.qdiscBacklogBytes, \.backlog),
+            family(.qdiscBacklogPackets, \.qlen),
         ]
     }
 }

@@ -28,6 +28,8 @@ public struct TextReport {
     private var heldCounts: [String: Int] = [:]
     private var heldOrder: [String] = []
     private var reports = 0
+    /// NETNS: the kind and PID last printed for each namespace, for its `Average:` row.
+    private var namespaceDetailsSeen: [String: [String]] = [:]
 
     public init(groups: [ColumnGroup]) { self.groups = groups }
 
@@ -47,13 +49,17 @@ public struct TextReport {
         var out = ""
         for g in groups {
             let columns = g.columns, rows = g.scope == .cpu ? cpus.rows(g, r) : g.rows(r)
-            // Only DROP can have no rows (no reason counted yet, or none in a recording).
+            // DROP can have no rows (no reason counted yet), NETNS none without --all-netns.
             if rows.isEmpty { continue }
-            out += Self.line(start, g.itemHeader, g.labels)
-            for (item, values) in rows {
+            out += Self.line(start, g.itemHeader, Self.headerLabels(g))
+            let details = g.scope == .namespace ? r.namespaces.map(Self.namespaceDetails) : []
+            for (k, (rawItem, values)) in rows.enumerated() {
+                let item = g.scope == .namespace ? rawItem.map(Self.batchName) : rawItem
                 // Levels print as whole numbers, like sar's, and so do their averages (sar's %9.0f).
                 let texts = zip(columns, values).map { c, v in c.isLevel ? (v.map { String($0.saturatingInt64) } ?? "-") : Self.number(v) }
-                out += Self.line(time, item, texts)
+                let detail = k < details.count ? details[k] : []
+                out += Self.line(time, item, detail + texts)
+                if !detail.isEmpty, let item { namespaceDetailsSeen[item] = detail }
                 if let interval { accumulate(g, item, values, weights: columns.map { $0.isLevel ? 1 : interval }) }
             }
             out += "\n"
@@ -62,13 +68,17 @@ public struct TextReport {
     }
 
     /// One line per finding that holds, after the groups, for grep and awk: time, FINDING,
-    /// severity, layer, id, item (- when none), then the title and the moving number.
+    /// severity, layer, id, item (- when none), netns=NAME for another namespace's, then the
+    /// title and the moving number.
     mutating func findingLines(_ r: Report, time: String) -> String {
         reports += 1
-        guard !r.findings.isEmpty else { return "" }
+        // With --all-netns each namespace's findings follow the host's, naming it (netns=NAME).
+        let findings = r.findings + r.namespaces.flatMap(\.report.findings)
+        guard !findings.isEmpty else { return "" }
         var out = ""
-        for f in r.findings {
-            let key = "\(f.severity.name) \(f.layer.name) \(f.id) \(f.item ?? "-")"
+        for f in findings {
+            let netns = f.netns.map { " netns=" + Self.batchName($0.name) } ?? ""
+            let key = "\(f.severity.name) \(f.layer.name) \(f.id) \(f.item ?? "-")\(netns)"
             if heldCounts[key] == nil { heldOrder.append(key) }
             heldCounts[key, default: 0] += 1
             out += "\(time.padding(to: 11))FINDING \(key) \(f.title) (\(f.headline))\n"
@@ -81,14 +91,15 @@ public struct TextReport {
         var out = ""
         for g in groups {
             guard let items = sums[g.name], !items.isEmpty else { continue }
-            out += Self.line("Average:", g.itemHeader, g.labels)
+            out += Self.line("Average:", g.itemHeader, Self.headerLabels(g))
             for entry in items {
+                let detail = g.scope == .namespace ? namespaceDetailsSeen[entry.item ?? ""] ?? [] : []
                 let values = zip(zip(entry.sums, entry.weights), g.columns).map { pair, column in
                     let (s, w) = pair
                     guard w > 0 else { return Self.number(nil) }
                     return column.isLevel ? String((s / w).rounded().saturatingInt64) : Self.number(s / w)
                 }
-                out += Self.line("Average:", entry.item, values)
+                out += Self.line("Average:", entry.item, detail + values)
             }
             out += "\n"
         }

@@ -40,6 +40,8 @@ public struct SampleNeeds: OptionSet, Sendable, Hashable {
         case .tcpState(let state): self = state == .listen ? .listeners : [.tcpTables, .sockstat]
         case .dropReasonRate: self = .dropReasons
         case .qdisc, .statTable, .conntrackFullness: self = .dropSources
+        // The other namespaces are sampled whole (their triage needs it) when --all-netns asks.
+        case .namespace: self = []
         }
     }
 
