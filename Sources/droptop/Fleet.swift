@@ -12,8 +12,8 @@ extension ListenAddress: ExpressibleByArgument {
 }
 
 /// What --listen and --textfile share: the one Pipeline sampling every --interval on this
-/// thread; each report is rendered once as exposition text, then published to the HTTP server
-/// (scrapes read the latest) and/or written to the textfile.
+/// thread; each report is published to the HTTP server, which renders it as exposition text
+/// when the first scrape after it asks, and/or rendered and written to the textfile.
 struct FleetExport {
     var server: MetricsServer?
     var textfile: TextfileWriter?
@@ -51,9 +51,13 @@ struct FleetExport {
                     return stopServing(1)
                 }
             }
-            let text = PrometheusReport.text(report, sampleDurationSeconds: duration)
-            server?.publish(metrics: text)
-            if !writeTextfile(text) && !started { return stopServing(1) }
+            if textfile != nil {
+                let text = PrometheusReport.text(report, sampleDurationSeconds: duration)
+                server?.publish(metrics: text)
+                if !writeTextfile(text) && !started { return stopServing(1) }
+            } else {
+                server?.publish(rendering: { PrometheusReport.text(report, sampleDurationSeconds: duration) })
+            }
             if !started, let server {
                 do { try server.start() } catch {
                     writeError("droptop: --listen \(DisplayName.escaped(error.message))")
