@@ -8,6 +8,25 @@ public struct SocketOwner: Codable, Equatable, Sendable {
     public var pid: Int32
     /// /proc/PID/comm, display form.
     public var command: String
+    /// "docker:3f2a9c1b0d4e" when its cgroup names a container (host findings only).
+    public var container: String? = nil
+    /// "namespace/pod", or the pod's UID when no log directory names it (host findings only).
+    public var pod: String? = nil
+
+    /// "nginx (pid 42, pod web/nginx-1)".
+    public var label: String {
+        let place = [pod.map { "pod \($0)" }, container.map { "container \($0)" }].compactMap { $0 }.first
+        return "\(command) (pid \(pid)\(place.map { ", " + $0 } ?? ""))"
+    }
+
+    /// `hint` + "; held by nginx (pid 42), ..." (each process once, at most three).
+    static func hint(_ hint: String, heldBy owners: [SocketOwner], in place: String = "") -> String {
+        var seen = Set<Int32>()
+        let unique = owners.filter { seen.insert($0.pid).inserted }
+        guard !unique.isEmpty else { return hint }
+        let who = unique.prefix(3).map(\.label).joined(separator: ", ") + (unique.count > 3 ? " and others" : "")
+        return hint + (hint.isEmpty ? "held by " : "; held by ") + who + place
+    }
 }
 
 /// Finds the owners of a few sockets (those a finding can name: UDP sockets that drop, listeners
@@ -15,13 +34,22 @@ public struct SocketOwner: Codable, Equatable, Sendable {
 public enum SocketOwners {
     public static func find(_ inodes: Set<UInt64>, among pids: [Int32], procRoot: String = "/proc",
                             budget: Double = 0.005) -> [SocketOwner] {
-        guard !inodes.isEmpty else { return [] }
+        scan(inodes, among: pids[...], procRoot: procRoot, budget: budget).owners
+    }
+
+    /// `find`, saying how many processes were read before the inodes were all found or the budget
+    /// ran out (a caller can go on from there next time).
+    static func scan(_ inodes: Set<UInt64>, among pids: ArraySlice<Int32>, procRoot: String,
+                     budget: Double) -> (owners: [SocketOwner], scanned: Int) {
+        guard !inodes.isEmpty else { return ([], 0) }
         let start = Sampler.threadCPUNow()
         var owners: [SocketOwner] = []
         var left = inodes
+        var scanned = 0
         var target = [CChar](repeating: 0, count: 64)
         for pid in pids where !left.isEmpty {
             if Sampler.threadCPUNow() - start > budget { break }
+            scanned += 1
             let directory = "\(procRoot)/\(pid)/fd"
             guard let dir = opendir(directory) else { continue }
             defer { closedir(dir) }
@@ -35,7 +63,7 @@ public enum SocketOwners {
                 owners.append(SocketOwner(inode: inode, pid: pid, command: command(pid, procRoot: procRoot)))
             }
         }
-        return owners.sorted { $0.inode < $1.inode }
+        return (owners.sorted { $0.inode < $1.inode }, scanned)
     }
 
     /// "socket:[12345]" → 12345.
