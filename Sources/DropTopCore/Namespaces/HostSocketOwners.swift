@@ -25,17 +25,23 @@ public final class HostSocketOwners {
 
     /// Fills `owners` of the findings that name sockets, and says who they are in their hints.
     public func attach(_ findings: inout [Finding], now: Double) {
-        let wanted = Set(findings.flatMap(\.sockets))
-        found = found.filter { wanted.contains($0.key) }
-        givenUp = givenUp.filter { wanted.contains($0.key) }
-        guard !wanted.isEmpty else { return }
-        look(for: wanted.filter { found[$0] == nil && givenUp[$0].map { now - $0 >= retryAfter } != false }, now: now)
+        let found = owners(of: Set(findings.flatMap(\.sockets)), now: now)
+        guard !found.isEmpty else { return }
         for i in findings.indices where !findings[i].sockets.isEmpty {
             let owners = findings[i].sockets.compactMap { found[$0] }
             guard !owners.isEmpty else { continue }
             findings[i].owners = owners
             findings[i].hint = SocketOwner.hint(findings[i].hint, heldBy: owners)
         }
+    }
+
+    /// The owners of these sockets known so far; what else is remembered is forgotten.
+    public func owners(of wanted: Set<UInt64>, now: Double) -> [UInt64: SocketOwner] {
+        found = found.filter { wanted.contains($0.key) }
+        givenUp = givenUp.filter { wanted.contains($0.key) }
+        guard !wanted.isEmpty else { return [:] }
+        look(for: wanted.filter { found[$0] == nil && givenUp[$0].map { now - $0 >= retryAfter } != false }, now: now)
+        return found
     }
 
     private func look(for inodes: Set<UInt64>, now: Double) {

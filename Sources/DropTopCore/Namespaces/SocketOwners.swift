@@ -46,19 +46,24 @@ public enum SocketOwners {
         var owners: [SocketOwner] = []
         var left = inodes
         var scanned = 0
-        var target = [CChar](repeating: 0, count: 64)
+        var target = [UInt8](repeating: 0, count: 64)
         for pid in pids where !left.isEmpty {
             if Sampler.threadCPUNow() - start > budget { break }
             scanned += 1
-            let directory = "\(procRoot)/\(pid)/fd"
-            guard let dir = opendir(directory) else { continue }
+            guard let dir = opendir("\(procRoot)/\(pid)/fd") else { continue }
             defer { closedir(dir) }
+            let directory = dirfd(dir)
             var checked = 0
+            // readlinkat on each entry's own name: no path built, no String, a few µs a link.
             while let entry = readdir(dir), checked < 100_000, !left.isEmpty {
                 checked += 1
-                let name: String = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                let n = readlink(directory + "/" + name, &target, target.count)
-                guard n > 0, let inode = socketInode(target[0..<n].map { UInt8(bitPattern: $0) }), left.contains(inode) else { continue }
+                let n = withUnsafeBytes(of: entry.pointee.d_name) { name in
+                    target.withUnsafeMutableBytes { out in
+                        readlinkat(directory, name.baseAddress!.assumingMemoryBound(to: CChar.self), out.baseAddress!, out.count)
+                    }
+                }
+                guard n > 0, let inode = target.withUnsafeBufferPointer({ socketInode(UnsafeBufferPointer(rebasing: $0[0..<n])) }),
+                      left.contains(inode) else { continue }
                 left.remove(inode)
                 owners.append(SocketOwner(inode: inode, pid: pid, command: command(pid, procRoot: procRoot)))
             }
@@ -68,9 +73,15 @@ public enum SocketOwners {
 
     /// "socket:[12345]" → 12345.
     public static func socketInode(_ target: [UInt8]) -> UInt64? {
-        let prefix = Array("socket:[".utf8)
-        guard target.count > prefix.count + 1, target.count < 32, Array(target.prefix(prefix.count)) == prefix,
-              target.last == 0x5D else { return nil }
+        target.withUnsafeBufferPointer { socketInode($0) }
+    }
+
+    private static let socketPrefix = Array("socket:[".utf8)
+
+    static func socketInode(_ target: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        let prefix = socketPrefix
+        guard target.count > prefix.count + 1, target.count < 32, target.last == 0x5D,
+              prefix.indices.allSatisfy({ target[$0] == prefix[$0] }) else { return nil }
         return NamespaceParsers.decimal(target[prefix.count..<(target.count - 1)])
     }
 

@@ -119,7 +119,7 @@ extension SockDiagParser {
             let length = Int(attributes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
             let type = attributes.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & 0x3FFF   // less NLA_F_ flags
             guard length >= 4, length <= attributes.count - offset else {
-                throw ParseError("sock_diag attribute of \(length) bytes at byte \(offset) does not fit the \(attributes.count - offset) left")
+                throw ParseError("sock_diag attribute of \(length) bytes at byte \(offset) does not fit in \(attributes.count)")
             }
             let count = (length - 4) / 4
             if type == skMemInfoAttribute, count > memInfoRcvbuf {
