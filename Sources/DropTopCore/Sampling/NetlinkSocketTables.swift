@@ -87,7 +87,7 @@ public final class NetlinkSocketTables: SocketTableSource {
     public func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) {
         if udp.failure == nil {
             do {
-                return (try withSocket { fd throws(ParseError) in try udp.summary(fd, includeIPv6: includeIPv6) }, [])
+                return (try withSocket { fd throws(ParseError) in try udp.summary(fd, dumper: &dumper, includeIPv6: includeIPv6) }, [])
             } catch {
                 udp.failure = error.message
             }

@@ -7,11 +7,11 @@ import Glibc
 /// the fallback are NetlinkSocketTables'; a failure here leaves its TCP dumps alone (a kernel
 /// without the udp_diag module still answers for TCP).
 struct UDPSockDiag {
-    private var dumper = NetlinkDumper(bufferSize: 1 << 16)
     /// Why the UDP dump was given up, once it was.
     var failure: String?
 
-    mutating func summary(_ fd: Int32, includeIPv6: Bool) throws(ParseError) -> UDPSummary {
+    /// Dumps both families on `fd` through the TCP dumps' buffer (one 64 KiB buffer a namespace, not two).
+    func summary(_ fd: Int32, dumper: inout NetlinkDumper, includeIPv6: Bool) throws(ParseError) -> UDPSummary {
         var aggregate = UDPAggregator()
         for family in includeIPv6 ? [AF_INET, AF_INET6] : [AF_INET] {
             let request = { (sequence: UInt32) in SockDiagParser.udpDumpRequest(family: UInt8(family), sequence: sequence) }
