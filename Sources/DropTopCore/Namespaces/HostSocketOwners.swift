@@ -6,7 +6,7 @@ public final class HostSocketOwners {
     let procRoot: String
     let reader: FileReader
     let namer: NamespaceNamer
-    /// CPU seconds one sample's lookup may use: reading a process's fd links costs ~1 µs a link,
+    /// CPU seconds one sample's lookup may use: reading a process's fd links costs ~3 µs a link,
     /// and a host can hold 100,000 of them; a pass cut short goes on at the next sample.
     public var budget = 0.01
     var retryAfter = 10.0
