@@ -139,3 +139,36 @@ private func udpSockets(_ bytes: [UInt8]) throws(ParseError) -> [(SocketRow, Soc
         #expect(findings[2].owners.isEmpty && findings[2].hint == "h")
     }
 }
+
+extension HostSocketOwnersTests {
+    /// A /proc tree made here: fd links (dangling ones read like the kernel's), a hostile
+    /// comm, cgroups of a Kubernetes pod and of a docker container, and a pod log directory.
+    @Test func ownersInATreeGetTheirPodAndContainer() throws {
+        let root = NSTemporaryDirectory() + "droptop-owners-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let id = String(repeating: "ab12", count: 16)
+        func process(_ pid: Int, comm: String, cgroup: String, links: [String: String]) throws {
+            try FileManager.default.createDirectory(atPath: "\(root)/proc/\(pid)/fd", withIntermediateDirectories: true)
+            try comm.write(toFile: "\(root)/proc/\(pid)/comm", atomically: false, encoding: .utf8)
+            try cgroup.write(toFile: "\(root)/proc/\(pid)/cgroup", atomically: false, encoding: .utf8)
+            for (fd, target) in links { try FileManager.default.createSymbolicLink(atPath: "\(root)/proc/\(pid)/fd/\(fd)", withDestinationPath: target) }
+        }
+        try process(4242, comm: "web\u{1B}[2J\n", cgroup: "0::/kubepods.slice/kubepods-besteffort.slice/"
+                    + "kubepods-besteffort-pod1a2b3c4d_5e6f_7a8b_9c0d_1e2f3a4b5c6d.slice/cri-containerd-\(id).scope\n",
+                    links: ["0": "/dev/null", "3": "socket:[777]", "4": "pipe:[777]"])
+        try process(99, comm: "dns\n", cgroup: "0::/system.slice/docker-\(id).scope\n", links: ["5": "socket:[900]", "6": "socket:[9x]"])
+        try FileManager.default.createDirectory(atPath: "\(root)/proc/self", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(root)/pods/team-a_web-2_1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d",
+                                                withIntermediateDirectories: true)
+        let lookup = HostSocketOwners(procRoot: root + "/proc", podLogDirectory: root + "/pods")
+        lookup.budget = 1
+        let found = lookup.owners(of: [777, 900, 12_345], now: 5)
+        #expect(found.count == 2)
+        let web = try #require(found[777]), dns = try #require(found[900])
+        #expect(web.pid == 4242 && web.pod == "team-a/web-2" && web.container == "containerd:ab12ab12ab12")
+        #expect(!web.command.contains("\u{1B}") && web.label.hasSuffix("(pid 4242, pod team-a/web-2)"))
+        #expect(dns.pid == 99 && dns.pod == nil && dns.container == "docker:ab12ab12ab12" && dns.label == "dns (pid 99, container docker:ab12ab12ab12)")
+        // Only what is still asked for is kept.
+        #expect(lookup.owners(of: [900], now: 6).keys.sorted() == [900])
+    }
+}
