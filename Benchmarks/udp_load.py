@@ -7,7 +7,10 @@ import resource, select, socket, sys
 
 count = int(sys.argv[1])
 hold_seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 120
-resource.setrlimit(resource.RLIMIT_NOFILE, (count + 100, count + 100))
+hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+if hard != resource.RLIM_INFINITY and count + 100 > hard:
+    sys.exit(f"udp_load.py: {count} sockets need {count + 100} files; the limit is {hard} (run several)")
+resource.setrlimit(resource.RLIMIT_NOFILE, (count + 100, hard))
 keep = []
 for _ in range(count):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

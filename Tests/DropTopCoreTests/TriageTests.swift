@@ -81,6 +81,22 @@ private func ids(_ r: Report) -> [String] { TriageRules.evaluate(r).map(\.id) }
         #expect(bare.hint.hasPrefix("raise the application's SO_RCVBUF") && bare.sockets.isEmpty)
     }
 
+    /// A stream reuses the TCP walk between samples (its time does not move) but reads the UDP
+    /// sockets every sample: their drop rates, and the socket the finding names, must not wait.
+    @Test func udpSocketRatesDoNotWaitForTheTCPWalk() throws {
+        let r = report({ s in
+            add(&s, "Udp", "RcvbufErrors", 30)
+            s.udp?.busySockets = [UDPSocket(address: "127.0.0.1", port: 5000, rxQueue: 7680, drops: 130, inode: 9, receiveBuffer: 8192)]
+            s.socketTablesSeconds = 3
+        }, before: { s in
+            s.udp?.busySockets = [UDPSocket(address: "127.0.0.1", port: 5000, rxQueue: 7680, drops: 100, inode: 9, receiveBuffer: 8192)]
+            s.socketTablesSeconds = 3
+        })
+        #expect(r.udpDropRates[9] == 30)
+        let f = try #require(TriageRules.evaluate(r).first { $0.id == "udp-rcvbuf-errors" })
+        #expect(f.item == "port 5000" && f.sockets == [9])
+    }
+
     @Test func interfaceDropsAreRelativeToPackets() {
         // 10 drops among 160,000 packets/s is under 0.1 %: nothing. 500 is over.
         func drops(_ n: UInt64) -> (inout Sample) -> Void {

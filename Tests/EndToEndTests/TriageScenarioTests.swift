@@ -11,7 +11,9 @@ struct TriageScenarioTests {
         func owners(_ finding: [String: Any]) -> [[String: Any]] { finding["owners"] as? [[String: Any]] ?? [] }
     }
 
-    func scenario(_ name: String, sysctls: [String] = [], interval: String = "1.5") throws -> Outcome {
+    /// `droptop --once` in the namespace while the trouble happens; with `stream`, the last of
+    /// `--json --count 3` (what a stream has found by its third snapshot).
+    func scenario(_ name: String, sysctls: [String] = [], interval: String = "1.5", stream: Bool = false) throws -> Outcome {
         let ns = try TestNamespace()
         for s in sysctls { try ns.exec(["sysctl", "-q", "-w", s]) }
         let (helper, input, output) = try ns.start(["python3", packageRoot + "/Tests/scenarios/trouble.py", name])
@@ -19,16 +21,18 @@ struct TriageScenarioTests {
         let ready = readLine(output)
         guard ready.hasPrefix("ready ") else { throw NamespaceError(message: "scenario \(name) did not start: \(ready)") }
         usleep(200_000)
-        let r = try ns.exec([droptopBinary, "--once", "--interval", interval])
-        let findings = (value(r.json, "findings") as? [[String: Any]]) ?? []
-        #expect(try validateAgainstSchema(r.stdout).status == 0)
+        let r = try ns.exec([droptopBinary] + (stream ? ["--json", "--count", "3"] : ["--once"]) + ["--interval", interval])
+        let last = stream ? String(r.stdout.split(separator: "\n").last ?? "") : r.stdout
+        let json = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
+        let findings = (value(json, "findings") as? [[String: Any]]) ?? []
+        #expect(try validateAgainstSchema(last).status == 0)
         // No wrong cause: a finding of this namespace must be the scenario's own or a direct
         // consequence of it (host-wide ones may come from the rest of the machine).
         let local = Set(findings.filter { ($0["host_wide"] as? Bool) != true }.compactMap { $0["id"] as? String })
         let unexpected = local.subtracting(Self.allowed[name] ?? [])
         #expect(unexpected.isEmpty, "scenario \(name): unexpected findings \(unexpected.sorted())")
         let fields = ready.split(separator: " ")
-        return Outcome(findings: findings, port: Int(fields[1]) ?? -1, pid: fields.count > 2 ? Int(fields[2]) ?? -1 : -1, raw: r.stdout)
+        return Outcome(findings: findings, port: Int(fields[1]) ?? -1, pid: fields.count > 2 ? Int(fields[2]) ?? -1 : -1, raw: last)
     }
 
     /// Each scenario's findings, and the ones its trouble causes on the way (a SYN that a full
@@ -60,6 +64,17 @@ struct TriageScenarioTests {
         #expect(o.owners(f).contains { $0["pid"] as? Int == o.pid && $0["command"] as? String == "python3" }, "\(o.owners(f))")
         let socket = (value(o.json, "udp", "busy_sockets") as? [[String: Any]])?.first { $0["port"] as? Int == o.port }
         #expect(socket?["receive_buffer"] as? Int == 8192 && value(o.json, "udp", "source") as? String == "netlink")
+    }
+
+    /// A stream (every half second, three snapshots) names the dropping socket's buffer and its
+    /// owner too: the owner search runs under a per-sample budget and goes on where it stopped.
+    @Test func aStreamNamesTheSocketBufferAndItsOwner() throws {
+        let o = try scenario("udp-rcvbuf4", interval: "0.5", stream: true)
+        let f = try #require(finding(o, "udp-rcvbuf-errors"), "findings: \(o.findings.map { $0["id"] ?? "" })")
+        let hint = f["hint"] as? String ?? ""
+        #expect(hint.contains("port \(o.port): ") && hint.contains("SO_RCVBUF 8192,") && hint.contains("held by python3 (pid \(o.pid))"),
+                "\(hint)")
+        #expect(o.owners(f).map { $0["pid"] as? Int } == [o.pid])
     }
 
     @Test func datagramsToAClosedPort() throws {
