@@ -108,26 +108,32 @@ extension SockDiagParser {
         }
     }
 
-    /// The SKMEMINFO attribute among the netlink attributes after an inet_diag_msg (each a u16
-    /// length that counts its 4-byte header, a u16 type, the value, padded to 4 bytes). An
-    /// attribute that overruns the message is an error; one too short to hold rmem and rcvbuf is
-    /// no memory.
-    static func memory(_ attributes: UnsafeRawBufferPointer) throws(ParseError) -> SocketMemory? {
+    /// Walks the netlink attributes after an inet_diag_msg: each a u16 length that counts its
+    /// 4-byte header, a u16 type (less the NLA_F_ flags), the value, padded to 4 bytes. An
+    /// attribute that overruns the message is an error.
+    static func forEachAttribute(_ attributes: UnsafeRawBufferPointer,
+                                 _ visit: (UInt16, UnsafeRawBufferPointer) -> Void) throws(ParseError) {
         var offset = 0
-        var found: SocketMemory?
         while offset + 4 <= attributes.count {
             let length = Int(attributes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-            let type = attributes.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & 0x3FFF   // less NLA_F_ flags
+            let type = attributes.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & 0x3FFF
             guard length >= 4, length <= attributes.count - offset else {
                 throw ParseError("sock_diag attribute of \(length) bytes at byte \(offset) does not fit in \(attributes.count)")
             }
-            let count = (length - 4) / 4
-            if type == skMemInfoAttribute, count > memInfoRcvbuf {
-                func entry(_ i: Int) -> UInt64 { UInt64(attributes.loadUnaligned(fromByteOffset: offset + 4 + 4 * i, as: UInt32.self)) }
-                found = SocketMemory(receiveQueued: entry(memInfoRMemAlloc), receiveBuffer: entry(memInfoRcvbuf),
-                                     drops: count > memInfoDrops ? entry(memInfoDrops) : nil)
-            }
+            visit(type, UnsafeRawBufferPointer(rebasing: attributes[(offset + 4)..<(offset + length)]))
             offset += min((length + 3) & ~3, attributes.count - offset)   // NLA_ALIGN
+        }
+    }
+
+    /// The SKMEMINFO attribute, when there is one long enough to hold rmem and rcvbuf.
+    static func memory(_ attributes: UnsafeRawBufferPointer) throws(ParseError) -> SocketMemory? {
+        var found: SocketMemory?
+        try forEachAttribute(attributes) { type, value in
+            let count = value.count / 4
+            guard type == skMemInfoAttribute, count > memInfoRcvbuf else { return }
+            func entry(_ i: Int) -> UInt64 { UInt64(value.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+            found = SocketMemory(receiveQueued: entry(memInfoRMemAlloc), receiveBuffer: entry(memInfoRcvbuf),
+                                 drops: count > memInfoDrops ? entry(memInfoDrops) : nil)
         }
         return found
     }
