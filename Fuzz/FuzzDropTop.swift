@@ -153,6 +153,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         var tcp = TCPAggregator(peerCapacity: 4)
         try? SockDiagParser.forEachMessage(bytes) { if case .socket(let row) = $0 { tcp.add(row) } }
         _ = tcp.summary(top: 10)
+        var udp = UDPAggregator()
+        try? SockDiagParser.forEachUDPSocket(bytes) { udp.add($0, memory: $1) }
+        _ = udp.summary()
     case .sockstat: _ = try? SockStatParser.parse(bytes)
     case .values:
         _ = ValueFileParser.text(bytes)

@@ -107,6 +107,26 @@ if procRoot == "/proc" {
           + "\(source) \(ms(median(cpuTimes))) ms")
 }
 
+// UDP: /proc/net/udp against sock_diag with SKMEMINFO (which adds each socket's receive buffer).
+if procRoot == "/proc" {
+    let netlink = NetlinkSocketTables(fallback: tables)
+    func cpu(_ body: () -> UDPSummary?) -> (Double, UDPSummary?) {
+        var times: [Double] = [], last: UDPSummary?
+        for _ in 0..<runs { let c0 = cpuNow(); last = body(); times.append(cpuNow() - c0) }
+        return (median(times), last)
+    }
+    let (viaProc, procSummary) = cpu { tables.udpSummary(includeIPv6: true).0 }
+    let (viaNetlink, netlinkSummary) = cpu { netlink.udpSummary(includeIPv6: true).0 }
+    print("udp+udp6 summary CPU (kernel and droptop), \(procSummary?.sockets ?? 0) sockets: /proc \(ms(viaProc)) ms, "
+          + "\(netlinkSummary?.sourceNote ?? "netlink sock_diag") \(ms(viaNetlink)) ms")
+    // Socket owners: one whole pass over every process's fd links (an inode nobody holds).
+    let lookup = HostSocketOwners()
+    lookup.budget = 10
+    let c0 = cpuNow()
+    _ = lookup.owners(of: [UInt64.max], now: 0)
+    print("socket owners: one pass over every process's fd links \(ms(cpuNow() - c0)) ms CPU")
+}
+
 let sampler = Sampler(procRoot: procRoot, sysRoot: sysRoot)
 _ = sampler.sample()
 var cpu: [Double] = [], wall: [Double] = []

@@ -157,6 +157,7 @@ struct DropTopCommand: ParsableCommand {
         // The same pipeline as every mode: two samples --interval apart (one with -i 0), or the
         // first two of a recording.
         let pipeline = Pipeline(replayed.map { ReplaySampleSource($0) } ?? LiveSampleSource(liveSampler()))
+        pipeline.socketOwnerBudget = 0.25
         guard var report = pipeline.next() else { throw ExitCode(1) }
         try record(report.sample, recorder)
         if replayed != nil || interval > 0 {

@@ -57,7 +57,7 @@ import Testing
         #expect(tcp.retransmittingPeers.first?.address == "10.0.0.8")
         #expect(tcp.retransmittingPeers.first?.retransmitting == 2)
         #expect(tcp.timeWaitPeers.first == PeerCount(address: "10.0.0.9", connections: 4, retransmitting: 0, timeWait: 4))
-        #expect(tcp.closeWaitPorts == [PortCount(port: 8080, count: 3)])
+        #expect(tcp.closeWaitPorts == [PortCount(port: 8080, count: 3, inode: 5048)])   // the first one: whose owner is looked up
         let udp = try #require(sample.udp)
         #expect(udp.sockets == 3)
         #expect(udp.busySockets.map(\.port) == [514, 5353])

@@ -56,14 +56,45 @@ private func ids(_ r: Report) -> [String] { TriageRules.evaluate(r).map(\.id) }
     @Test func udpReceiveBufferNamesTheSocket() throws {
         let r = report({ s in
             add(&s, "Udp", "RcvbufErrors", 40); add(&s, "Udp6", "RcvbufErrors", 3)
-            s.udp?.busySockets = [UDPSocket(address: "0.0.0.0", port: 514, rxQueue: 212_992, drops: 140, inode: 7)]
-        }, before: { s in s.udp?.busySockets = [UDPSocket(address: "0.0.0.0", port: 514, rxQueue: 212_992, drops: 100, inode: 7)] })
+            s.udp?.busySockets = [UDPSocket(address: "0.0.0.0", port: 514, rxQueue: 212_992, drops: 140, inode: 7, receiveBuffer: 8192),
+                                  UDPSocket(address: "0.0.0.0", port: 53, rxQueue: 100, drops: 9, inode: 8, receiveBuffer: 8192)]
+        }, before: { s in
+            s.udp?.busySockets = [UDPSocket(address: "0.0.0.0", port: 514, rxQueue: 212_992, drops: 100, inode: 7),
+                                  UDPSocket(address: "0.0.0.0", port: 53, rxQueue: 100, drops: 9, inode: 8)]
+        })
         let f = try #require(TriageRules.evaluate(r).first { $0.id == "udp-rcvbuf-errors" })
         #expect(f.severity == .critical && f.layer == .socket)
         #expect(f.item == "port 514")
         #expect(f.evidence.contains { $0.name == "socket_drops" && $0.value == 40 && $0.item == "port 514" })
         #expect(f.evidence.contains { $0.name == "Udp6.RcvbufErrors" && $0.value == 3 })
         #expect(f.hint.contains("net.core.rmem_max = 212992"))
+        // The socket's own limit and what it holds; the socket that did not drop is not named.
+        #expect(f.hint.hasPrefix("port 514: 40 drops/s, SO_RCVBUF 8192, 212992 bytes queued; raise"), "\(f.hint)")
+        #expect(f.sockets == [7] && !f.hint.contains("port 53"))
+        // From /proc/net/udp (no buffer size): the drops and queue alone, no placeholder left.
+        let proc = report({ s in add(&s, "Udp", "RcvbufErrors", 4); s.udp?.busySockets = [UDPSocket(address: "::", port: 9, rxQueue: 0, drops: 6, inode: 3)] },
+                          before: { s in s.udp?.busySockets = [UDPSocket(address: "::", port: 9, rxQueue: 0, drops: 2, inode: 3)] })
+        let plain = try #require(TriageRules.evaluate(proc).first { $0.id == "udp-rcvbuf-errors" })
+        #expect(plain.hint.hasPrefix("port 9: 4 drops/s, 0 bytes queued; raise") && !plain.hint.contains("{"))
+        // No socket known: the advice alone.
+        let bare = try #require(TriageRules.evaluate(report { s in add(&s, "Udp", "RcvbufErrors", 4) }).first { $0.id == "udp-rcvbuf-errors" })
+        #expect(bare.hint.hasPrefix("raise the application's SO_RCVBUF") && bare.sockets.isEmpty)
+    }
+
+    /// A stream reuses the TCP walk between samples (its time does not move) but reads the UDP
+    /// sockets every sample: their drop rates, and the socket the finding names, must not wait.
+    @Test func udpSocketRatesDoNotWaitForTheTCPWalk() throws {
+        let r = report({ s in
+            add(&s, "Udp", "RcvbufErrors", 30)
+            s.udp?.busySockets = [UDPSocket(address: "127.0.0.1", port: 5000, rxQueue: 7680, drops: 130, inode: 9, receiveBuffer: 8192)]
+            s.socketTablesSeconds = 3
+        }, before: { s in
+            s.udp?.busySockets = [UDPSocket(address: "127.0.0.1", port: 5000, rxQueue: 7680, drops: 100, inode: 9, receiveBuffer: 8192)]
+            s.socketTablesSeconds = 3
+        })
+        #expect(r.udpDropRates[9] == 30)
+        let f = try #require(TriageRules.evaluate(r).first { $0.id == "udp-rcvbuf-errors" })
+        #expect(f.item == "port 5000" && f.sockets == [9])
     }
 
     @Test func interfaceDropsAreRelativeToPackets() {
@@ -106,10 +137,13 @@ private func ids(_ r: Report) -> [String] { TriageRules.evaluate(r).map(\.id) }
     @Test func acceptQueueNamesTheListener() throws {
         let r = report { s in
             add(&s, "TcpExt", "ListenOverflows", 12); add(&s, "TcpExt", "ListenDrops", 12)
-            s.tcp?.listeners = [Listener(address: "0.0.0.0", port: 8080, acceptQueue: 2), Listener(address: "0.0.0.0", port: 22, acceptQueue: 0)]
+            s.tcp?.listeners = [Listener(address: "0.0.0.0", port: 8080, acceptQueue: 2, backlog: 1, inode: 31),
+                                Listener(address: "0.0.0.0", port: 22, acceptQueue: 0, backlog: 4096, inode: 32)]
         }
         let f = try #require(TriageRules.evaluate(r).first { $0.id == "tcp-listen-overflow" })
         #expect(f.item == "port 8080" && f.hint.contains("net.core.somaxconn = 4096"))
+        #expect(f.hint.hasPrefix("port 8080: listen backlog 1, 2 waiting; the application's listen() backlog"), "\(f.hint)")
+        #expect(f.sockets == [31] && !f.hint.contains("port 22"))
     }
 
     @Test func retransmitsAboveAndJustUnderThreshold() {
@@ -122,9 +156,10 @@ private func ids(_ r: Report) -> [String] { TriageRules.evaluate(r).map(\.id) }
     @Test func closeWaitTimeWaitResetsAndPressure() {
         let closeWait = report { s in
             s.tcp?.states["CLOSE_WAIT"] = 60
-            s.tcp?.closeWaitPorts = [PortCount(port: 8080, count: 60)]
+            s.tcp?.closeWaitPorts = [PortCount(port: 8080, count: 60, inode: 41)]
         }
         #expect(TriageRules.evaluate(closeWait).first { $0.id == "tcp-close-wait" }?.item == "port 8080")
+        #expect(TriageRules.evaluate(closeWait).first { $0.id == "tcp-close-wait" }?.sockets == [41])
         let fewCloseWait = ids(report { s in s.tcp?.states["CLOSE_WAIT"] = 49 })
         #expect(!fewCloseWait.contains("tcp-close-wait"))
         let timeWait = report { s in

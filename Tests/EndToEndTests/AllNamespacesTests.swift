@@ -41,7 +41,7 @@ struct AllNamespacesTests {
         #expect(listen["item"] as? String == "port \(tcpPort)")
         #expect(value(listen, "netns", "name") as? String == "team-b/web-2")
         #expect((listen["hint"] as? String)?.contains("python3") == true, "\(listen["hint"] ?? "")")
-        #expect((listen["hint"] as? String)?.contains("listen() backlog is 1.") == true, "\(listen["hint"] ?? "")")
+        #expect((listen["hint"] as? String)?.contains("listen backlog 1,") == true, "\(listen["hint"] ?? "")")
         // The hints quote the namespace's own settings (somaxconn is per namespace).
         #expect((listen["hint"] as? String)?.contains("net.core.somaxconn = ") == true)
         #expect((udpFinding["hint"] as? String)?.contains("net.core.rmem_max = ") == true)

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Makes one kind of network trouble on loopback inside a test's own namespace, bounded in count
-and time, and stops by itself. Prints 'ready PORT' when the trouble is about to start (or holds).
+and time, and stops by itself. Prints 'ready PORT PID' when the trouble is about to start (or holds).
 Usage: trouble.py SCENARIO   (udp-rcvbuf4, udp-rcvbuf6, closed-port, accept-queue, close-wait,
 time-wait, reset-storm, idle)"""
-import socket, sys, time
+import os, socket, sys, time
 
 scenario = sys.argv[1]
 DURATION = 3.0          # seconds of trouble
@@ -11,7 +11,7 @@ deadline = time.time() + 20   # never run longer than this
 
 
 def ready(port):
-    print("ready", port, flush=True)
+    print("ready", port, os.getpid(), flush=True)   # the PID: the process droptop must name as the owner
 
 
 def paced(total, seconds, action):

@@ -101,9 +101,11 @@ public struct Report: Sendable {
         if let retrans = rate(.tcpRetransSegs), let out = rate(.tcpOutSegs), out > 0 {
             retransPercent = min(100, retrans / out * 100)
         }
+        // The UDP sockets are read every sample (SocketTiers), not with the TCP walk: their rates
+        // are over the sample interval.
         let oldUDP = Dictionary(previous?.udp?.busySockets.map { ($0.inode, $0.drops) } ?? [], uniquingKeysWith: { a, _ in a })
         for socket in current.udp?.busySockets ?? [] {
-            if let rate = Rate.perSecond(from: oldUDP[socket.inode], to: socket.drops, seconds: socketSeconds) {
+            if let rate = Rate.perSecond(from: oldUDP[socket.inode], to: socket.drops, seconds: seconds) {
                 udpDropRates[socket.inode] = rate
             }
         }

@@ -12,8 +12,21 @@ extension TriageRules {
             Evidence(name: "socket_drops", value: r.udpDropRates[$0.inode] ?? 0, unit: "per_s", item: "port \($0.port)")
         }
         let title = items.isEmpty ? nil : "UDP receive buffer full: \(items.prefix(3).joined(separator: ", "))"
-        return [FindingKind.udpRcvbufErrors.finding(r, .critical, item: sockets.first.map { "port \($0.port)" }, evidence: evidence,
-                                                    title: title)]
+        var finding = FindingKind.udpRcvbufErrors.finding(r, .critical, item: sockets.first.map { "port \($0.port)" },
+                                                          fill: ["SOCKETS": udpSocketFacts(sockets.prefix(3), r)], evidence: evidence,
+                                                          title: title)
+        finding.sockets = sockets.prefix(3).map(\.inode)
+        return [finding]
+    }
+
+    /// "port 5353: 480 drops/s, SO_RCVBUF 8192, 7680 bytes queued; " for each socket: its own limit
+    /// (sock_diag only), which is what overflows, whatever the sysctls say.
+    static func udpSocketFacts(_ sockets: ArraySlice<UDPSocket>, _ r: Report) -> String {
+        sockets.map { socket in
+            let facts = ["\(Finding.short(r.udpDropRates[socket.inode] ?? 0)) drops/s", socket.receiveBuffer.map { "SO_RCVBUF \($0)" },
+                         "\(socket.rxQueue) bytes queued"]
+            return "port \(socket.port): " + facts.compactMap { $0 }.joined(separator: ", ") + "; "
+        }.joined()
     }
 
     /// Each section's InErrors and the counters it includes; what is left over has another cause.
@@ -44,8 +57,15 @@ extension TriageRules {
         let full = (r.sample.tcp?.listeners ?? []).filter { $0.acceptQueue > 0 }
         let evidence = [ev(.tcpListenOverflows, r), ev(.tcpListenDrops, r)].compactMap { $0 }
             + full.prefix(3).map { Evidence(name: "accept_queue", value: Double($0.acceptQueue), unit: "count", item: "port \($0.port)") }
-        return FindingKind.tcpListenOverflow.finding(r, .critical, item: full.first.map { "port \($0.port)" }, evidence: evidence,
-                                                     title: full.first.map { "TCP accept queue full on port \($0.port)" })
+        // "port 8080: listen backlog 1, 2 waiting; ": the listener's own limit (a full queue holds one more).
+        let facts = full.prefix(3).map { l in
+            "port \(l.port): " + (l.backlog.map { "listen backlog \($0), " } ?? "") + "\(l.acceptQueue) waiting; "
+        }.joined()
+        var finding = FindingKind.tcpListenOverflow.finding(r, .critical, item: full.first.map { "port \($0.port)" },
+                                                            fill: ["LISTENERS": facts], evidence: evidence,
+                                                            title: full.first.map { "TCP accept queue full on port \($0.port)" })
+        finding.sockets = full.prefix(3).compactMap(\.inode)
+        return finding
     }
 
     static let synBacklogCounters: [CounterID] = [.tcpReqQFullDrop, .tcpReqQFullDoCookies, .tcpSyncookiesSent, .tcpSyncookiesFailed]
@@ -89,7 +109,10 @@ extension TriageRules {
         let evidence = [Evidence(name: TCPState.closeWait.name, value: Double(count), unit: "count", item: nil)]
             + ports.map { Evidence(name: "close_wait", value: Double($0.count), unit: "count", item: "port \($0.port)") }
         let title = "\(count) sockets in CLOSE_WAIT" + (ports.first.map { ", most on port \($0.port)" } ?? "")
-        return FindingKind.tcpCloseWait.finding(r, .warning, item: ports.first.map { "port \($0.port)" }, evidence: evidence, title: title)
+        var finding = FindingKind.tcpCloseWait.finding(r, .warning, item: ports.first.map { "port \($0.port)" }, evidence: evidence,
+                                                       title: title)
+        finding.sockets = ports.compactMap(\.inode)
+        return finding
     }
 
     /// The size of the local port range, from net.ipv4.ip_local_port_range ("32768 60999").

@@ -47,6 +47,11 @@ public struct Finding: Sendable, Equatable {
     public var peak: Double?
     /// The network namespace it is about, when not droptop's own (--all-netns).
     public var netns: NetnsRef? = nil
+    /// The inodes of the sockets it names (the UDP socket that drops, the overflowing listener, a
+    /// socket of each CLOSE_WAIT port): on a live host the pipeline looks up who holds them.
+    public var sockets: [UInt64] = []
+    /// The processes holding those sockets, when found (SocketOwners).
+    public var owners: [SocketOwner] = []
 
     /// The number shown on the one-line form: the first piece of evidence, its counter named
     /// without the section ("ListenOverflows 4/s"; the detail view has "TcpExt.ListenOverflows").

@@ -66,7 +66,8 @@ extension FindingKind {
         "udp-rcvbuf-errors", .socket, title: "UDP receive buffers overflowing",
         explanation: "Datagrams arrived for a socket whose receive buffer was full, so the kernel dropped them: the application "
             + "reads too slowly or its buffer is too small.",
-        hint: "the application's SO_RCVBUF; {net.core.rmem_max}, {net.core.rmem_default}; ss -u -a -m")
+        hint: "{SOCKETS}raise the application's SO_RCVBUF (the kernel holds twice the setsockopt value, capped by "
+            + "{net.core.rmem_max}; unset: {net.core.rmem_default}) or read faster; ss -u -a -m -p")
     public static let udpSndbufErrors = FindingKind(
         "udp-sndbuf-errors", .socket, title: "UDP sends failing: buffer or queue full ({COUNTERS})",
         explanation: "Sends failed because the socket send buffer or the device queue was full (Udp, Udp6, UDP-Lite).",
@@ -84,7 +85,7 @@ extension FindingKind {
         "tcp-listen-overflow", .application, title: "TCP accept queue overflowing",
         explanation: "Connections completed the handshake but the application did not accept() them fast enough, so the "
             + "kernel dropped them: clients see timeouts and retries.",
-        hint: "{net.core.somaxconn} and the application's listen() backlog; ss -l -t -n (Recv-Q vs Send-Q)")
+        hint: "{LISTENERS}the application's listen() backlog, capped by {net.core.somaxconn}; ss -l -t -n -p (Recv-Q vs Send-Q)")
     public static let tcpSynBacklog = FindingKind(
         "tcp-syn-backlog", .transport, title: "SYN backlog under pressure (SYN flood or slow handshakes)",
         explanation: "Half-open connections filled the SYN queue: the kernel is dropping SYNs or answering with syncookies. "

@@ -52,25 +52,12 @@ public final class NamespaceTriage {
         return out
     }
 
-    /// A finding about a port gets, in its hint, the processes holding its sockets and, for a
-    /// listener, its listen() backlog.
+    /// A finding that names sockets gets the processes holding them, in `owners` and its hint.
     static func nameOwners(_ f: inout Finding, _ ns: NamespaceSample) {
-        guard let item = f.item, item.hasPrefix("port "), let port = Int(item.dropFirst(5)) else { return }
-        var inodes: [UInt64] = []
-        var backlogs: [UInt64] = []
-        for l in ns.sample.tcp?.listeners ?? [] where l.port == port {
-            if let inode = l.inode { inodes.append(inode) }
-            if let b = l.backlog { backlogs.append(b) }
-        }
-        inodes += (ns.sample.udp?.busySockets ?? []).filter { $0.port == port }.map(\.inode)
-        let owners = ns.owners.filter { inodes.contains($0.inode) }
-        var parts: [String] = []
-        if !owners.isEmpty {
-            let who = owners.prefix(3).map { "\($0.command) (pid \($0.pid))" }.joined(separator: ", ")
-            parts.append("Socket owner: \(who) in \(ns.identity.kind) \(ns.identity.name).")
-        }
-        if let backlog = backlogs.max() { parts.append("Its listen() backlog is \(backlog).") }
-        if !parts.isEmpty { f.hint += (f.hint.isEmpty ? "" : " ") + parts.joined(separator: " ") }
+        let owners = ns.owners.filter { f.sockets.contains($0.inode) }
+        guard !owners.isEmpty else { return }
+        f.owners = owners
+        f.hint = SocketOwner.hint(f.hint, heldBy: owners, in: " in \(ns.identity.kind) \(ns.identity.name)")
     }
 
     /// Host interfaces whose IFLA_LINK is one of the namespace's interfaces, and the other way.

@@ -118,10 +118,14 @@ public final class NamespaceSampler {
         return member
     }
 
-    /// The sockets a finding can name: UDP sockets that dropped, listeners with a queue.
+    /// The sockets a finding can name: UDP sockets that dropped, listeners with a queue, the
+    /// CLOSE_WAIT ports once tcp-close-wait can hold.
     static func namedSockets(_ s: Sample) -> Set<UInt64> {
         var inodes = Set((s.udp?.busySockets ?? []).filter { $0.drops > 0 }.map(\.inode))
         for l in s.tcp?.listeners ?? [] where l.acceptQueue > 0 { if let inode = l.inode { inodes.insert(inode) } }
+        if let tcp = s.tcp, (tcp.states[TCPState.closeWait.name] ?? 0) >= TriageThresholds.closeWaitCount {
+            inodes.formUnion(tcp.closeWaitPorts.compactMap(\.inode))
+        }
         return inodes
     }
 

@@ -87,16 +87,84 @@ extension SockDiagParser {
             guard payload.count >= diagMessageSize else {
                 throw ParseError("inet_diag_msg of \(payload.count) bytes, expected \(diagMessageSize)")
             }
-            var offset = diagMessageSize, full = false
-            // struct rtattr: u16 length (header included), u16 type; each 4-byte aligned.
-            while offset + 4 <= payload.count {
-                let length = Int(payload.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-                let type = payload.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & 0x3FFF
-                guard length >= 4 else { break }
+            var full = false
+            try forEachAttribute(UnsafeRawBufferPointer(rebasing: payload[diagMessageSize...])) { type, _ in
                 if type == attributeShutdown { full = true }
-                offset += (length + 3) & ~3
             }
             visit(SockDiagSocketKind(state: payload[1], timer: payload[2], isFullSocket: full))
         }
+    }
+}
+
+/// A socket's own memory figures: the INET_DIAG_SKMEMINFO attribute, an array of u32 indexed by
+/// SK_MEMINFO_* (linux/sock_diag.h). Older kernels send fewer entries; newer ones may send more.
+public struct SocketMemory: Equatable, Sendable {
+    /// SK_MEMINFO_RMEM_ALLOC: bytes queued for reading now.
+    public var receiveQueued: UInt64
+    /// SK_MEMINFO_RCVBUF: the receive buffer limit, as the kernel holds it (twice a setsockopt value).
+    public var receiveBuffer: UInt64
+    /// SK_MEMINFO_DROPS: packets the socket dropped since it was created; nil before kernel 3.8.
+    public var drops: UInt64?
+}
+
+/// UDP: the same inet_diag_msg, with the memory attribute asked for.
+extension SockDiagParser {
+    static let skMemInfoAttribute: UInt16 = 7      // INET_DIAG_SKMEMINFO
+    static let memInfoRMemAlloc = 0, memInfoRcvbuf = 1, memInfoDrops = 8
+
+    /// A dump request for every UDP socket of `family` (unbound, bound and connected: every
+    /// state bit), with INET_DIAG_SKMEMINFO (idiag_ext is a bit per extension, `1 << (type - 1)`).
+    public static func udpDumpRequest(family: UInt8, sequence: UInt32) -> [UInt8] {
+        var bytes = NetlinkFrames.dumpHeader(length: NetlinkFrames.headerSize + 56, type: typeSockDiagByFamily, sequence: sequence)
+        bytes += [family, 17, UInt8(1) << (skMemInfoAttribute - 1), 0]   // sdiag_family, IPPROTO_UDP, idiag_ext, pad
+        bytes += [0xFF, 0xFF, 0xFF, 0xFF]                                 // idiag_states
+        bytes += [UInt8](repeating: 0, count: 48)                         // inet_diag_sockid: unused by a dump
+        return bytes
+    }
+
+    /// Walks the UDP sockets in the bytes of one recv(): each row (its `drops` from the memory
+    /// attribute) and the memory attribute itself, when the kernel sent one.
+    public static func forEachUDPSocket(_ bytes: UnsafeBufferPointer<UInt8>,
+                                        _ visit: (SocketRow, SocketMemory?) -> Void) throws(ParseError) {
+        try NetlinkFrames.forEach(bytes) { frame throws(ParseError) in
+            guard case .message(typeSockDiagByFamily, let payload) = frame else { return }
+            guard payload.count >= diagMessageSize, let start = payload.baseAddress else {
+                throw ParseError("inet_diag_msg of \(payload.count) bytes, expected \(diagMessageSize)")
+            }
+            var socket = try row(start)
+            let memory = try self.memory(UnsafeRawBufferPointer(rebasing: payload[diagMessageSize...]))
+            socket.drops = memory?.drops
+            visit(socket, memory)
+        }
+    }
+
+    /// Walks the netlink attributes after an inet_diag_msg: each a u16 length that counts its
+    /// 4-byte header, a u16 type (less the NLA_F_ flags), the value, padded to 4 bytes. An
+    /// attribute that overruns the message is an error.
+    static func forEachAttribute(_ attributes: UnsafeRawBufferPointer,
+                                 _ visit: (UInt16, UnsafeRawBufferPointer) -> Void) throws(ParseError) {
+        var offset = 0
+        while offset + 4 <= attributes.count {
+            let length = Int(attributes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            let type = attributes.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & 0x3FFF
+            guard length >= 4, length <= attributes.count - offset else {
+                throw ParseError("sock_diag attribute of \(length) bytes at byte \(offset) does not fit in \(attributes.count)")
+            }
+            visit(type, UnsafeRawBufferPointer(rebasing: attributes[(offset + 4)..<(offset + length)]))
+            offset += min((length + 3) & ~3, attributes.count - offset)   // NLA_ALIGN
+        }
+    }
+
+    /// The SKMEMINFO attribute, when there is one long enough to hold rmem and rcvbuf.
+    static func memory(_ attributes: UnsafeRawBufferPointer) throws(ParseError) -> SocketMemory? {
+        var found: SocketMemory?
+        try forEachAttribute(attributes) { type, value in
+            let count = value.count / 4
+            guard type == skMemInfoAttribute, count > memInfoRcvbuf else { return }
+            func entry(_ i: Int) -> UInt64 { UInt64(value.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+            found = SocketMemory(receiveQueued: entry(memInfoRMemAlloc), receiveBuffer: entry(memInfoRcvbuf),
+                                 drops: count > memInfoDrops ? entry(memInfoDrops) : nil)
+        }
+        return found
     }
 }

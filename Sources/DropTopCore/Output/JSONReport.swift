@@ -50,6 +50,10 @@ public enum JSONReport {
             ("since", .string(isoTime(f.since))),
             ("first_seen", .string(isoTime(f.firstSeen ?? f.since))), ("last_seen", .string(isoTime(f.lastSeen ?? f.since))),
             ("peak", .number(f.peak)),
+            ("owners", .array(f.owners.map { o in
+                .object([("pid", .int(Int64(o.pid))), ("command", .string(o.command)), ("inode", .uint(o.inode)),
+                         ("container", o.container.map(JSONValue.string) ?? .null), ("pod", o.pod.map(JSONValue.string) ?? .null)])
+            })),
         ]
         if let n = f.netns { members.append(("netns", .object([("inode", .uint(n.inode)), ("name", .string(n.name))]))) }
         return .object(members)
@@ -165,7 +169,10 @@ public enum JSONReport {
             ("busy_sockets", .array(u.busySockets.map { .object([
                 ("address", .string($0.address)), ("port", .int(Int64($0.port))), ("rx_queue", .uint($0.rxQueue)),
                 ("drops", .uint($0.drops)), ("drops_per_s", .number(rates[$0.inode])), ("inode", .uint($0.inode)),
+                ("receive_buffer", $0.receiveBuffer.map(JSONValue.uint) ?? .null),
             ]) })),
+            ("source", u.source.map(JSONValue.string) ?? .null),
+            ("source_note", u.sourceNote.map(JSONValue.string) ?? .null),
         ])
     }
 

@@ -4,8 +4,8 @@ import Glibc
 
 /// TCP sockets from the kernel's sock_diag netlink interface, as `ss` reads them: binary
 /// records instead of /proc/net/tcp's formatted text, so the kernel does not print 150 bytes a
-/// socket and droptop does not parse them. UDP stays on /proc/net/udp, the only place with
-/// per-socket drop counts. Any failure (no netlink in a sandbox, an old kernel, an error
+/// socket and droptop does not parse them. UDP sockets come with their receive buffers and drop
+/// counts (SKMEMINFO). Any failure (no netlink in a sandbox, an old kernel, an error
 /// message) switches to the /proc tables for the rest of the run; the summary's `source` and
 /// `sourceNote` say which was read, and why.
 public final class NetlinkSocketTables: SocketTableSource {
@@ -81,8 +81,20 @@ public final class NetlinkSocketTables: SocketTableSource {
         }
     }
 
+    /// UDP sockets with their receive buffers (NetlinkUDPSockets.swift); /proc/net/udp once refused.
+    private var udp = UDPSockDiag()
+
     public func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) {
-        fallback.udpSummary(includeIPv6: includeIPv6)
+        if udp.failure == nil {
+            do {
+                return (try withSocket { fd throws(ParseError) in try udp.summary(fd, dumper: &dumper, includeIPv6: includeIPv6) }, [])
+            } catch {
+                udp.failure = error.message
+            }
+        }
+        var (summary, errors) = fallback.udpSummary(includeIPv6: includeIPv6)
+        summary?.sourceNote = udp.failure.map { "netlink sock_diag failed (\($0)); read /proc/net/udp instead" }
+        return (summary, errors)
     }
 
     /// The kept socket, or one opened for this summary in the calling thread's namespace (both

@@ -145,12 +145,18 @@ public struct PeerCount: Codable, Equatable, Sendable {
 public struct PortCount: Codable, Equatable, Sendable {
     public var port: Int
     public var count: UInt64
+    /// One of its sockets (CLOSE_WAIT ports), to find the process that holds them.
+    public var inode: UInt64? = nil
 }
 
 public struct UDPSummary: Codable, Equatable, Sendable {
     public var sockets: UInt64
     /// Sockets that have dropped datagrams or hold unread data, most drops first.
     public var busySockets: [UDPSocket]
+    /// "netlink" (sock_diag, with receive buffers) or "proc" (/proc/net/udp); nil in older recordings.
+    public var source: String? = nil
+    /// Why netlink was not used, when it was refused.
+    public var sourceNote: String? = nil
 }
 
 public struct UDPSocket: Codable, Equatable, Sendable {
@@ -159,6 +165,9 @@ public struct UDPSocket: Codable, Equatable, Sendable {
     public var rxQueue: UInt64
     public var drops: UInt64
     public var inode: UInt64
+    /// Its SO_RCVBUF as the kernel holds it (twice what setsockopt asked), from sock_diag's
+    /// SKMEMINFO; nil from /proc/net/udp, which does not show it.
+    public var receiveBuffer: UInt64? = nil
 }
 
 extension Sample {

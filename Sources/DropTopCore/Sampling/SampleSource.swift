@@ -35,7 +35,20 @@ public final class Pipeline {
     public let incidents = IncidentLog()
     private let namespaceTriage = NamespaceTriage()
 
-    public init(_ source: SampleSource) { self.source = source }
+    /// Who holds the sockets the findings name: live from this host's /proc only.
+    private let socketOwners: HostSocketOwners?
+    /// The CPU seconds a sample may spend looking for them (more for a one-shot, which has no
+    /// next sample to go on in).
+    public var socketOwnerBudget: Double? {
+        get { socketOwners?.budget }
+        set { if let newValue { socketOwners?.budget = newValue } }
+    }
+
+    public init(_ source: SampleSource) {
+        self.source = source
+        let live = (source as? LiveSampleSource)?.sampler
+        socketOwners = live?.reader.procRoot == "/proc" && live?.namespaceScope == false ? HostSocketOwners() : nil
+    }
 
     public var isLive: Bool { source.isLive }
 
@@ -44,6 +57,7 @@ public final class Pipeline {
         guard let sample = source.next() else { return nil }
         var report = Report(previous: previous, current: sample)
         report.findings = triage.evaluate(report)
+        socketOwners?.attach(&report.findings, now: sample.monotonicSeconds)
         incidents.update(&report)
         report.namespaces = namespaceTriage.evaluate(previous: previous, host: &report)
         previous = sample

@@ -37,19 +37,12 @@ public final class ProcSocketTables: SocketTableSource {
     }
 
     public func udpSummary(includeIPv6: Bool = true) -> (UDPSummary?, [SourceError]) {
-        var sockets: UInt64 = 0
-        var busy: [UDPSocket] = []
+        var aggregate = UDPAggregator()
         let files = includeIPv6 ? ["net/udp", "net/udp6"] : ["net/udp"]
-        let (readAny, errors) = forEachRow(of: files, hasDrops: true) { row in
-            sockets += 1
-            let drops = row.drops ?? 0
-            if drops > 0 || row.rxQueue > 0 {
-                busy.append(UDPSocket(address: (row.localAddress.unmappedV4 ?? row.localAddress).description,
-                                      port: Int(row.localPort), rxQueue: row.rxQueue, drops: drops, inode: row.inode))
-            }
-        }
-        busy.sort { ($0.drops, $0.rxQueue, $1.port) > ($1.drops, $1.rxQueue, $0.port) }
-        return (readAny ? UDPSummary(sockets: sockets, busySockets: Array(busy.prefix(32))) : nil, errors)
+        let (readAny, errors) = forEachRow(of: files, hasDrops: true) { aggregate.add($0) }
+        var summary = aggregate.summary()
+        summary.source = "proc"
+        return (readAny ? summary : nil, errors)
     }
 
     /// Streams the rows of each file to `visit`; returns whether any file could be read, and an
@@ -78,6 +71,26 @@ public final class ProcSocketTables: SocketTableSource {
     }
 }
 
+/// Folds UDP socket rows into a count and the sockets worth naming: those that dropped or hold
+/// unread data, most drops first (at most 32).
+struct UDPAggregator {
+    var sockets: UInt64 = 0
+    var busy: [UDPSocket] = []
+
+    mutating func add(_ row: SocketRow, memory: SocketMemory? = nil) {
+        sockets += 1
+        let drops = row.drops ?? 0
+        guard drops > 0 || row.rxQueue > 0 else { return }
+        busy.append(UDPSocket(address: (row.localAddress.unmappedV4 ?? row.localAddress).description, port: Int(row.localPort),
+                              rxQueue: row.rxQueue, drops: drops, inode: row.inode, receiveBuffer: memory?.receiveBuffer))
+    }
+
+    func summary() -> UDPSummary {
+        let sorted = busy.sorted { ($0.drops, $0.rxQueue, $1.port) > ($1.drops, $1.rxQueue, $0.port) }
+        return UDPSummary(sockets: sockets, busySockets: Array(sorted.prefix(32)))
+    }
+}
+
 /// Folds socket rows into counts. Peer and port tables are keyed by fixed-size values, so a
 /// 100,000-socket table costs one hash insert per row and no Strings.
 struct TCPAggregator {
@@ -91,6 +104,8 @@ struct TCPAggregator {
 
     init(peerCapacity: Int = 1024) { peers = PeerTable(capacity: peerCapacity) }
     var closeWaitPorts: [UInt16: UInt64] = [:]
+    /// The first socket seen on each CLOSE_WAIT port: its owner is the process that does not close().
+    var closeWaitInodes: [UInt16: UInt64] = [:]
     var sockets: UInt64 = 0
     var retransmitting: UInt64 = 0
 
@@ -106,7 +121,10 @@ struct TCPAggregator {
             return
         }
         if row.retransmits > 0 { retransmitting += 1 }
-        if row.state == Self.closeWait { closeWaitPorts[row.localPort, default: 0] += 1 }
+        if row.state == Self.closeWait {
+            closeWaitPorts[row.localPort, default: 0] += 1
+            if closeWaitInodes[row.localPort] == nil { closeWaitInodes[row.localPort] = row.inode }
+        }
         guard !row.remoteAddress.isUnspecified else { return }
         let peer = row.remoteAddress.unmappedV4 ?? row.remoteAddress
         peers.add(peer, retransmitting: row.retransmits > 0, timeWait: row.state == Self.timeWait)
@@ -158,7 +176,7 @@ extension TCPSummary {
         out.retransmittingPeers = peerCounts(byRetransmits)
         out.timeWaitPeers = peerCounts(byTimeWait)
         out.closeWaitPorts = closeWaitPorts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(top)
-            .map { PortCount(port: Int($0.key), count: $0.value) }
+            .map { PortCount(port: Int($0.key), count: $0.value, inode: a.closeWaitInodes[$0.key]) }
         return out
     }
 }
