@@ -70,17 +70,20 @@ public struct Report: Sendable {
             }
         }
 
-        // Socket tables may be read less often than every sample: changes and per-socket rates
-        // are over the time between two reads, and unknown while a read is reused.
+        // Socket tables may be read less often than every sample, and each TCP state at its own
+        // time (SocketTiers): a state's change is over the time between two reads of it, and
+        // unknown (left out) while its read is reused.
         let socketSeconds = Self.seconds(from: previous?.socketTablesSeconds ?? previous?.monotonicSeconds,
                                          to: current.socketTablesSeconds ?? current.monotonicSeconds)
-        if socketSeconds != nil, let now = current.tcp?.states, let before = previous?.tcp?.states {
+        if let now = current.tcp?.states, let before = previous?.tcp?.states, let previous {
             var changes = OrderedDictionary<String, Int64>()
             for (name, value) in now {
+                guard Self.seconds(from: previous.tcpStateReadAt(name) ?? previous.monotonicSeconds,
+                                   to: current.tcpStateReadAt(name) ?? current.monotonicSeconds) != nil else { continue }
                 let old = before[name] ?? 0
                 changes[name] = value >= old ? Int64(clamping: value - old) : -Int64(clamping: old - value)
             }
-            tcpStateChanges = changes
+            tcpStateChanges = changes.isEmpty ? nil : changes
         }
 
         protocolRates = [:]
@@ -101,9 +104,12 @@ public struct Report: Sendable {
         if let retrans = rate(.tcpRetransSegs), let out = rate(.tcpOutSegs), out > 0 {
             retransPercent = min(100, retrans / out * 100)
         }
+        // The UDP sockets are read every sample (only the TCP reads are budgeted); a recording made
+        // before the tiers reused them with the walk: an unchanged read there has no rate.
+        let udpSeconds = socketSeconds ?? (current.udp == previous?.udp ? nil : seconds)
         let oldUDP = Dictionary(previous?.udp?.busySockets.map { ($0.inode, $0.drops) } ?? [], uniquingKeysWith: { a, _ in a })
         for socket in current.udp?.busySockets ?? [] {
-            if let rate = Rate.perSecond(from: oldUDP[socket.inode], to: socket.drops, seconds: socketSeconds) {
+            if let rate = Rate.perSecond(from: oldUDP[socket.inode], to: socket.drops, seconds: udpSeconds) {
                 udpDropRates[socket.inode] = rate
             }
         }

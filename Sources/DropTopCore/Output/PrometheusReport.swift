@@ -106,7 +106,9 @@ public enum PrometheusReport {
         gauge("droptop_last_sample_timestamp_seconds", "Wall-clock time of the latest sample, seconds since 1970.", s.wallSeconds)
         gauge("droptop_sample_duration_seconds", "Seconds the latest sample took to read.", sampleDurationSeconds)
         let ages = JSONReport.tcpAges(s)
-        gauge("droptop_socket_tables_age_seconds", "Age of the walked socket tables (TCP states, peers) in the latest sample.",
+        gauge("droptop_socket_tables_age_seconds", "Age of the walk of every TCP socket (peers) in the latest sample.",
+              ages.walk)
+        gauge("droptop_tcp_states_age_seconds", "Age of the oldest TCP state count in the latest sample (each state: JSON).",
               ages.states)
         gauge("droptop_tcp_listeners_age_seconds", "Age of the TCP listeners and their accept queues (0: read every interval).",
               ages.listeners)

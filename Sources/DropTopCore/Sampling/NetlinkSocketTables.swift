@@ -84,6 +84,27 @@ public final class NetlinkSocketTables: SocketTableSource {
     public func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) {
         fallback.udpSummary(includeIPv6: includeIPv6)
     }
+}
+
+extension NetlinkSocketTables: TransientStateSource {
+    /// The states between ESTABLISHED, TIME_WAIT and LISTEN, in one filtered dump per family: the
+    /// kernel walks its hash but sends only these sockets (~34 ms at 100,000 sockets, not ~110).
+    public func transientStates(includeIPv6: Bool) -> (TCPTransientStates, [SourceError])? {
+        guard failure == nil else { return nil }
+        var aggregate = TCPAggregator(peerCapacity: 64)
+        let states = SockDiagParser.transientStates
+        do {
+            try withSocket { fd throws(ParseError) in
+                try dump(fd, family: UInt8(AF_INET), states: states) { aggregate.add($0) }
+                if includeIPv6 { try dump(fd, family: UInt8(AF_INET6), states: states) { aggregate.add($0) } }
+            }
+            let summary = aggregate.summary(top: topCount)
+            return (TCPTransientStates(summary, finWait2Minisockets: aggregate.finWait2Minisockets), [])
+        } catch {
+            failure = error.message
+            return nil
+        }
+    }
 
     /// The kept socket, or one opened for this summary in the calling thread's namespace (both
     /// families are dumped on it, one after the other).

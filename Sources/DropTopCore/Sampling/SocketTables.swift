@@ -93,8 +93,10 @@ struct TCPAggregator {
     var closeWaitPorts: [UInt16: UInt64] = [:]
     var sockets: UInt64 = 0
     var retransmitting: UInt64 = 0
+    /// FIN_WAIT2 sockets that are timewait minisockets (sock_diag's timer says so): sockstat's `tw` counts them.
+    var finWait2Minisockets: UInt64 = 0
 
-    static let listen: UInt8 = 10, timeWait: UInt8 = 6, closeWait: UInt8 = 8
+    static let listen: UInt8 = 10, timeWait: UInt8 = 6, closeWait: UInt8 = 8, finWait2: UInt8 = 5
 
     mutating func add(_ row: SocketRow) {
         sockets += 1
@@ -106,6 +108,7 @@ struct TCPAggregator {
             return
         }
         if row.retransmits > 0 { retransmitting += 1 }
+        if row.state == Self.finWait2 && row.timer == SockDiagParser.timeWaitTimer { finWait2Minisockets += 1 }
         if row.state == Self.closeWait { closeWaitPorts[row.localPort, default: 0] += 1 }
         guard !row.remoteAddress.isUnspecified else { return }
         let peer = row.remoteAddress.unmappedV4 ?? row.remoteAddress
