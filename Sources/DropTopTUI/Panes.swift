@@ -165,7 +165,8 @@ public enum Panes {
                 : others.count < group.labels.count ? (["states"] + (others.isEmpty ? [] : ["but"] + others)).joined(separator: " ")
                 : group.labels.joined(separator: " ")
             let cost = group.labels.contains(TCPState.closeWait.paneLabel) ? s.tcpStatesCostSeconds : nil
-            return "\(names) as of \(Format.fixed(group.age, 1)) s ago" + (cost.map { " (\(Format.fixed($0 * 1000, 1)) ms CPU a read)" } ?? "")
+            let costText = cost.map { " (\(Format.fixed($0 * 1000, 1)) ms CPU a read)" } ?? ""
+            return "\(names) as of \(Format.fixed(group.age, 1)) s ago" + costText
         }
         if let walkedAt = s.socketTablesSeconds, walkedAt < s.monotonicSeconds {
             let cost = (s.socketTablesCostSeconds ?? 0) * 1000

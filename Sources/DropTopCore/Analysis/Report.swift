@@ -70,21 +70,10 @@ public struct Report: Sendable {
             }
         }
 
-        // Socket tables may be read less often than every sample, and each TCP state at its own
-        // time (SocketTiers): a state's change is over the time between two reads of it, and
-        // unknown (left out) while its read is reused.
+        // Socket tables may be read less often than every sample (SocketTiers).
         let socketSeconds = Self.seconds(from: previous?.socketTablesSeconds ?? previous?.monotonicSeconds,
                                          to: current.socketTablesSeconds ?? current.monotonicSeconds)
-        if let now = current.tcp?.states, let before = previous?.tcp?.states, let previous {
-            var changes = OrderedDictionary<String, Int64>()
-            for (name, value) in now {
-                guard Self.seconds(from: previous.tcpStateReadAt(name) ?? previous.monotonicSeconds,
-                                   to: current.tcpStateReadAt(name) ?? current.monotonicSeconds) != nil else { continue }
-                let old = before[name] ?? 0
-                changes[name] = value >= old ? Int64(clamping: value - old) : -Int64(clamping: old - value)
-            }
-            tcpStateChanges = changes.isEmpty ? nil : changes
-        }
+        tcpStateChanges = Self.tcpStateChanges(previous: previous, current: current)
 
         protocolRates = [:]
         for (section, values) in current.protocols ?? [:] {
@@ -118,6 +107,20 @@ public struct Report: Sendable {
     /// The time between two readings, or nil when there is none to divide by: under a
     /// millisecond (droptop never samples that fast, so only a crafted or corrupted recording
     /// gets here), backwards, or not finite. Rates are then unknown, and never infinite.
+    /// Each TCP state's change over the time between two reads of it (the tiers read states at
+    /// different times); a state whose read is reused is left out, unknown rather than "no change".
+    static func tcpStateChanges(previous: Sample?, current: Sample) -> OrderedDictionary<String, Int64>? {
+        guard let previous, let now = current.tcp?.states, let before = previous.tcp?.states else { return nil }
+        var changes = OrderedDictionary<String, Int64>()
+        for (name, value) in now {
+            guard seconds(from: previous.tcpStateReadAt(name) ?? previous.monotonicSeconds,
+                          to: current.tcpStateReadAt(name) ?? current.monotonicSeconds) != nil else { continue }
+            let old = before[name] ?? 0
+            changes[name] = value >= old ? Int64(clamping: value - old) : -Int64(clamping: old - value)
+        }
+        return changes.isEmpty ? nil : changes
+    }
+
     static func seconds(from old: Double?, to new: Double) -> Double? {
         guard let old else { return nil }
         let seconds = new - old
