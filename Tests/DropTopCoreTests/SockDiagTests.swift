@@ -78,6 +78,10 @@ private func messages(_ bytes: [UInt8]) throws(ParseError) -> [SockDiagParser.Me
         #expect(SockDiagParser.transientStates == 0x1BBC)
         let r = SockDiagParser.tcpDumpRequest(family: 2, sequence: 1, states: SockDiagParser.transientStates)
         #expect(r[20] == 0xBC && r[21] == 0x1B && r[22] == 0 && r[23] == 0)
+        // The older request of both families at once: inet_diag_req, idiag_states after the socket id.
+        let both = SockDiagParser.tcpDumpRequestBothFamilies(sequence: 1, states: SockDiagParser.transientStates)
+        #expect(both.count == 76 && both[0] == 76 && both[4] == 18 && both[16] == 0)
+        #expect(both[68] == 0xBC && both[69] == 0x1B && both[72...75].allSatisfy { $0 == 0 })
         var minisocket = diagMessage(family: 2, state: 5, retrans: 0, sport: 40000, dport: 80, src: [127, 0, 0, 1],
                                      dst: [127, 0, 0, 1], rqueue: 0, wqueue: 0, uid: 0, inode: 0)
         minisocket[16 + 2] = SockDiagParser.timeWaitTimer

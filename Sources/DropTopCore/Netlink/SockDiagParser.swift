@@ -13,6 +13,9 @@ public enum SockDiagParser {
     static let headerSize = 16            // struct nlmsghdr
     static let diagMessageSize = 72       // struct inet_diag_msg
     static let typeDone: UInt16 = 3, typeError: UInt16 = 2, typeSockDiagByFamily: UInt16 = 20
+    /// TCPDIAG_GETSOCK: the older request (struct inet_diag_req), still served, whose dump takes
+    /// both families in one walk of the kernel's hash (two SOCK_DIAG_BY_FAMILY dumps walk it twice).
+    static let typeTCPDiagGetSock: UInt16 = 18
 
     /// nlmsghdr + inet_diag_req_v2 asking for every TCP socket of `family` (AF_INET or
     /// AF_INET6) in every state, request sockets (SYN_RECV) and TIME_WAIT included, as
@@ -26,6 +29,19 @@ public enum SockDiagParser {
         bytes += [family, 6, 0, 0]            // sdiag_family, IPPROTO_TCP, idiag_ext, pad
         append(states)                        // idiag_states
         bytes += [UInt8](repeating: 0, count: 48)   // inet_diag_sockid: unused by a dump
+        return bytes
+    }
+
+    /// nlmsghdr + inet_diag_req asking for the TCP sockets of both families in `states`, in one
+    /// walk: the kernel serves this older request with sdiag_family AF_UNSPEC. Its answers are
+    /// inet_diag_msg records like the others (type TCPDIAG_GETSOCK).
+    public static func tcpDumpRequestBothFamilies(sequence: UInt32, states: UInt32) -> [UInt8] {
+        var bytes = NetlinkFrames.dumpHeader(length: NetlinkFrames.headerSize + 60, type: typeTCPDiagGetSock, sequence: sequence)
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value) { bytes += $0 } }
+        bytes += [0, 0, 0, 0]                 // idiag_family (ignored: both), src_len, dst_len, idiag_ext
+        bytes += [UInt8](repeating: 0, count: 48)   // inet_diag_sockid: unused by a dump
+        append(states)                        // idiag_states
+        append(UInt32(0))                     // idiag_dbs
         return bytes
     }
 
@@ -43,7 +59,7 @@ public enum SockDiagParser {
             switch frame {
             case .done: visit(.done)
             case .error(let code): visit(.error(code))
-            case .message(typeSockDiagByFamily, let payload):
+            case .message(let type, let payload) where type == typeSockDiagByFamily || type == typeTCPDiagGetSock:
                 guard payload.count >= diagMessageSize, let start = payload.baseAddress else {
                     throw ParseError("inet_diag_msg of \(payload.count) bytes, expected \(diagMessageSize)")
                 }
