@@ -101,7 +101,9 @@ extension NetlinkSocketTables: TransientStateSource {
                 if bothFamiliesRefused == nil {
                     do throws(ParseError) {
                         // Half the kernel's work: one walk of its hash for both families.
-                        let request = { (sequence: UInt32) in SockDiagParser.tcpDumpRequestBothFamilies(sequence: sequence, states: states) }
+                        let request = { (sequence: UInt32) in
+                            SockDiagParser.tcpDumpRequestBothFamilies(sequence: sequence, states: states)
+                        }
                         try dumper.dump(fd, request: request) { bytes throws(ParseError) in
                             try SockDiagParser.forEachMessage(bytes) { if case .socket(let row) = $0 { aggregate.add(row) } }
                         }
