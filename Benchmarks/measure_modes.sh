@@ -94,4 +94,10 @@ command -v sar > /dev/null && in_background "sar -n DEV,SOCK 1" sar -n DEV,SOCK 
 command -v ss > /dev/null && once "ss -s" ss -s
 command -v ss > /dev/null && once "ss -tan (every socket)" ss -tan
 command -v bmon > /dev/null && in_tmux "bmon" bmon
+# What each socket tier cost, as droptop measured it (thread CPU time around each read), and how
+# old its figures got: a --json run that records its samples (Benchmarks/tier_costs.py).
+rec=$(mktemp)
+ip netns exec "$ns" "$bin" --json -i 1 --count "$((secs + 4))" --no-drop-reasons --record "$rec" > /dev/null
+python3 "$here/tier_costs.py" "$rec" 4
+rm -f "$rec"
 exit 0
