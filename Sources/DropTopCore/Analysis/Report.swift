@@ -70,9 +70,7 @@ public struct Report: Sendable {
             }
         }
 
-        // Socket tables may be read less often than every sample (SocketTiers).
-        let socketSeconds = Self.seconds(from: previous?.socketTablesSeconds ?? previous?.monotonicSeconds,
-                                         to: current.socketTablesSeconds ?? current.monotonicSeconds)
+        // Each TCP state may be read less often than every sample (SocketTiers).
         tcpStateChanges = Self.tcpStateChanges(previous: previous, current: current)
 
         protocolRates = [:]
@@ -93,20 +91,16 @@ public struct Report: Sendable {
         if let retrans = rate(.tcpRetransSegs), let out = rate(.tcpOutSegs), out > 0 {
             retransPercent = min(100, retrans / out * 100)
         }
-        // The UDP sockets are read every sample (only the TCP reads are budgeted); a recording made
-        // before the tiers reused them with the walk: an unchanged read there has no rate.
-        let udpSeconds = socketSeconds ?? (current.udp == previous?.udp ? nil : seconds)
+        // The UDP sockets are read every sample (SocketTiers), not with the TCP walk: their rates
+        // are over the sample interval.
         let oldUDP = Dictionary(previous?.udp?.busySockets.map { ($0.inode, $0.drops) } ?? [], uniquingKeysWith: { a, _ in a })
         for socket in current.udp?.busySockets ?? [] {
-            if let rate = Rate.perSecond(from: oldUDP[socket.inode], to: socket.drops, seconds: udpSeconds) {
+            if let rate = Rate.perSecond(from: oldUDP[socket.inode], to: socket.drops, seconds: seconds) {
                 udpDropRates[socket.inode] = rate
             }
         }
     }
 
-    /// The time between two readings, or nil when there is none to divide by: under a
-    /// millisecond (droptop never samples that fast, so only a crafted or corrupted recording
-    /// gets here), backwards, or not finite. Rates are then unknown, and never infinite.
     /// Each TCP state's change over the time between two reads of it (the tiers read states at
     /// different times); a state whose read is reused is left out, unknown rather than "no change".
     static func tcpStateChanges(previous: Sample?, current: Sample) -> OrderedDictionary<String, Int64>? {
@@ -121,6 +115,9 @@ public struct Report: Sendable {
         return changes.isEmpty ? nil : changes
     }
 
+    /// The time between two readings, or nil when there is none to divide by: under a
+    /// millisecond (droptop never samples that fast, so only a crafted or corrupted recording
+    /// gets here), backwards, or not finite. Rates are then unknown, and never infinite.
     static func seconds(from old: Double?, to new: Double) -> Double? {
         guard let old else { return nil }
         let seconds = new - old
