@@ -6,8 +6,9 @@ import OrderedCollections
 ///   sock_diag dump; ~1 ms) and the UDP sockets with their drops (/proc/net/udp). ESTABLISHED and
 ///   TIME_WAIT come from the counts: CurrEstab less CLOSE_WAIT, `tw` less the FIN_WAIT2 minisockets;
 /// - the transient states (SYN_SENT ... CLOSING, the CLOSE_WAIT ports) in a dump filtered by state
-///   (~34 ms), under `statesBudget`, when the counts moved or the last read is `statesMaxAge` old;
-///   a live histogram (`liveStates`) replaces that dump when there is one;
+///   (~13 ms: one walk of the kernel's hash for both families), under `statesBudget`, when the
+///   counts moved or the last read is `statesMaxAge` old; a live histogram (`liveStates`)
+///   replaces that dump when there is one;
 /// - the walk of every socket (per-peer tables; ~110 ms) under `budget`, when the counts moved or
 ///   the walk is `maxAge` old.
 /// Each figure carries the time it was read (Sample.tcpStateSeconds, socketTablesSeconds).
