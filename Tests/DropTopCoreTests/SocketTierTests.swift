@@ -127,3 +127,18 @@ import Testing
         #expect(r.tcpStateChanges?[TCPState.established.name] == 0 && r.tcpStateChanges?[TCPState.closeWait.name] == nil)
     }
 }
+
+/// Batch says which figures of a group are older than the interval, one AGE line per age.
+@Suite struct BatchAgeLineTests {
+    @Test func theSockGroupNamesItsOlderColumnsAndTheirAge() {
+        let fake = SocketTierTests.FakeTables(), tiers = SocketTiers(source: fake)
+        tiers.budget = 1e-9
+        tiers.statesBudget = 1e-9
+        let t = SocketTierTests()
+        let a = t.read(tiers, t.sample(0)), b = t.read(tiers, t.sample(2.5))
+        let lines = TextReport.ageLines(.sock, Report(previous: a, current: b), time: "12:00:05")
+        #expect(lines == "12:00:05   AGE SOCK synrecv,closewait,listen 2.50\n")
+        // estab is from this interval's counts; nothing is older after a walk.
+        #expect(TextReport.ageLines(.sock, Report(previous: nil, current: a), time: "12:00:05").isEmpty)
+    }
+}
