@@ -357,7 +357,7 @@ def masked(doc, sections, source_name):
     d["errors"] = sorted((e["source"], e["message"]) for e in doc.get("errors", []) if e["source"] != source_name)
     if "tcp" in d and isinstance(d["tcp"], dict):
         # How old the socket tables are depends on how long the sample took, not on the fault.
-        timing = {"state_changes", "states_age_seconds", "listeners_age_seconds"}
+        timing = {"state_changes", "states_age_seconds", "listeners_age_seconds", "state_ages_seconds", "walk_age_seconds"}
         d["tcp"] = {k: v for k, v in d["tcp"].items() if k not in timing}
     return d
 

@@ -109,15 +109,7 @@ public enum Panes {
         let perLine = max(1, min(3, width / cell))
         var rows: [Line] = []
         if let note = tcp.sourceNote { rows.append([Span(note, .warn)]) }
-        if let readAt = report.sample.socketTablesSeconds, readAt < report.sample.monotonicSeconds {
-            let age = report.sample.monotonicSeconds - readAt
-            let cost = (report.sample.socketTablesCostSeconds ?? 0) * 1000
-            // Wrapped, never cut: "(a read costs 2.9" lost its unit at 80 columns. "states": the
-            // listeners are fresh, only the walk of every socket is older.
-            let fresh = report.sample.tcpListenersSeconds == report.sample.monotonicSeconds ? "states " : ""
-            let text = "\(fresh)as of \(Format.fixed(age, 1)) s ago (a read costs \(Format.fixed(cost, 1)) ms CPU)"
-            rows += wrap(text, width).map { [Span($0, .dim)] }
-        }
+        if let ages = tcpAges(report.sample) { rows += wrap(ages, width).map { [Span($0, .dim)] } }
         var line: Line = []
         for (name, count) in tcp.states {
             let change = report.tcpStateChanges?[name]
@@ -151,6 +143,36 @@ public enum Panes {
         }
         if tcp.peers.isEmpty { rows.append([Span("(none)", .dim)]) }
         return PaneContent(header: nil, rows: rows)
+    }
+
+    /// How old the pane's figures are, when some are not from this interval (SocketTiers): each
+    /// group of states read together, then the walk (peers). Wrapped, never cut: "(a read costs
+    /// 2.9" lost its unit at 80 columns.
+    static func tcpAges(_ s: Sample) -> String? {
+        var byAge: [(age: Double, labels: [String])] = []
+        let all = (s.tcp?.states.keys ?? []).map { TCPState(rawValue: $0)?.paneLabel ?? $0 }
+        for name in s.tcp?.states.keys ?? [] {
+            guard let age = s.tcpStateAge(name), age >= 0.05 else { continue }
+            let label = TCPState(rawValue: name)?.paneLabel ?? name
+            if let i = byAge.firstIndex(where: { abs($0.age - age) < 0.05 }) { byAge[i].labels.append(label) } else {
+                byAge.append((age, [label]))
+            }
+        }
+        let transient = TCPTransientStates.names.map { TCPState(rawValue: $0)?.paneLabel ?? $0 }
+        var parts = byAge.map { group in
+            let others = all.filter { !group.labels.contains($0) }
+            let names = group.labels == transient ? "\(transient[0])…\(transient[transient.count - 1])"
+                : others.count < group.labels.count ? (["states"] + (others.isEmpty ? [] : ["but"] + others)).joined(separator: " ")
+                : group.labels.joined(separator: " ")
+            let cost = group.labels.contains(TCPState.closeWait.paneLabel) ? s.tcpStatesCostSeconds : nil
+            let costText = cost.map { " (\(Format.fixed($0 * 1000, 1)) ms CPU a read)" } ?? ""
+            return "\(names) as of \(Format.fixed(group.age, 1)) s ago" + costText
+        }
+        if let walkedAt = s.socketTablesSeconds, walkedAt < s.monotonicSeconds {
+            let cost = (s.socketTablesCostSeconds ?? 0) * 1000
+            parts.append("peers as of \(Format.fixed(s.monotonicSeconds - walkedAt, 1)) s ago (\(Format.fixed(cost, 1)) ms CPU a read)")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     /// Listeners by accept-queue depth (or address, `s`), filtered by `/`.

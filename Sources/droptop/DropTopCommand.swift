@@ -10,8 +10,10 @@ import DropTopTUI
 /// The command line. Wiring only: everything it prints comes from DropTopCore.
 struct DropTopCommand: ParsableCommand {
     static let version = "0.1.0"
-    /// The share of one core the live modes may spend walking every TCP socket.
-    static let socketTableBudget = 0.002
+    /// The shares of one core the live modes may spend walking every TCP socket (per-peer tables)
+    /// and reading the transient TCP states (a dump filtered by state), see SocketTiers.
+    static let socketTableBudget = 0.001
+    static let socketStatesBudget = 0.002
 
     static let configuration = CommandConfiguration(
         commandName: "droptop",
@@ -199,8 +201,12 @@ extension DropTopCommand {
         let sampler = Sampler(procRoot: proc, sysRoot: sys)
         sampler.interfaceGlobs = interfaceGlobs
         sampler.needs = needs
-        // The live modes may spend 0.2 % of a core on walking the socket tables (see SocketTiers).
-        if streaming { sampler.socketTableBudget = Self.socketTableBudget }
+        // The live modes may spend 0.1 % of a core on walking the socket tables and 0.2 % on the
+        // transient states (see SocketTiers).
+        if streaming {
+            sampler.socketTableBudget = Self.socketTableBudget
+            sampler.socketStatesBudget = Self.socketStatesBudget
+        }
         configureNamespaces(sampler)
         // The BPF counter sees the live kernel: not for a captured tree.
         // --once -i 0 takes one sample: no interval to count drops in, so no program to load.

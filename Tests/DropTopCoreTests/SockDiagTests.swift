@@ -72,6 +72,26 @@ private func messages(_ bytes: [UInt8]) throws(ParseError) -> [SockDiagParser.Me
         #expect(r[16] == 10 && r[17] == 6 && r[20...23].allSatisfy { $0 == 0xFF })
     }
 
+    /// The middle tier's request: every state but ESTABLISHED (1), TIME_WAIT (6) and LISTEN (10),
+    /// request sockets (12) included; a FIN_WAIT2 row with the timewait timer is a minisocket.
+    @Test func theTransientStateRequestAndTheMinisocketsTimer() throws {
+        #expect(SockDiagParser.transientStates == 0x1BBC)
+        let r = SockDiagParser.tcpDumpRequest(family: 2, sequence: 1, states: SockDiagParser.transientStates)
+        #expect(r[20] == 0xBC && r[21] == 0x1B && r[22] == 0 && r[23] == 0)
+        // The older request of both families at once: inet_diag_req, idiag_states after the socket id.
+        let both = SockDiagParser.tcpDumpRequestBothFamilies(sequence: 1, states: SockDiagParser.transientStates)
+        #expect(both.count == 76 && both[0] == 76 && both[4] == 18 && both[16] == 0)
+        #expect(both[68] == 0xBC && both[69] == 0x1B && both[72...75].allSatisfy { $0 == 0 })
+        var minisocket = diagMessage(family: 2, state: 5, retrans: 0, sport: 40000, dport: 80, src: [127, 0, 0, 1],
+                                     dst: [127, 0, 0, 1], rqueue: 0, wqueue: 0, uid: 0, inode: 0)
+        minisocket[16 + 2] = SockDiagParser.timeWaitTimer
+        let full = diagMessage(family: 2, state: 5, retrans: 0, sport: 40002, dport: 80, src: [127, 0, 0, 1],
+                               dst: [127, 0, 0, 1], rqueue: 0, wqueue: 0, uid: 0, inode: 99)
+        var aggregate = TCPAggregator()
+        for case .socket(let row) in try messages(minisocket + full + done()) { aggregate.add(row) }
+        #expect(aggregate.states[5] == 2 && aggregate.finWait2Minisockets == 1)
+    }
+
     @Test func theLiveKernelAnswersOrTheProcTablesTakeOver() {
         let tables = NetlinkSocketTables(fallback: ProcSocketTables(reader: FileReader()))
         let (summary, errors) = tables.tcpSummary(includeIPv6: true)

@@ -70,18 +70,8 @@ public struct Report: Sendable {
             }
         }
 
-        // Socket tables may be read less often than every sample: changes and per-socket rates
-        // are over the time between two reads, and unknown while a read is reused.
-        let socketSeconds = Self.seconds(from: previous?.socketTablesSeconds ?? previous?.monotonicSeconds,
-                                         to: current.socketTablesSeconds ?? current.monotonicSeconds)
-        if socketSeconds != nil, let now = current.tcp?.states, let before = previous?.tcp?.states {
-            var changes = OrderedDictionary<String, Int64>()
-            for (name, value) in now {
-                let old = before[name] ?? 0
-                changes[name] = value >= old ? Int64(clamping: value - old) : -Int64(clamping: old - value)
-            }
-            tcpStateChanges = changes
-        }
+        // Each TCP state may be read less often than every sample (SocketTiers).
+        tcpStateChanges = Self.tcpStateChanges(previous: previous, current: current)
 
         protocolRates = [:]
         for (section, values) in current.protocols ?? [:] {
@@ -109,6 +99,20 @@ public struct Report: Sendable {
                 udpDropRates[socket.inode] = rate
             }
         }
+    }
+
+    /// Each TCP state's change over the time between two reads of it (the tiers read states at
+    /// different times); a state whose read is reused is left out, unknown rather than "no change".
+    static func tcpStateChanges(previous: Sample?, current: Sample) -> OrderedDictionary<String, Int64>? {
+        guard let previous, let now = current.tcp?.states, let before = previous.tcp?.states else { return nil }
+        var changes = OrderedDictionary<String, Int64>()
+        for (name, value) in now {
+            guard seconds(from: previous.tcpStateReadAt(name) ?? previous.monotonicSeconds,
+                          to: current.tcpStateReadAt(name) ?? current.monotonicSeconds) != nil else { continue }
+            let old = before[name] ?? 0
+            changes[name] = value >= old ? Int64(clamping: value - old) : -Int64(clamping: old - value)
+        }
+        return changes.isEmpty ? nil : changes
     }
 
     /// The time between two readings, or nil when there is none to divide by: under a

@@ -36,6 +36,8 @@ extension CounterID {
     public static let tcpPassiveOpens = CounterID("Tcp", "PassiveOpens")
     public static let tcpAttemptFails = CounterID("Tcp", "AttemptFails")
     public static let tcpEstabResets = CounterID("Tcp", "EstabResets")
+    /// A gauge: sockets in ESTABLISHED or CLOSE_WAIT (tcp_set_state counts both), IPv4 and IPv6.
+    public static let tcpCurrEstab = CounterID("Tcp", "CurrEstab")
     public static let tcpInSegs = CounterID("Tcp", "InSegs")
     public static let tcpOutSegs = CounterID("Tcp", "OutSegs")
     public static let tcpRetransSegs = CounterID("Tcp", "RetransSegs")
@@ -79,6 +81,16 @@ extension CounterID {
     public static let udp6NoPorts = CounterID("Udp6", "NoPorts")
     public static let udp6RcvbufErrors = CounterID("Udp6", "RcvbufErrors")
     public static let udp6InCsumErrors = CounterID("Udp6", "InCsumErrors")
+}
+
+/// The /proc/net/sockstat levels of TCP: `tw` counts every timewait minisocket of the namespace,
+/// IPv4 and IPv6 (sockstat6 has no `tw`): TIME_WAIT and FIN_WAIT2 after close().
+public enum SockstatTCP {
+    public static let lines = ["TCP", "TCP6"]
+    public static let line = "TCP"
+    public static let timeWait = "tw"
+    /// The levels whose movement says the socket tables changed.
+    public static let moving = ["inuse", "orphan", timeWait, "alloc"]
 }
 
 /// The TCP states as /proc/net/tcp numbers them (1...11), with the labels each view uses.

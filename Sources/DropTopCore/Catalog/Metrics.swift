@@ -191,7 +191,9 @@ extension MetricFamily {
                                                          "Wall-clock time of the latest sample, seconds since 1970.")
     public static let sampleDuration = MetricFamily("droptop_sample_duration_seconds", .gauge, "Seconds the latest sample took to read.")
     public static let socketTablesAge = MetricFamily("droptop_socket_tables_age_seconds", .gauge,
-                                                     "Age of the walked socket tables (TCP states, peers) in the latest sample.")
+                                                     "Age of the walk of every TCP socket (peers) in the latest sample.")
+    public static let tcpStatesAge = MetricFamily("droptop_tcp_states_age_seconds", .gauge,
+                                                  "Age of the oldest TCP state count in the latest sample (each state: JSON).")
     public static let tcpListenersAge = MetricFamily("droptop_tcp_listeners_age_seconds", .gauge,
                                                      "Age of the TCP listeners and their accept queues (0: read every interval).")
     public static let lastSuccessTimestamp = MetricFamily("droptop_last_success_timestamp_seconds", .gauge,

@@ -59,10 +59,20 @@ public enum JSONReport {
         return .object(members)
     }
 
-    /// How old the walked states and the listeners are, in seconds (0 when read this sample).
-    static func tcpAges(_ s: Sample) -> (states: Double?, listeners: Double?) {
+    /// How old the TCP figures are, in seconds (0 when read this sample): each state's count, the
+    /// oldest of them, the listeners, and the walk of every socket (peers, retransmitting sockets).
+    public struct TCPAges {
+        public var states: Double?, listeners: Double?, walk: Double?
+        public var perState: OrderedDictionary<String, Double>
+    }
+
+    static func tcpAges(_ s: Sample) -> TCPAges {
         func age(_ at: Double?) -> Double? { at.map { max(0, s.monotonicSeconds - $0) } }
-        return (age(s.socketTablesSeconds), age(s.tcpListenersSeconds ?? s.socketTablesSeconds))
+        var perState = OrderedDictionary<String, Double>()
+        for name in s.tcp?.states.keys ?? [] { perState[name] = s.tcpStateAge(name) }
+        return TCPAges(states: perState.values.max() ?? age(s.socketTablesSeconds),
+                       listeners: age(s.tcpListenersSeconds ?? s.socketTablesSeconds), walk: age(s.socketTablesSeconds),
+                       perState: perState)
     }
 
     /// The kernel's drop reasons: every reason counted since droptop started, the fastest first.
@@ -137,7 +147,7 @@ public enum JSONReport {
     }
 
     static func tcp(_ t: TCPSummary, changes: OrderedDictionary<String, Int64>?,
-                    ages: (states: Double?, listeners: Double?)) -> JSONValue {
+                    ages: TCPAges) -> JSONValue {
         func peers(_ list: [PeerCount]) -> JSONValue {
             .array(list.map { .object([
                 ("address", .string($0.address)), ("connections", .uint($0.connections)),
@@ -148,6 +158,8 @@ public enum JSONReport {
             ("states", .object(t.states.map { ($0.key, .uint($0.value)) })),
             ("state_changes", changes.map { .object($0.map { ($0.key, .int($0.value)) }) } ?? .null),
             ("states_age_seconds", .number(ages.states)), ("listeners_age_seconds", .number(ages.listeners)),
+            ("state_ages_seconds", .object(ages.perState.map { ($0.key, .number($0.value)) })),
+            ("walk_age_seconds", .number(ages.walk)),
             ("sockets", .uint(t.sockets)),
             ("retransmitting_sockets", .uint(t.retransmittingSockets)),
             ("source", t.source.map(JSONValue.string) ?? .null),

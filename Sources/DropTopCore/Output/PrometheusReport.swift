@@ -118,7 +118,8 @@ public enum PrometheusReport {
         var e = Exposition()
         let ages = JSONReport.tcpAges(s)
         let values: [(MetricFamily, Double?)] = [(.up, 1), (.lastSampleTimestamp, s.wallSeconds), (.sampleDuration, sampleDurationSeconds),
-                                                 (.socketTablesAge, ages.states), (.tcpListenersAge, ages.listeners)]
+                                                 (.socketTablesAge, ages.walk), (.tcpStatesAge, ages.states),
+                                                 (.tcpListenersAge, ages.listeners)]
         for (family, value) in values { if let value { e.add(family, [([], value)]) } }
         return e.text
     }

@@ -62,9 +62,24 @@ public struct TextReport {
                 if !detail.isEmpty, let item { namespaceDetailsSeen[item] = detail }
                 if let interval { accumulate(g, item, values, weights: columns.map { $0.isLevel ? 1 : interval }) }
             }
-            out += "\n"
+            out += Self.ageLines(g, r, time: time) + "\n"
         }
         return out + findingLines(r, time: time)
+    }
+
+    /// After a group's rows, one line for each age of figures not read in this interval (the TCP
+    /// states between two reads of them, SocketTiers): time, AGE, the group, its columns of that
+    /// age (comma-separated) and the age in seconds, for grep and awk like the FINDING lines.
+    static func ageLines(_ g: ColumnGroup, _ r: Report, time: String) -> String {
+        var byAge: [(age: Double, labels: [String])] = []
+        for column in g.columns {
+            guard let age = column.age(r) else { continue }
+            if let i = byAge.firstIndex(where: { abs($0.age - age) < 0.005 }) { byAge[i].labels.append(column.label) } else {
+                byAge.append((age, [column.label]))
+            }
+        }
+        return byAge.map { "\(time.padding(to: 11))AGE \(g.name) \($0.labels.joined(separator: ",")) \(TimeText.fixed2($0.age))\n" }
+            .joined()
     }
 
     /// One line per finding that holds, after the groups, for grep and awk: time, FINDING,
@@ -133,6 +148,15 @@ public struct TextReport {
         if let item { s += String(repeating: " ", count: max(0, 9 - item.count)) + item }
         for v in values { s += " " + String(repeating: " ", count: max(0, 9 - v.count)) + v }
         return s + "\n"
+    }
+}
+
+extension Column {
+    /// How old this column's figure is, when it was not read in this interval (a TCP state count
+    /// reused between two reads); nil when it is from this interval.
+    func age(_ r: Report) -> Double? {
+        guard case .tcpState(let state) = source, let age = r.sample.tcpStateAge(state.name), age >= 0.005 else { return nil }
+        return age
     }
 }
 

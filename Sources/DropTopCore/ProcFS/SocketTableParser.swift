@@ -82,6 +82,9 @@ public struct SocketRow: Sendable {
     public var inode: UInt64
     /// Only in the udp files: datagrams dropped by this socket since it was created.
     public var drops: UInt64?
+    /// The timer the socket is waiting on (sock_diag's idiag_timer; 0 from the /proc files, which
+    /// are not asked for it): 3 marks the kernel's timewait minisockets.
+    public var timer: UInt8 = 0
 }
 
 /// Streams the rows of a socket table to a visitor, without a String per line.

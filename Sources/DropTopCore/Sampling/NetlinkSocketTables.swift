@@ -14,6 +14,8 @@ public final class NetlinkSocketTables: SocketTableSource {
     private var peerCapacityHint = 1024
     /// Why netlink was given up, once it was.
     public private(set) var failure: String?
+    /// Why the kernel refused the dump of both families at once (then each is dumped alone).
+    private(set) var bothFamiliesRefused: String?
     /// How many entries each "top" list keeps: the fallback's setting, so both agree.
     public var topCount: Int {
         get { fallback.topCount }
@@ -95,6 +97,43 @@ public final class NetlinkSocketTables: SocketTableSource {
         var (summary, errors) = fallback.udpSummary(includeIPv6: includeIPv6)
         summary?.sourceNote = udp.failure.map { "netlink sock_diag failed (\($0)); read /proc/net/udp instead" }
         return (summary, errors)
+    }
+}
+
+extension NetlinkSocketTables: TransientStateSource {
+    /// The states between ESTABLISHED, TIME_WAIT and LISTEN, in a dump filtered by state: the kernel
+    /// walks its hash but sends only these sockets, once for both families with the older request
+    /// (13 ms of CPU at 100,000 sockets; 28 ms for a dump per family; the full walk ~110 ms).
+    public func transientStates(includeIPv6: Bool) -> (TCPTransientStates, [SourceError])? {
+        guard failure == nil else { return nil }
+        var aggregate = TCPAggregator(peerCapacity: 64)
+        let states = SockDiagParser.transientStates
+        do {
+            try withSocket { fd throws(ParseError) in
+                if bothFamiliesRefused == nil {
+                    do throws(ParseError) {
+                        // Half the kernel's work: one walk of its hash for both families.
+                        let request = { (sequence: UInt32) in
+                            SockDiagParser.tcpDumpRequestBothFamilies(sequence: sequence, states: states)
+                        }
+                        try dumper.dump(fd, request: request) { bytes throws(ParseError) in
+                            try SockDiagParser.forEachMessage(bytes) { if case .socket(let row) = $0 { aggregate.add(row) } }
+                        }
+                        return
+                    } catch {
+                        bothFamiliesRefused = error.message
+                        aggregate = TCPAggregator(peerCapacity: 64)
+                    }
+                }
+                try dump(fd, family: UInt8(AF_INET), states: states) { aggregate.add($0) }
+                if includeIPv6 { try dump(fd, family: UInt8(AF_INET6), states: states) { aggregate.add($0) } }
+            }
+            let summary = aggregate.summary(top: topCount)
+            return (TCPTransientStates(summary, finWait2Minisockets: aggregate.finWait2Minisockets), [])
+        } catch {
+            failure = error.message
+            return nil
+        }
     }
 
     /// The kept socket, or one opened for this summary in the calling thread's namespace (both

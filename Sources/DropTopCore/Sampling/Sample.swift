@@ -25,6 +25,13 @@ public struct Sample: Codable, Sendable {
     /// Monotonic time at which `tcp.listeners` were read: every sample where a cheap LISTEN-only
     /// dump exists, while the rest of `tcp` may be older (`socketTablesSeconds`).
     public var tcpListenersSeconds: Double?
+    /// Monotonic time at which each count of `tcp.states` was read, by state: the tiers read
+    /// ESTABLISHED and TIME_WAIT (from the counts) and LISTEN every sample, the other states more
+    /// often than the walk (see SocketTiers). nil: every state is as old as `socketTablesSeconds`.
+    public var tcpStateSeconds: OrderedDictionary<String, Double>?
+    /// CPU time (user + kernel) that the last read of the transient states took (the dump
+    /// filtered by state), where it is newer than the walk.
+    public var tcpStatesCostSeconds: Double?
     public var sockstat: SockStat?
     public var protocols: ProtocolCounters?
     /// Kernel drop reasons (skb:kfree_skb), host-wide; nil where none were read (a captured tree).

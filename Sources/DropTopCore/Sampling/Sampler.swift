@@ -61,6 +61,22 @@ public final class Sampler {
         get { socketTiers.maxAge }
         set { socketTiers.maxAge = newValue }
     }
+    /// The share of one core that reading the transient TCP states (a dump filtered by state) may
+    /// use (nil: every sample); they are reused at most `socketStatesMaxAge` while the counts hold still.
+    public var socketStatesBudget: Double? {
+        get { socketTiers.statesBudget }
+        set { socketTiers.statesBudget = newValue }
+    }
+    public var socketStatesMaxAge: Double {
+        get { socketTiers.statesMaxAge }
+        set { socketTiers.statesMaxAge = newValue }
+    }
+    /// A live histogram of the transient TCP states (a tracker of state transitions), read every
+    /// sample in place of the filtered dump.
+    public var liveTCPStates: TransientStateSource? {
+        get { socketTiers.liveStates }
+        set { socketTiers.liveStates = newValue }
+    }
     /// What the outputs of this run need: sources outside it are not read.
     public var needs: SampleNeeds = .all
     /// The next sample walks the socket tables whatever the budget says (the TUI's `r`).

@@ -108,8 +108,10 @@ struct TCPAggregator {
     var closeWaitInodes: [UInt16: UInt64] = [:]
     var sockets: UInt64 = 0
     var retransmitting: UInt64 = 0
+    /// FIN_WAIT2 sockets that are timewait minisockets (sock_diag's timer says so): sockstat's `tw` counts them.
+    var finWait2Minisockets: UInt64 = 0
 
-    static let listen: UInt8 = 10, timeWait: UInt8 = 6, closeWait: UInt8 = 8
+    static let listen: UInt8 = 10, timeWait: UInt8 = 6, closeWait: UInt8 = 8, finWait2: UInt8 = 5
 
     mutating func add(_ row: SocketRow) {
         sockets += 1
@@ -121,6 +123,7 @@ struct TCPAggregator {
             return
         }
         if row.retransmits > 0 { retransmitting += 1 }
+        if row.state == Self.finWait2 && row.timer == SockDiagParser.timeWaitTimer { finWait2Minisockets += 1 }
         if row.state == Self.closeWait {
             closeWaitPorts[row.localPort, default: 0] += 1
             if closeWaitInodes[row.localPort] == nil { closeWaitInodes[row.localPort] = row.inode }

@@ -1,26 +1,50 @@
-/// The socket tables in tiers, by what they cost. Every sample reads what is cheap and decisive:
-/// the counts (sockstat, Tcp.CurrEstab, read by the Sampler), the LISTEN sockets with their
-/// accept queues and backlogs (a LISTEN-only sock_diag dump, ~1 ms at 100,000 sockets) and the
-/// UDP sockets with their drops (/proc/net/udp). The walk of every TCP socket (states, per-peer
-/// tables: ~110 ms of kernel CPU at 100,000 sockets) runs under a CPU budget, and only when the
-/// counts moved or its last read is `maxAge` old. Each figure carries the time it was read.
+import OrderedCollections
+
+/// The socket tables in tiers, by what they cost (kernel CPU at 100,000 sockets in brackets):
+/// - every sample, what is cheap and decisive: the counts (sockstat, Tcp.CurrEstab, read by the
+///   Sampler; ~0.1 ms), the LISTEN sockets with their accept queues and backlogs (a LISTEN-only
+///   sock_diag dump; ~1 ms) and the UDP sockets with their drops (/proc/net/udp). ESTABLISHED and
+///   TIME_WAIT come from the counts: CurrEstab less CLOSE_WAIT, `tw` less the FIN_WAIT2 minisockets;
+/// - the transient states (SYN_SENT ... CLOSING, the CLOSE_WAIT ports) in a dump filtered by state
+///   (~13 ms: one walk of the kernel's hash for both families), under `statesBudget`, when the
+///   counts moved or the last read is `statesMaxAge` old; a live histogram (`liveStates`)
+///   replaces that dump when there is one;
+/// - the walk of every socket (per-peer tables; ~110 ms) under `budget`, when the counts moved or
+///   the walk is `maxAge` old.
+/// Each figure carries the time it was read (Sample.tcpStateSeconds, socketTablesSeconds).
 final class SocketTiers {
     var source: SocketTableSource
     /// The share of one core the full walk may use (nil: walk every sample, as --once does).
     var budget: Double?
     /// With a budget, unchanged counts let a walk be reused this long.
     var maxAge: Double = 10
+    /// The share of one core the dump of the transient states may use (nil: every sample).
+    var statesBudget: Double?
+    /// Unchanged counts let the transient states be reused this long.
+    var statesMaxAge: Double = 5
+    /// A histogram of the transient states kept live elsewhere (a tracker of TCP state
+    /// transitions): read every sample instead of the filtered dump.
+    var liveStates: TransientStateSource?
 
     /// The last full walk: what it gave, when, what it cost, and the counts then.
     private struct Walk {
         var tcp: TCPSummary?, errors: [SourceError], at: Double, cost: Double, counts: [UInt64]?
     }
+    /// The last transient states, from the filtered dump or from a walk (then `cost` is 0: the walk
+    /// is paid from its own budget).
+    private struct StatesRead {
+        var states: TCPTransientStates, at: Double, cost: Double, counts: [UInt64]?
+    }
     private var lastWalk: Walk?
+    private var lastStates: StatesRead?
+    /// Set when the states source said it cannot read them (netlink gave up): the walk has them.
+    private var statesUnavailable = false
+    private var statesSource: TransientStateSource? { liveStates ?? source as? TransientStateSource }
 
     init(source: SocketTableSource) { self.source = source }
 
-    /// Forget the last walk: the next sample walks again (the TUI's `r`).
-    func invalidate() { lastWalk = nil }
+    /// Forget the last reads: the next sample walks again (the TUI's `r`).
+    func invalidate() { lastWalk = nil; lastStates = nil }
 
     /// Reads the tiers `needs` asks for into `s` (whose sockstat and protocols are already read).
     func read(into s: inout Sample, needs: SampleNeeds, includeIPv6: Bool, errors: inout [SourceError]) {
@@ -28,23 +52,17 @@ final class SocketTiers {
         var walkedNow = false
         let cheap = needs.contains(.listeners) ? source.listeners(includeIPv6: includeIPv6) : nil
         if needs.contains(.tcpTables) || (needs.contains(.listeners) && cheap == nil) {
-            let counts = Self.counts(s)
-            if let last = lastWalk, shouldReuse(last, now: now, counts: counts) {
-                s.tcp = last.tcp; errors += last.errors
+            let counts = SocketCounts(s)
+            if let last = lastWalk, shouldReuse(last, now: now, counts: counts?.signature) {
+                errors += last.errors
+                if needs.contains(.tcpTables) { readStatesIfDue(now: now, counts: counts, includeIPv6: includeIPv6, errors: &errors) }
             } else {
-                let before = Sampler.threadCPUNow()
-                let (tcp, tcpErrors) = source.tcpSummary(includeIPv6: includeIPv6)
-                let cost = max(0, Sampler.threadCPUNow() - before)
-                // Nothing read and nothing wrong: a budget shared by every namespace said "not now";
-                // keeping that would hide the tables until the walk is old, so the next sample asks again.
-                if tcp != nil || !tcpErrors.isEmpty {
-                    lastWalk = Walk(tcp: tcp, errors: tcpErrors, at: now, cost: cost, counts: counts)
-                }
-                s.tcp = tcp; errors += tcpErrors
-                walkedNow = true
+                walkedNow = walk(now: now, counts: counts, includeIPv6: includeIPv6, errors: &errors)
             }
+            s.tcp = lastWalk?.tcp
             s.socketTablesSeconds = lastWalk?.at; s.socketTablesCostSeconds = lastWalk?.cost
             s.tcpListenersSeconds = lastWalk?.at
+            if !walkedNow { compose(into: &s, counts: counts) }
         }
         if let (listeners, listenErrors) = cheap, !walkedNow {
             merge(listeners, into: &s.tcp)
@@ -55,6 +73,81 @@ final class SocketTiers {
             let (udp, udpErrors) = source.udpSummary(includeIPv6: includeIPv6)
             s.udp = udp; errors += udpErrors
         }
+    }
+
+    /// Walks every socket; false when nothing was read and nothing went wrong (a budget shared by
+    /// every namespace said "not now": keeping that would hide the tables until the walk is old,
+    /// so the next sample asks again).
+    private func walk(now: Double, counts: SocketCounts?, includeIPv6: Bool, errors: inout [SourceError]) -> Bool {
+        let before = Sampler.threadCPUNow()
+        let (tcp, tcpErrors) = source.tcpSummary(includeIPv6: includeIPv6)
+        let cost = max(0, Sampler.threadCPUNow() - before)
+        errors += tcpErrors
+        guard tcp != nil || !tcpErrors.isEmpty else { return false }
+        lastWalk = Walk(tcp: tcp, errors: tcpErrors, at: now, cost: cost, counts: counts?.signature)
+        if let tcp {
+            // The FIN_WAIT2 minisockets, by difference: `tw` counts them with the walk's TIME_WAIT.
+            let walkedTimeWait = tcp.states[TCPState.timeWait.name] ?? 0
+            let minisockets = counts?.timeWait.map { $0 >= walkedTimeWait ? $0 - walkedTimeWait : 0 } ?? 0
+            lastStates = StatesRead(states: TCPTransientStates(tcp, finWait2Minisockets: minisockets), at: now, cost: 0,
+                                    counts: counts?.signature)
+        }
+        return true
+    }
+
+    /// The filtered dump (or the live histogram), when its budget has been paid and the counts
+    /// moved or it is `statesMaxAge` old.
+    private func readStatesIfDue(now: Double, counts: SocketCounts?, includeIPv6: Bool, errors: inout [SourceError]) {
+        guard let provider = statesSource, !statesUnavailable else { return }
+        if liveStates == nil, let last = lastStates, !statesDue(last, now: now, counts: counts?.signature) { return }
+        let before = Sampler.threadCPUNow()
+        guard let (states, stateErrors) = provider.transientStates(includeIPv6: includeIPv6) else {
+            statesUnavailable = true
+            return
+        }
+        let cost = max(0, Sampler.threadCPUNow() - before)
+        lastStates = StatesRead(states: states, at: now, cost: cost, counts: counts?.signature)
+        errors += stateErrors
+    }
+
+    private func statesDue(_ last: StatesRead, now: Double, counts: [UInt64]?) -> Bool {
+        guard let statesBudget, statesBudget > 0 else { return true }
+        let age = now - last.at
+        if age < last.cost / statesBudget { return false }
+        return counts != last.counts || age >= statesMaxAge
+    }
+
+    /// Over a reused walk: the newer transient states, and ESTABLISHED and TIME_WAIT from this
+    /// sample's counts (CurrEstab counts CLOSE_WAIT too; `tw` counts FIN_WAIT2 minisockets too).
+    private func compose(into s: inout Sample, counts: SocketCounts?) {
+        guard var tcp = s.tcp, let walkedAt = lastWalk?.at, let read = lastStates else { return }
+        var readAt = OrderedDictionary<String, Double>()
+        let before = tcp.states.values.reduce(0, +)
+        if read.at > walkedAt {
+            for name in TCPTransientStates.names {
+                tcp.states[name] = read.states.states[name] ?? 0
+                readAt[name] = read.at
+            }
+            tcp.closeWaitPorts = read.states.closeWaitPorts
+        }
+        if statesSource != nil, !statesUnavailable, let counts {
+            if let established = counts.currEstab {
+                tcp.states[TCPState.established.name] = established.subtractingClamped(read.states.closeWait)
+                readAt[TCPState.established.name] = s.monotonicSeconds
+            }
+            if let timeWait = counts.timeWait {
+                tcp.states[TCPState.timeWait.name] = timeWait.subtractingClamped(read.states.finWait2Minisockets)
+                readAt[TCPState.timeWait.name] = s.monotonicSeconds
+            }
+        }
+        guard !readAt.isEmpty else { return }
+        tcp.sockets = (tcp.sockets.subtractingClamped(before)) + tcp.states.values.reduce(0, +)
+        s.tcp = tcp
+        s.tcpStatesCostSeconds = read.cost > 0 ? read.cost : nil
+        // In /proc/net/tcp's order; LISTEN has its own time (tcpListenersSeconds).
+        s.tcpStateSeconds = OrderedDictionary(uniqueKeysWithValues: tcpStateNames.compactMap { name in
+            name == TCPState.listen.name ? nil : (name, readAt[name] ?? walkedAt)
+        })
     }
 
     /// Fresh listeners over an older walk: the LISTEN count is theirs too.
@@ -79,12 +172,9 @@ final class SocketTiers {
         if let counts, counts == last.counts, age < maxAge { return true }
         return false
     }
+}
 
-    /// What says the TCP tables moved: sockstat's TCP counts and Tcp.CurrEstab.
-    static func counts(_ s: Sample) -> [UInt64]? {
-        guard let sockstat = s.sockstat else { return nil }
-        let tcp = ["TCP", "TCP6"].flatMap { proto in ["inuse", "orphan", "tw", "alloc"].map { sockstat[proto]?[$0] ?? .max } }
-        let established = s.protocols?["Tcp"]?.gauges["CurrEstab"].map { UInt64(clamping: $0) } ?? .max
-        return tcp + [established]
-    }
+extension UInt64 {
+    /// self - other, or 0 where other is larger (two levels read at different times).
+    func subtractingClamped(_ other: UInt64) -> UInt64 { self >= other ? self - other : 0 }
 }

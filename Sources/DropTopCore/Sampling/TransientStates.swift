@@ -1,0 +1,70 @@
+/// The TCP states other than ESTABLISHED, TIME_WAIT and LISTEN: few sockets on a healthy host,
+/// and the ones that tell of trouble (SYN_SENT to a silent peer, CLOSE_WAIT of an application
+/// that does not close). SocketTiers reads them more often than the walk of every socket.
+public struct TCPTransientStates: Equatable, Sendable {
+    /// The states this covers, in /proc/net/tcp's order.
+    public static let names: [String] = TCPState.allCases.filter { ![.established, .timeWait, .listen].contains($0) }.map(\.name)
+
+    /// Sockets in each of `names`.
+    public var states: [String: UInt64]
+    /// The local ports with the most CLOSE_WAIT sockets.
+    public var closeWaitPorts: [PortCount]
+    /// FIN_WAIT2 sockets that are timewait minisockets: sockstat's `tw` counts them with TIME_WAIT.
+    public var finWait2Minisockets: UInt64
+
+    public init(states: [String: UInt64], closeWaitPorts: [PortCount], finWait2Minisockets: UInt64) {
+        self.states = states
+        self.closeWaitPorts = closeWaitPorts
+        self.finWait2Minisockets = finWait2Minisockets
+    }
+
+    /// The transient part of a summary (a filtered dump's, or a full walk's).
+    public init(_ summary: TCPSummary, finWait2Minisockets: UInt64) {
+        states = Dictionary(uniqueKeysWithValues: Self.names.map { ($0, summary.states[$0] ?? 0) })
+        closeWaitPorts = summary.closeWaitPorts
+        self.finWait2Minisockets = finWait2Minisockets
+    }
+
+    var closeWait: UInt64 { states[TCPState.closeWait.name] ?? 0 }
+}
+
+/// A source of the transient states: the sock_diag dump filtered by state (NetlinkSocketTables,
+/// read under a CPU budget), or a tracker that keeps the histogram live (a BPF program on the
+/// TCP state transitions, read every sample: SocketTiers.liveStates).
+public protocol TransientStateSource: AnyObject {
+    /// nil: this source cannot read them (SocketTiers then takes them from the walk).
+    func transientStates(includeIPv6: Bool) -> (TCPTransientStates, [SourceError])?
+}
+
+/// The levels of this sample that the tiers derive ESTABLISHED and TIME_WAIT from, and that say
+/// whether the socket tables moved.
+struct SocketCounts: Equatable {
+    /// Tcp.CurrEstab: ESTABLISHED + CLOSE_WAIT (tcp_set_state), both families.
+    var currEstab: UInt64?
+    /// sockstat's `tw`: TIME_WAIT + FIN_WAIT2 minisockets, both families.
+    var timeWait: UInt64?
+    /// Everything that moves when a socket is made, closed or changes between the counted states.
+    var signature: [UInt64]
+
+    init?(_ s: Sample) {
+        guard let sockstat = s.sockstat else { return nil }
+        currEstab = s.protocols?[CounterID.tcpCurrEstab.section]?.gauges[CounterID.tcpCurrEstab.name].map { UInt64(clamping: $0) }
+        timeWait = sockstat[SockstatTCP.line]?[SockstatTCP.timeWait]
+        signature = SockstatTCP.lines.flatMap { line in SockstatTCP.moving.map { sockstat[line]?[$0] ?? .max } } + [currEstab ?? .max]
+    }
+}
+
+extension Sample {
+    /// When the count of a TCP state was read (monotonic seconds): its own time where the tiers
+    /// read states at different times, else the listeners' (LISTEN) or the walk's.
+    public func tcpStateReadAt(_ name: String) -> Double? {
+        if let at = tcpStateSeconds?[name] { return at }
+        if name == TCPState.listen.name, let at = tcpListenersSeconds { return at }
+        return socketTablesSeconds
+    }
+
+    /// How old the count of a TCP state is, in seconds (0: read for this sample).
+    public func tcpStateAge(_ name: String) -> Double? {
+        tcpStateReadAt(name).map { max(0, monotonicSeconds - $0) }
+    }
+}
