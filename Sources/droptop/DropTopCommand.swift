@@ -81,6 +81,10 @@ struct DropTopCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not count the kernel's drop reasons (a BPF program on skb:kfree_skb, loaded as root).")
     var noDropReasons = false
 
+    @Flag(name: .long, help: ArgumentHelp("Do not keep the TCP states live from the kernel's state changes (a BPF "
+                                          + "program on sock:inet_sock_set_state, loaded as root); a dump filtered by state reads them."))
+    var noLiveStates = false
+
     @Flag(name: .long, help: "Terminal UI: no colors, attributes (bold, reverse) only. Also when NO_COLOR is set.")
     var noColor = false
 
@@ -211,6 +215,9 @@ extension DropTopCommand {
         // The BPF counter sees the live kernel: not for a captured tree.
         // --once -i 0 takes one sample: no interval to count drops in, so no program to load.
         if proc == "/proc" && !noDropReasons && !(once && effectiveInterval == 0) { sampler.dropReasons = DropReasonReader() }
+        // Between dumps the transient TCP states follow the kernel's state changes (root): fresh every
+        // sample at a cost per change, not per socket. Without the privileges the filtered dump stays.
+        if streaming && proc == "/proc" && !noLiveStates { _ = sampler.followTCPStateChanges() }
         return sampler
     }
 

@@ -13,7 +13,8 @@ struct TransientStateTests {
                                                     "\(pairs)", "\(closing)"])
         defer { try? input.fileHandleForWriting.close(); helper.waitUntilExit() }
         try #require(readLine(output) == "ready")
-        let (droptop, droptopInput, lines) = try ns.start([droptopBinary, "--json", "-i", "0.5", "--count", "10", "--no-drop-reasons"])
+        let (droptop, droptopInput, lines) = try ns.start([droptopBinary, "--json", "-i", "0.5", "--count", "10", "--no-drop-reasons",
+                                                           "--no-live-states"])
         defer {
             try? droptopInput.fileHandleForWriting.close()
             _ = lines.fileHandleForReading.readDataToEndOfFile()
@@ -41,5 +42,52 @@ struct TransientStateTests {
         #expect(closeWaitAge <= 0.5 && walkAge > closeWaitAge, "CLOSE_WAIT \(closeWaitAge) s old, the walk \(walkAge) s")
         let ports = try #require(value(doc, "tcp", "close_wait_ports") as? [[String: Any]])
         #expect(ports.first?["count"] as? Int == closing)
+    }
+
+    /// As root droptop keeps the transient states live from the kernel's state changes (BPF):
+    /// read every sample, so CLOSE_WAIT is 0 s old in every report; with --no-live-states the
+    /// filtered dump is reused while the counts hold still, so some reports show an older figure.
+    @Test func liveStatesAreFreshInEveryReportAndTheDumpIsNot() throws {
+        let pairs = 500, closing = 30
+        for live in [true, false] {
+            let ns = try TestNamespace()
+            let (helper, input, output) = try ns.start(["python3", packageRoot + "/Tests/scenarios/close_wait_later.py",
+                                                        "\(pairs)", "\(closing)"])
+            defer { try? input.fileHandleForWriting.close(); helper.waitUntilExit() }
+            try #require(readLine(output) == "ready")
+            let flags = live ? [] : ["--no-live-states"]
+            let (droptop, droptopInput, lines) = try ns.start([droptopBinary, "--json", "-i", "0.5", "--count", "16",
+                                                               "--no-drop-reasons"] + flags)
+            defer {
+                try? droptopInput.fileHandleForWriting.close()
+                _ = lines.fileHandleForReading.readDataToEndOfFile()
+                droptop.waitUntilExit()
+            }
+            for _ in 0..<2 { _ = readLine(lines) }
+            input.fileHandleForWriting.write(Data("go\n".utf8))
+            try #require(readLine(output) == "closewait \(closing)")
+            var after: [(count: Int?, age: Double?)] = []
+            var settled = false
+            for _ in 0..<13 {
+                let doc = try JSONSerialization.jsonObject(with: Data(readLine(lines).utf8)) as? [String: Any]
+                let count = int(doc, "tcp", "states", "CLOSE_WAIT")
+                // The minisockets (FIN_WAIT2, which sockstat's tw counts) and the ports come from the
+                // last dump: right once the dump has been paid for, within a few intervals.
+                let ports = (value(doc, "tcp", "close_wait_ports") as? [[String: Any]])?.first?["count"] as? Int
+                if ports == closing && int(doc, "tcp", "states", "FIN_WAIT2") == closing
+                    && int(doc, "tcp", "states", "TIME_WAIT") == 0 { settled = true }
+                if count == closing || !after.isEmpty {
+                    after.append((count, value(doc, "tcp", "state_ages_seconds", "CLOSE_WAIT") as? Double))
+                }
+            }
+            #expect(after.count >= 8, "CLOSE_WAIT never reached \(closing) (live: \(live))")
+            #expect(after.allSatisfy { $0.count == closing }, "\(after)")
+            #expect(settled, "ports, FIN_WAIT2 and TIME_WAIT never matched the sockets (live: \(live))")
+            if live {
+                #expect(after.allSatisfy { $0.age == 0 }, "live states older than the sample: \(after)")
+            } else {
+                #expect(after.contains { ($0.age ?? 0) > 0 }, "the filtered dump was never reused: \(after)")
+            }
+        }
     }
 }

@@ -109,7 +109,7 @@ extension SockDiagParser {
     /// Walks the socket records of one recv(), with each record's state, timer and kind.
     public static func forEachSocketKind(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (SockDiagSocketKind) -> Void) throws(ParseError) {
         try NetlinkFrames.forEach(bytes) { frame throws(ParseError) in
-            guard case .message(typeSockDiagByFamily, let payload) = frame else { return }
+            guard case .message(let type, let payload) = frame, type == typeSockDiagByFamily || type == typeTCPDiagGetSock else { return }
             guard payload.count >= diagMessageSize else {
                 throw ParseError("inet_diag_msg of \(payload.count) bytes, expected \(diagMessageSize)")
             }

@@ -16,6 +16,10 @@ public final class NetlinkSocketTables: SocketTableSource {
     public private(set) var failure: String?
     /// Why the kernel refused the dump of both families at once (then each is dumped alone).
     private(set) var bothFamiliesRefused: String?
+    /// Set by a live state tracker that takes its baseline from the transient-states dump: each
+    /// such dump also fills `lastCensus` (its records as full sockets, minisockets and requests).
+    public var collectsCensus = false
+    public private(set) var lastCensus: TCPStateCensus?
     /// How many entries each "top" list keeps: the fallback's setting, so both agree.
     public var topCount: Int {
         get { fallback.topCount }
@@ -116,15 +120,19 @@ extension NetlinkSocketTables: TransientStateSource {
                         let request = { (sequence: UInt32) in
                             SockDiagParser.tcpDumpRequestBothFamilies(sequence: sequence, states: states)
                         }
+                        var census = TCPStateCensus()
                         try dumper.dump(fd, request: request) { bytes throws(ParseError) in
                             try SockDiagParser.forEachMessage(bytes) { if case .socket(let row) = $0 { aggregate.add(row) } }
+                            if collectsCensus { try SockDiagParser.forEachSocketKind(bytes) { census.add($0) } }
                         }
+                        lastCensus = collectsCensus ? census : nil
                         return
                     } catch {
                         bothFamiliesRefused = error.message
                         aggregate = TCPAggregator(peerCapacity: 64)
                     }
                 }
+                lastCensus = nil   // no census from the dumps per family: a tracker keeps its old baseline
                 try dump(fd, family: UInt8(AF_INET), states: states) { aggregate.add($0) }
                 if includeIPv6 { try dump(fd, family: UInt8(AF_INET6), states: states) { aggregate.add($0) } }
             }
