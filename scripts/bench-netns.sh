@@ -2,10 +2,13 @@
 # Cost of --all-netns: N network namespaces (default 100), each with one process, then
 # 1. droptop-bench netns COUNT: the CPU time of sampling them once a second (NamespaceSampler);
 # 2. droptop --json --all-netns at a 1 s interval for COUNT reports: the whole process's CPU time.
+# BUSY=K keeps traffic on loopback in the first K namespaces (10 pings a second each), so their
+# counters move every sample. PERF=FILE records step 2 with `perf record -g` into FILE.
 # Needs root and `swift build -c release`. Cleans up after itself.
-# Usage: scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
+# Usage: [BUSY=K] [PERF=FILE] scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
 set -eu
 N=${1:-100}; COUNT=${2:-30}; DROPTOP=${3:-.build/release/droptop}
+BUSY=${BUSY:-0}; PERF=${PERF:-}
 TAG=dtbench$$
 PIDS=""
 cleanup() {
@@ -18,22 +21,29 @@ i=0
 while [ $i -lt "$N" ]; do
     ip netns add "$TAG-$i"
     ip -n "$TAG-$i" link set lo up
-    ip netns exec "$TAG-$i" sleep 3600 &
+    if [ $i -lt "$BUSY" ]; then
+        ip netns exec "$TAG-$i" ping -q -i 0.1 127.0.0.1 >/dev/null &
+    else
+        ip netns exec "$TAG-$i" sleep 3600 &
+    fi
     PIDS="$PIDS $!"
     i=$((i + 1))
 done
 sleep 1
 "$(dirname "$DROPTOP")/droptop-bench" netns "$COUNT"
-python3 - "$DROPTOP" "$COUNT" <<'PY'
+python3 - "$DROPTOP" "$COUNT" "$PERF" <<'PY'
 import json, resource, subprocess, sys, time
-droptop, count = sys.argv[1], sys.argv[2]
+droptop, count, perf = sys.argv[1], sys.argv[2], sys.argv[3]
+command = [droptop, "--json", "--all-netns", "--interval", "1", "--count", count]
+if perf:
+    command = ["perf", "record", "-q", "-g", "-o", perf, "--"] + command
 start = time.monotonic()
-out = subprocess.run([droptop, "--json", "--all-netns", "--interval", "1", "--count", count, "--compact"],
-                     capture_output=True, check=True).stdout.decode()
+out = subprocess.run(command, capture_output=True, check=True).stdout.decode()
 wall = time.monotonic() - start
 use = resource.getrusage(resource.RUSAGE_CHILDREN)
 docs = [json.loads(l) for l in out.splitlines()]
 cpu = use.ru_utime + use.ru_stime
-print("reports %d, namespaces in the last: %d, wall %.1f s, CPU %.3f s (user %.3f, system %.3f): %.2f %% of one core"
-      % (len(docs), len(docs[-1].get("namespaces", [])), wall, cpu, use.ru_utime, use.ru_stime, 100 * cpu / wall))
+print("reports %d, namespaces in the last: %d, %d bytes of JSON a report, wall %.1f s, CPU %.3f s (user %.3f, system %.3f): "
+      "%.2f %% of one core" % (len(docs), len(docs[-1].get("namespaces", [])), len(out) // max(1, len(docs)), wall, cpu,
+                               use.ru_utime, use.ru_stime, 100 * cpu / wall))
 PY

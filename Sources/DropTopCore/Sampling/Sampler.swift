@@ -116,9 +116,13 @@ public final class Sampler {
         if !needs.isDisjoint(with: [.protocols, .tcpTables]) {
             if let reused { s.protocols = reused.protocols } else { s.protocols = readProtocols(&errors) }
         }
-        if reused == nil { protocolGate?.remember(s) }
         socketTiers.read(into: &s, needs: needs, includeIPv6: ipv6Present, errors: &errors)
-        if needs.contains(.dropSources) { readDropSources(into: &s, errors: &errors) }
+        if let reused, needs.contains(.dropSources) {
+            s.statTables = reused.statTables; s.conntrack = reused.conntrack
+        } else if needs.contains(.dropSources) {
+            readDropSources(into: &s, errors: &errors)
+        }
+        if reused == nil { protocolGate?.remember(s) }
         s.sysctl = sysctlValues
         if needs.contains(.dropReasons) { s.dropReasons = dropReasons?.sample() }
         s.namespaces = namespaces?.sample(host: s.host, errors: &errors)

@@ -1,0 +1,89 @@
+import Testing
+@testable import DropTopCore
+
+/// An idle namespace's report reuses the last findings and rendered counters (QuietNamespace,
+/// RenderMemo); one that moves after being idle gets fresh rates and findings.
+struct QuietNamespaceTests {
+    /// Protocol counters as ProtocolGate hands them out: the same value while the namespace is idle.
+    func protocols(udpErrors: UInt64) -> ProtocolCounters {
+        var section = ProtocolSection()
+        section.counters = ["InDatagrams": 1_000, CounterID.udpInErrors.name: udpErrors, "NoPorts": 0]
+        return [CounterID.udpInErrors.section: section]
+    }
+
+    func sample(at t: Double, drops: UInt64, protocols: ProtocolCounters, closeWait: UInt64 = 60) -> Sample {
+        var s = Sample(monotonicSeconds: t, wallSeconds: 1_700_000_000 + t, host: HostInfo(hostname: "h", kernel: "k"))
+        var inner = Sample(monotonicSeconds: t, wallSeconds: s.wallSeconds, host: s.host)
+        var values = [UInt64](repeating: 0, count: 16)
+        values[1] = 5_000 + drops * 10   // rx_packets
+        values[3] = drops                 // rx_drop
+        inner.interfaces = [InterfaceSample(name: "eth0", counters: NetDevCounters(values: values))]
+        inner.protocols = protocols
+        // A gauge finding that holds while the namespace is idle: sockets left in CLOSE_WAIT.
+        inner.tcp = TCPSummary(states: [TCPState.closeWait.name: closeWait], listeners: [], peers: [], retransmittingPeers: [],
+                               timeWaitPeers: [], closeWaitPorts: [], sockets: closeWait, retransmittingSockets: 0)
+        s.namespaces = [NamespaceSample(inode: 7, identity: NamespaceIdentity(kind: "named", name: "ns7"), sample: inner)]
+        return s
+    }
+
+    @Test func anIdleNamespaceReusesItsFindingsAndOneThatMovesGetsFreshOnes() throws {
+        let idle = protocols(udpErrors: 10), moved = protocols(udpErrors: 60)
+        let pipeline = Pipeline(ReplaySampleSource([
+            sample(at: 0, drops: 0, protocols: idle), sample(at: 1, drops: 0, protocols: idle),
+            sample(at: 2, drops: 0, protocols: idle), sample(at: 3, drops: 0, protocols: idle),
+            sample(at: 4, drops: 900, protocols: moved),                                // moves: 900 drops/s, 50 errors/s
+            sample(at: 5, drops: 900, protocols: moved), sample(at: 6, drops: 900, protocols: moved),
+            sample(at: 7, drops: 900, protocols: moved, closeWait: 3),                  // a gauge moves alone
+        ]))
+        var reports: [NamespaceReport] = []
+        while let r = pipeline.next() { reports.append(try #require(r.namespaces.first)) }
+        #expect(reports.count == 8)
+        func errors(_ n: NamespaceReport) -> Double? { n.report.rate(.udpInErrors) }
+        func ids(_ n: NamespaceReport) -> [String] { n.report.findings.map(\.id).sorted() }
+        let closeWait = FindingKind.tcpCloseWait.id
+
+        // Idle: rates exactly 0, the CLOSE_WAIT finding kept with its start, one memo carried along.
+        #expect(errors(reports[0]) == nil && reports[0].quietMemo == nil)
+        for n in reports[1...3] {
+            #expect(errors(n) == 0 && n.report.interfaces[0].rates[3] == 0)
+            #expect(ids(n) == [closeWait])
+            #expect(n.report.findings.first?.since == 1_700_000_001 && n.report.findings.first?.netns?.inode == 7)
+        }
+        #expect(reports[1].quietMemo != nil && reports[1].quietMemo === reports[3].quietMemo)
+
+        // Moves: fresh rates and findings, no memo.
+        #expect(errors(reports[4]) == 50 && reports[4].report.interfaces[0].rates[3] == 900)
+        #expect(ids(reports[4]).contains(closeWait) && ids(reports[4]).count > 1)
+        #expect(reports[4].quietMemo == nil)
+
+        // Idle again: rates 0 and only the gauge finding, evaluated again once, then kept; a new memo.
+        for n in reports[5...6] {
+            #expect(errors(n) == 0 && n.report.interfaces[0].rates[3] == 0)
+            #expect(ids(n) == [closeWait] && n.report.findings.first?.since == 1_700_000_001)
+        }
+        #expect(reports[5].quietMemo != nil && reports[5].quietMemo !== reports[3].quietMemo)
+        #expect(reports[6].quietMemo === reports[5].quietMemo)
+
+        // A gauge that moves without any counter: the rules run again and the finding ends.
+        #expect(ids(reports[7]).isEmpty && reports[7].quietMemo == nil)
+    }
+
+    @Test func keptJSONIsWhatAFreshRenderingGives() throws {
+        let idle = protocols(udpErrors: 10)
+        let pipeline = Pipeline(ReplaySampleSource((0..<4).map { sample(at: Double($0), drops: 0, protocols: idle) }))
+        var last: NamespaceReport?
+        while let r = pipeline.next() {
+            last = r.namespaces.first
+            _ = JSONReport.document(r).serialized()   // fills the memo from the second report on
+        }
+        var quiet = try #require(last)
+        #expect(quiet.quietMemo != nil)
+        let kept = NamespaceJSON.namespace(quiet).serialized()
+        quiet.quietMemo = nil
+        #expect(kept == NamespaceJSON.namespace(quiet).serialized())
+        #expect(kept.contains("\"\(CounterID.udpInErrors.name)\":0"))
+        // Pretty output does not use the compact text.
+        quiet.quietMemo = RenderMemo()
+        #expect(NamespaceJSON.namespace(quiet).serialized(pretty: true).contains("\n"))
+    }
+}
