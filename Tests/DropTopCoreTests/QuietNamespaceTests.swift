@@ -86,4 +86,35 @@ struct QuietNamespaceTests {
         quiet.quietMemo = RenderMemo()
         #expect(NamespaceJSON.namespace(quiet).serialized(pretty: true).contains("\n"))
     }
+
+    /// Counts the UDP reads; each gives the drops it is told.
+    final class CountingTables: SocketTableSource {
+        var udpReads = 0, drops: UInt64 = 0
+        func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError]) { (nil, []) }
+        func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) {
+            udpReads += 1
+            let socket = UDPSocket(address: "0.0.0.0", port: 53, rxQueue: 0, drops: drops, inode: 99)
+            return (UDPSummary(sockets: 1, busySockets: [socket]), [])
+        }
+    }
+
+    @Test func anIdleNamespaceKeepsItsUDPTableUntilAPacketMoves() {
+        let gate = ProtocolGate(), inner = CountingTables()
+        let tables = BudgetedSocketTables(inner, budget: SharedSocketBudget(share: 1), gate: gate)
+        func read(at t: Double, packets: UInt64) -> UInt64? {
+            var s = Sample(monotonicSeconds: t, wallSeconds: t, host: HostInfo(hostname: "h", kernel: "k"))
+            var values = [UInt64](repeating: 0, count: 16)
+            values[1] = packets
+            s.interfaces = [InterfaceSample(name: "lo", counters: NetDevCounters(values: values))]
+            if gate.reuse(s) == nil { gate.remember(s) }
+            _ = tables.tcpSummary(includeIPv6: false)
+            return tables.udpSummary(includeIPv6: false).0?.busySockets.first?.drops
+        }
+        #expect(read(at: 0, packets: 10) == 0 && inner.udpReads == 1)
+        #expect(read(at: 1, packets: 10) == 0 && read(at: 2, packets: 10) == 0 && inner.udpReads == 1)
+        inner.drops = 4
+        #expect(read(at: 3, packets: 14) == 4 && inner.udpReads == 2)    // packets moved: read again
+        #expect(read(at: 4, packets: 14) == 4 && inner.udpReads == 2)
+        #expect(read(at: 20, packets: 14) == 4 && inner.udpReads == 3)   // the gate's counters are too old: read again
+    }
 }

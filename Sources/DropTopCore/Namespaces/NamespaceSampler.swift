@@ -128,9 +128,10 @@ public final class NamespaceSampler {
     private func makeSampler(pid: Int32, links: LinkFactsSource?, sockDiag: KeptSocket?) -> Sampler {
         let sampler = Sampler(procRoot: "\(discovery.procRoot)/\(pid)", sysRoot: "/nonexistent-sys")
         if let sockDiag { sampler.socketSource = NetlinkSocketTables(fallback: ProcSocketTables(reader: sampler.reader), kept: sockDiag) }
-        if let sharedBudget { sampler.socketSource = BudgetedSocketTables(sampler.socketSource, budget: sharedBudget) }
+        let gate = ProtocolGate()
+        if let sharedBudget { sampler.socketSource = BudgetedSocketTables(sampler.socketSource, budget: sharedBudget, gate: gate) }
         sampler.namespaceScope = true
-        sampler.protocolGate = ProtocolGate()
+        sampler.protocolGate = gate
         // An idle namespace's socket tables (sockstat unchanged) are read again every 30 s, not 10:
         // the UDP tables are walked bucket by bucket, whatever the namespace holds.
         sampler.socketTableMaxAge = 30

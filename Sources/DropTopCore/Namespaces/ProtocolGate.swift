@@ -23,14 +23,20 @@ public final class ProtocolGate {
 
     static func key(_ s: Sample) -> [[UInt64]] { s.interfaces.map(\.counters.values) }
 
+    /// Whether the sample being read keeps the last counters (its namespace is idle).
+    private(set) var reusing = false
+
     /// The last counters when they can be reused for `s`, else nil (read them).
     func reuse(_ s: Sample) -> Reused? {
+        reusing = false
         guard let last, s.monotonicSeconds - last.at < maxAge, !s.interfaces.isEmpty,
               Self.key(s) == last.interfaces else { return nil }
+        reusing = true
         return last.reused
     }
 
     func remember(_ s: Sample) {
-        last = (Self.key(s), Reused(sockstat: s.sockstat, protocols: s.protocols, statTables: s.statTables, conntrack: s.conntrack), s.monotonicSeconds)
+        let reused = Reused(sockstat: s.sockstat, protocols: s.protocols, statTables: s.statTables, conntrack: s.conntrack)
+        last = (Self.key(s), reused, s.monotonicSeconds)
     }
 }
