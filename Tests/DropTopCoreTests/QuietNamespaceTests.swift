@@ -28,16 +28,26 @@ struct QuietNamespaceTests {
 
     @Test func anIdleNamespaceReusesItsFindingsAndOneThatMovesGetsFreshOnes() throws {
         let idle = protocols(udpErrors: 10), moved = protocols(udpErrors: 60)
-        let pipeline = Pipeline(ReplaySampleSource([
+        let samples = [
             sample(at: 0, drops: 0, protocols: idle), sample(at: 1, drops: 0, protocols: idle),
             sample(at: 2, drops: 0, protocols: idle), sample(at: 3, drops: 0, protocols: idle),
             sample(at: 4, drops: 900, protocols: moved),                                // moves: 900 drops/s, 50 errors/s
             sample(at: 5, drops: 900, protocols: moved), sample(at: 6, drops: 900, protocols: moved),
             sample(at: 7, drops: 900, protocols: moved, closeWait: 3),                  // a gauge moves alone
-        ]))
+        ]
+        let pipeline = Pipeline(ReplaySampleSource(samples))
         var reports: [NamespaceReport] = []
         while let r = pipeline.next() { reports.append(try #require(r.namespaces.first)) }
         #expect(reports.count == 8)
+        // Every report, reused or not, is the one built afresh.
+        for (i, n) in reports.enumerated() {
+            let fresh = Report(previous: i == 0 ? nil : samples[i - 1].namespaces?[0].sample, current: samples[i].namespaces![0].sample)
+            let r = n.report
+            #expect(r.intervalSeconds == fresh.intervalSeconds && r.sample.monotonicSeconds == Double(i))
+            #expect(r.interfaces.map(\.rates) == fresh.interfaces.map(\.rates))
+            #expect(r.protocolRates == fresh.protocolRates && r.retransPercent == fresh.retransPercent)
+            #expect(r.tcpStateChanges == fresh.tcpStateChanges && r.udpDropRates == fresh.udpDropRates)
+        }
         func errors(_ n: NamespaceReport) -> Double? { n.report.rate(.udpInErrors) }
         func ids(_ n: NamespaceReport) -> [String] { n.report.findings.map(\.id).sorted() }
         let closeWait = FindingKind.tcpCloseWait.id

@@ -41,6 +41,21 @@ enum QuietNamespace {
         return report
     }
 
+    /// The last report again, for a namespace whose readings are those of the last two samples:
+    /// the same rates (all 0); its own are the sample, the interval, and the TCP state changes and
+    /// UDP drop rates, which are 0 when the socket tables were read again and unknown otherwise.
+    static func repeated(_ last: Report, previous: Sample, current: Sample) -> Report {
+        var report = last
+        report.sample = current
+        report.intervalSeconds = Report.seconds(from: previous.monotonicSeconds, to: current.monotonicSeconds)
+        let socketSeconds = Report.seconds(from: previous.socketTablesSeconds ?? previous.monotonicSeconds,
+                                           to: current.socketTablesSeconds ?? current.monotonicSeconds)
+        report.tcpStateChanges = socketSeconds == nil ? nil : current.tcp.map { $0.states.mapValues { _ in 0 } }
+        report.udpDropRates = socketSeconds == nil ? [:]
+            : Dictionary((current.udp?.busySockets ?? []).map { ($0.inode, 0.0) }, uniquingKeysWith: { a, _ in a })
+        return report
+    }
+
     /// Whether `a` and `b` read the same in everything a namespace's report and findings are
     /// built on, apart from the time they were read.
     static func sameReadings(_ a: NamespaceSample, _ b: NamespaceSample) -> Bool {

@@ -10,6 +10,9 @@ final class SocketTiers {
     var budget: Double?
     /// With a budget, unchanged counts let a walk be reused this long.
     var maxAge: Double = 10
+    /// Another namespace: only its own counts say its tables moved (sockstat's orphan and alloc
+    /// count the whole host, whose sockets come and go).
+    var ownCountsOnly = false
 
     /// The last full walk: what it gave, when, what it cost, and the counts then.
     private struct Walk {
@@ -28,7 +31,7 @@ final class SocketTiers {
         var walkedNow = false
         let cheap = needs.contains(.listeners) ? source.listeners(includeIPv6: includeIPv6) : nil
         if needs.contains(.tcpTables) || (needs.contains(.listeners) && cheap == nil) {
-            let counts = Self.counts(s)
+            let counts = Self.counts(s, ownOnly: ownCountsOnly)
             if let last = lastWalk, shouldReuse(last, now: now, counts: counts) {
                 s.tcp = last.tcp; errors += last.errors
             } else {
@@ -81,9 +84,10 @@ final class SocketTiers {
     }
 
     /// What says the TCP tables moved: sockstat's TCP counts and Tcp.CurrEstab.
-    static func counts(_ s: Sample) -> [UInt64]? {
+    static func counts(_ s: Sample, ownOnly: Bool = false) -> [UInt64]? {
         guard let sockstat = s.sockstat else { return nil }
-        let tcp = ["TCP", "TCP6"].flatMap { proto in ["inuse", "orphan", "tw", "alloc"].map { sockstat[proto]?[$0] ?? .max } }
+        let names = ownOnly ? ["inuse", "tw"] : ["inuse", "orphan", "tw", "alloc"]
+        let tcp = ["TCP", "TCP6"].flatMap { proto in names.map { sockstat[proto]?[$0] ?? .max } }
         let established = s.protocols?["Tcp"]?.gauges["CurrEstab"].map { UInt64(clamping: $0) } ?? .max
         return tcp + [established]
     }
