@@ -127,4 +127,37 @@ struct QuietNamespaceTests {
         #expect(read(at: 4, packets: 14) == 4 && inner.udpReads == 2)
         #expect(read(at: 20, packets: 14) == 4 && inner.udpReads == 3)   // the gate's counters are too old: read again
     }
+
+    @Test func aNamespaceWithoutTCPSocketsIsNotWalkedAgain() {
+        final class Walks: SocketTableSource {
+            var count = 0
+            func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError]) {
+                count += 1
+                return (TCPSummary(states: [:], listeners: [], peers: [], retransmittingPeers: [], timeWaitPeers: [],
+                                   closeWaitPorts: [], sockets: 0, retransmittingSockets: 0), [])
+            }
+            func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) { (nil, []) }
+        }
+        let walks = Walks()
+        let tiers = SocketTiers(source: walks)
+        tiers.budget = 1
+        tiers.maxAge = 30
+        tiers.ownCountsOnly = true
+        func read(at t: Double, inUse: UInt64, hostAlloc: UInt64) -> Double? {
+            var s = Sample(monotonicSeconds: t, wallSeconds: t, host: HostInfo(hostname: "h", kernel: "k"))
+            s.sockstat = ["TCP": ["inuse": inUse, "orphan": hostAlloc, "tw": 0, "alloc": hostAlloc], "TCP6": ["inuse": 0]]
+            var tcp = ProtocolSection()
+            tcp.gauges = ["CurrEstab": 0]
+            s.protocols = ["Tcp": tcp]
+            var errors: [SourceError] = []
+            tiers.read(into: &s, needs: [.tcpTables], includeIPv6: true, errors: &errors)
+            return s.socketTablesSeconds
+        }
+        #expect(read(at: 0, inUse: 0, hostAlloc: 5) == 0 && walks.count == 1)
+        // The host's sockets come and go; this namespace still has none: the walk of t=0 stands.
+        #expect(read(at: 100, inUse: 0, hostAlloc: 900) == 0 && walks.count == 1)
+        #expect(read(at: 101, inUse: 1, hostAlloc: 900) == 101 && walks.count == 2)   // one of its own
+        #expect(read(at: 102, inUse: 1, hostAlloc: 5) == 101 && walks.count == 2)
+        #expect(read(at: 140, inUse: 1, hostAlloc: 5) == 140 && walks.count == 3)     // older than maxAge
+    }
 }

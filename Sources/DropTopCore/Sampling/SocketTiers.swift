@@ -80,14 +80,17 @@ final class SocketTiers {
         let age = now - last.at
         if age < last.cost / budget { return true }
         if let counts, counts == last.counts, age < maxAge { return true }
-        return false
+        // A namespace whose own counts are all 0 holds no TCP socket: a walk would find none.
+        return ownCountsOnly && counts == last.counts && counts?.allSatisfy { $0 == 0 } == true
     }
 
     /// What says the TCP tables moved: sockstat's TCP counts and Tcp.CurrEstab.
     static func counts(_ s: Sample, ownOnly: Bool = false) -> [UInt64]? {
         guard let sockstat = s.sockstat else { return nil }
-        let names = ownOnly ? ["inuse", "tw"] : ["inuse", "orphan", "tw", "alloc"]
-        let tcp = ["TCP", "TCP6"].flatMap { proto in names.map { sockstat[proto]?[$0] ?? .max } }
+        // sockstat6 has only TCP6 inuse (its tw is in TCP's); orphan and alloc count the whole host.
+        let names = ownOnly ? [("TCP", "inuse"), ("TCP", "tw"), ("TCP6", "inuse")]
+            : ["TCP", "TCP6"].flatMap { proto in ["inuse", "orphan", "tw", "alloc"].map { (proto, $0) } }
+        let tcp = names.map { sockstat[$0.0]?[$0.1] ?? .max }
         let established = s.protocols?["Tcp"]?.gauges["CurrEstab"].map { UInt64(clamping: $0) } ?? .max
         return tcp + [established]
     }
