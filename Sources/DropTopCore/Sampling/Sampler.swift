@@ -211,6 +211,9 @@ public final class Sampler {
         // the four v6 files are one expected absence, not four read errors.
         // Each IPv6 file is read on its own: a missing snmp6 costs only its counters.
         ipv6Present = ["net/if_inet6", "net/snmp6", "net/tcp6", "net/udp6", "net/sockstat6"].contains { reader.exists(.proc, $0) }
+        // Another namespace's sampler reads no host-wide source, and its sysctls are read once
+        // by NamespaceSampler (40 files every 30 samples in each namespace, otherwise).
+        guard !namespaceScope else { return }
         // /sys/devices/system/cpu/online ("0-3,5") numbers softnet rows on old kernels.
         onlineCPUList = (try? reader.withContents(.sys, "devices/system/cpu/online", { ValueFileParser.text($0) }))
             .flatMap(CPUList.parse)
