@@ -2,7 +2,7 @@
 # Cost of --all-netns: N network namespaces (default 100), each with one process, then
 # 1. droptop-bench netns COUNT: the CPU time of sampling them once a second (NamespaceSampler);
 # 2. droptop --json --all-netns at a 1 s interval for COUNT reports: the whole process's CPU time.
-# BUSY=K keeps traffic on loopback in the first K namespaces (10 pings a second each), so their
+# BUSY=K keeps traffic on loopback in the first K namespaces (10 UDP datagrams a second each), so their
 # counters move every sample. PERF=FILE records step 2 with `perf record -g` into FILE.
 # Needs root and `swift build -c release`. Cleans up after itself.
 # Usage: [BUSY=K] [PERF=FILE] scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
@@ -17,12 +17,16 @@ cleanup() {
     i=0; while [ $i -lt "$N" ]; do ip netns del "$TAG-$i" 2>/dev/null || true; i=$((i + 1)); done
 }
 trap cleanup EXIT INT TERM
+# Ten UDP datagrams a second to itself on loopback.
+TRAFFIC='import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+while True: s.sendto(b"x", s.getsockname()); s.recv(16); time.sleep(0.1)'
 i=0
 while [ $i -lt "$N" ]; do
     ip netns add "$TAG-$i"
     ip -n "$TAG-$i" link set lo up
     if [ $i -lt "$BUSY" ]; then
-        ip netns exec "$TAG-$i" ping -q -i 0.1 127.0.0.1 >/dev/null &
+        ip netns exec "$TAG-$i" python3 -c "$TRAFFIC" &
     else
         ip netns exec "$TAG-$i" sleep 3600 &
     fi

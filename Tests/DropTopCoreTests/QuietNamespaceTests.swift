@@ -22,6 +22,7 @@ struct QuietNamespaceTests {
         // A gauge finding that holds while the namespace is idle: sockets left in CLOSE_WAIT.
         inner.tcp = TCPSummary(states: [TCPState.closeWait.name: closeWait], listeners: [], peers: [], retransmittingPeers: [],
                                timeWaitPeers: [], closeWaitPorts: [], sockets: closeWait, retransmittingSockets: 0)
+        inner.udp = UDPSummary(sockets: 1, busySockets: [UDPSocket(address: "0.0.0.0", port: 53, rxQueue: 0, drops: 2, inode: 99)])
         s.namespaces = [NamespaceSample(inode: 7, identity: NamespaceIdentity(kind: "named", name: "ns7"), sample: inner)]
         return s
     }

@@ -18,11 +18,11 @@ public final class RenderMemo: Sendable {
     }
 }
 
-/// An idle namespace costs nearly nothing per report. ProtocolGate keeps its protocol counters
-/// while no interface counter moved, so they are equal to the last report's and every protocol
-/// rate is exactly 0: those ~400 rates are not computed again. When everything the triage rules
-/// read is equal to the last sample's, and was equal to the one before too, the rules see the
-/// same report twice (same gauges, all rates 0) and the last findings hold as they were.
+/// An idle namespace costs little per report. ProtocolGate keeps its protocol counters while no
+/// interface counter moved, so they are equal to the last report's and every protocol rate is
+/// exactly 0: those ~400 rates are not computed again. When everything the triage rules read is
+/// equal to the last sample's, and was equal to the one before too, the rules would see the same
+/// report twice (same gauges, all rates 0): the last findings hold as they were.
 enum QuietNamespace {
     /// The namespace's report; protocol rates of unchanged counters are the kept zeros.
     static func report(previous: NamespaceSample?, current: NamespaceSample, zeros: inout ZeroRates?) -> Report {
@@ -38,21 +38,6 @@ enum QuietNamespace {
         report.sample = current.sample
         // Report's order: the protocol sections, then the /proc/net/stat tables (a name in both keeps the first).
         report.protocolRates = zeros!.rates.merging(report.protocolRates) { a, _ in a }
-        return report
-    }
-
-    /// The last report again, for a namespace whose readings are those of the last two samples:
-    /// the same rates (all 0); its own are the sample, the interval, and the TCP state changes and
-    /// UDP drop rates, which are 0 when the socket tables were read again and unknown otherwise.
-    static func repeated(_ last: Report, previous: Sample, current: Sample) -> Report {
-        var report = last
-        report.sample = current
-        report.intervalSeconds = Report.seconds(from: previous.monotonicSeconds, to: current.monotonicSeconds)
-        let socketSeconds = Report.seconds(from: previous.socketTablesSeconds ?? previous.monotonicSeconds,
-                                           to: current.socketTablesSeconds ?? current.monotonicSeconds)
-        report.tcpStateChanges = socketSeconds == nil ? nil : current.tcp.map { $0.states.mapValues { _ in 0 } }
-        report.udpDropRates = socketSeconds == nil ? [:]
-            : Dictionary((current.udp?.busySockets ?? []).map { ($0.inode, 0.0) }, uniquingKeysWith: { a, _ in a })
         return report
     }
 
