@@ -59,15 +59,15 @@ public final class NamespaceTriage {
     /// Rates against `previous`; the findings of the last report when the rules would see the
     /// same report again, else the rules' findings, each with the namespace and a port's owners.
     private static func report(_ ns: NamespaceSample, previous: NamespaceSample?, state: Kept) -> NamespaceReport {
+        let same = previous.map { QuietNamespace.sameReadings(ns, $0) } == true
+        if same, state.lastQuiet, let previous, var member = state.last {
+            member.report = QuietNamespace.repeated(member.report, previous: previous.sample, current: ns.sample)
+            if member.report.intervalSeconds != nil { return member }
+        }
         let report = QuietNamespace.report(previous: previous, current: ns, zeros: &state.zeros)
         var member = NamespaceReport(inode: ns.inode, identity: ns.identity, report: report)
-        let quiet = report.intervalSeconds != nil && previous.map { QuietNamespace.sameReadings(ns, $0) } == true
-        defer { state.lastQuiet = quiet }
-        if quiet, state.lastQuiet, let last = state.last {
-            member.report.findings = last.report.findings
-            member.quietMemo = last.quietMemo
-            return member
-        }
+        let quiet = same && report.intervalSeconds != nil
+        state.lastQuiet = quiet
         member.report.findings = state.engine.evaluate(report).filter { !$0.hostWide }.map { f in
             var f = f
             f.netns = member.ref

@@ -41,6 +41,29 @@ enum QuietNamespace {
         return report
     }
 
+    /// The last report again, for a namespace whose readings are those of the last two samples:
+    /// the same rates (all 0) and findings, with the new sample and what Report derives from the
+    /// times (the interval, the socket tables' state changes and drop rates), taken from a report
+    /// of the sockets alone.
+    static func repeated(_ last: Report, previous: Sample, current: Sample) -> Report {
+        func socketsOnly(_ s: Sample) -> Sample {
+            var only = Sample(monotonicSeconds: s.monotonicSeconds, wallSeconds: s.wallSeconds, host: s.host)
+            only.tcp = s.tcp
+            only.udp = s.udp
+            only.socketTablesSeconds = s.socketTablesSeconds
+            only.tcpListenersSeconds = s.tcpListenersSeconds
+            only.startsRun = s.startsRun
+            return only
+        }
+        let times = Report(previous: socketsOnly(previous), current: socketsOnly(current))
+        var report = last
+        report.sample = current
+        report.intervalSeconds = times.intervalSeconds
+        report.tcpStateChanges = times.tcpStateChanges
+        report.udpDropRates = times.udpDropRates
+        return report
+    }
+
     /// Whether `a` and `b` read the same in everything a namespace's report and findings are
     /// built on, apart from the time they were read.
     static func sameReadings(_ a: NamespaceSample, _ b: NamespaceSample) -> Bool {
