@@ -12,8 +12,8 @@ public struct NamespaceReport: Sendable {
     public var report: Report
     /// Host interfaces whose peer is in this namespace (veth pairs, matched both ways by ifindex).
     public var hostInterfaces: [String] = []
-    /// Set while its interfaces, sockstat and protocol counters read as in the last two samples
-    /// (every rate 0): the same memo in each of those reports keeps what outputs made of them.
+    /// Set while everything it is built on reads as in the last two samples (every rate 0): the
+    /// same memo in each of those reports keeps what outputs made of its counters.
     public var quietMemo: RenderMemo?
     /// Interface drops and errors per second plus findings, for ranking namespaces.
     public var dropsPerSecond: Double {

@@ -34,10 +34,11 @@ enum QuietNamespace {
         now.protocols = nil
         var report = Report(previous: before, current: now)
         guard report.intervalSeconds != nil else { return Report(previous: old, current: current.sample) }
-        if zeros?.protocols != protocols { zeros = ZeroRates(protocols) }
+        let table = zeros.flatMap { $0.protocols == protocols ? $0 : nil } ?? ZeroRates(protocols)
+        zeros = table
         report.sample = current.sample
         // Report's order: the protocol sections, then the /proc/net/stat tables (a name in both keeps the first).
-        report.protocolRates = zeros!.rates.merging(report.protocolRates) { a, _ in a }
+        report.protocolRates = table.rates.merging(report.protocolRates) { a, _ in a }
         return report
     }
 
