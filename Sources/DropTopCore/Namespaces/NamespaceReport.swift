@@ -12,6 +12,9 @@ public struct NamespaceReport: Sendable {
     public var report: Report
     /// Host interfaces whose peer is in this namespace (veth pairs, matched both ways by ifindex).
     public var hostInterfaces: [String] = []
+    /// Set while everything it is built on reads as in the last two samples (every rate 0): the
+    /// same memo in each of those reports keeps what outputs made of its counters.
+    public var quietMemo: RenderMemo?
     /// Interface drops and errors per second plus findings, for ranking namespaces.
     public var dropsPerSecond: Double {
         let fields: [NetDevCounters.Field] = [.rxErrs, .rxDrop, .rxFifo, .rxFrame, .txErrs, .txDrop, .txFifo, .txCarrier]
@@ -21,35 +24,58 @@ public struct NamespaceReport: Sendable {
 }
 
 /// Builds the namespace reports of each host report: one TriageEngine per namespace inode (a
-/// namespace that goes away takes its engine along), host-wide findings left to the host.
+/// namespace that goes away takes its engine along), host-wide findings left to the host. A
+/// namespace whose readings did not change is not triaged again (QuietNamespace).
 public final class NamespaceTriage {
-    private var engines: [UInt64: TriageEngine] = [:]
+    private final class Kept {
+        let engine = TriageEngine()
+        /// The last report, and whether its readings were those of the sample before it.
+        var last: NamespaceReport?
+        var lastQuiet = false
+        var zeros: ZeroRates?
+    }
+    private var kept: [UInt64: Kept] = [:]
 
     public init() {}
 
     public func evaluate(previous: Sample?, host: inout Report) -> [NamespaceReport] {
-        guard let current = host.sample.namespaces else { engines = [:]; return [] }
+        guard let current = host.sample.namespaces else { kept = [:]; return [] }
         let before = Dictionary((previous?.namespaces ?? []).map { ($0.inode, $0) }, uniquingKeysWith: { a, _ in a })
-        var next: [UInt64: TriageEngine] = [:]
+        var next: [UInt64: Kept] = [:]
         var out: [NamespaceReport] = []
         for ns in current {
-            let engine = engines[ns.inode] ?? TriageEngine()
-            next[ns.inode] = engine
-            var report = Report(previous: before[ns.inode]?.sample, current: ns.sample)
-            var member = NamespaceReport(inode: ns.inode, identity: ns.identity, report: report)
-            report.findings = engine.evaluate(report).filter { !$0.hostWide }.map { f in
-                var f = f
-                f.netns = member.ref
-                Self.nameOwners(&f, ns)
-                return f
-            }
-            member.report = report
+            let state = kept[ns.inode] ?? Kept()
+            next[ns.inode] = state
+            var member = Self.report(ns, previous: before[ns.inode], state: state)
             member.hostInterfaces = Self.hostPeers(of: ns.sample, host: host.sample)
+            state.last = member
             out.append(member)
         }
-        engines = next
+        kept = next
         attributeHostInterfaces(out, host: &host)
         return out
+    }
+
+    /// Rates against `previous`; the findings of the last report when the rules would see the
+    /// same report again, else the rules' findings, each with the namespace and a port's owners.
+    private static func report(_ ns: NamespaceSample, previous: NamespaceSample?, state: Kept) -> NamespaceReport {
+        let same = previous.map { QuietNamespace.sameReadings(ns, $0) } == true
+        if same, state.lastQuiet, let previous, var member = state.last {
+            member.report = QuietNamespace.repeated(member.report, previous: previous.sample, current: ns.sample)
+            if member.report.intervalSeconds != nil { return member }
+        }
+        let report = QuietNamespace.report(previous: previous, current: ns, zeros: &state.zeros)
+        var member = NamespaceReport(inode: ns.inode, identity: ns.identity, report: report)
+        let quiet = same && report.intervalSeconds != nil
+        state.lastQuiet = quiet
+        member.report.findings = state.engine.evaluate(report).filter { !$0.hostWide }.map { f in
+            var f = f
+            f.netns = member.ref
+            Self.nameOwners(&f, ns)
+            return f
+        }
+        if quiet { member.quietMemo = RenderMemo() }
+        return member
     }
 
     /// A finding that names sockets gets the processes holding them, in `owners` and its hint.

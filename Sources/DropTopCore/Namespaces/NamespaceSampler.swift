@@ -132,11 +132,12 @@ public final class NamespaceSampler {
     private func makeSampler(pid: Int32, links: LinkFactsSource?, sockDiag: KeptSocket?) -> Sampler {
         let sampler = Sampler(procRoot: "\(discovery.procRoot)/\(pid)", sysRoot: "/nonexistent-sys")
         if let sockDiag { sampler.socketSource = NetlinkSocketTables(fallback: ProcSocketTables(reader: sampler.reader), kept: sockDiag) }
-        if let sharedBudget { sampler.socketSource = BudgetedSocketTables(sampler.socketSource, budget: sharedBudget) }
+        let gate = ProtocolGate()
+        if let sharedBudget { sampler.socketSource = BudgetedSocketTables(sampler.socketSource, budget: sharedBudget, gate: gate) }
         sampler.namespaceScope = true
-        sampler.protocolGate = ProtocolGate()
-        // An idle namespace's socket tables (sockstat unchanged) are read again every 30 s, not 10:
-        // the UDP tables are walked bucket by bucket, whatever the namespace holds.
+        sampler.protocolGate = gate
+        // An idle namespace's TCP table (its own counts unchanged) is walked again every 30 s, not 10:
+        // the walk scans the host's whole hash table, whatever the namespace holds (none without a socket).
         sampler.socketTableMaxAge = 30
         // Socket tables are streamed in pieces; 64 KiB (not 1 MiB) a namespace keeps memory small.
         sampler.reader.chunkSize = 64 << 10

@@ -1,10 +1,13 @@
-/// Keeps a namespace's sockstat, snmp, netstat and snmp6 counters while none of its interface counters
-/// moved: no packet was received or sent on any of its interfaces (loopback included), so the
-/// protocol counters, which count packets, have not moved either, and the reused values give
-/// the exact rate, zero. Those four files are most of what sampling an idle namespace costs
-/// (the kernel prints some 400 counters). Counters that move without a packet on an interface
-/// (a send that fails before reaching one: OutNoRoutes, SndbufErrors) are caught by reading
-/// again at least every `maxAge` seconds.
+import OrderedCollections
+
+/// Keeps a namespace's sockstat, snmp, netstat and snmp6 counters, and its conntrack statistics
+/// and fullness, while none of its interface counters moved: no packet was received or sent on
+/// any of its interfaces (loopback included), so the protocol counters, which count packets,
+/// have not moved either, and the reused values give the exact rate, zero. Those files are most
+/// of what sampling an idle namespace costs (the kernel prints some 400 counters). What changes
+/// without a packet on an interface (a send that fails before reaching one: OutNoRoutes,
+/// SndbufErrors; conntrack entries that time out) is caught by reading again at least every
+/// `maxAge` seconds.
 public final class ProtocolGate {
     public var maxAge: Double = 10
     private var last: (interfaces: [[UInt64]], reused: Reused, at: Double)?
@@ -12,20 +15,28 @@ public final class ProtocolGate {
     struct Reused {
         var sockstat: SockStat?
         var protocols: ProtocolCounters?
+        var statTables: OrderedDictionary<String, PerCPUStatTable>?
+        var conntrack: ConntrackFullness?
     }
 
     public init() {}
 
     static func key(_ s: Sample) -> [[UInt64]] { s.interfaces.map(\.counters.values) }
 
+    /// Whether the sample being read keeps the last counters (its namespace is idle).
+    private(set) var reusing = false
+
     /// The last counters when they can be reused for `s`, else nil (read them).
     func reuse(_ s: Sample) -> Reused? {
+        reusing = false
         guard let last, s.monotonicSeconds - last.at < maxAge, !s.interfaces.isEmpty,
               Self.key(s) == last.interfaces else { return nil }
+        reusing = true
         return last.reused
     }
 
     func remember(_ s: Sample) {
-        last = (Self.key(s), Reused(sockstat: s.sockstat, protocols: s.protocols), s.monotonicSeconds)
+        let reused = Reused(sockstat: s.sockstat, protocols: s.protocols, statTables: s.statTables, conntrack: s.conntrack)
+        last = (Self.key(s), reused, s.monotonicSeconds)
     }
 }

@@ -31,10 +31,16 @@ final class BudgetedSocketTables: SocketTableSource {
     let budget: SharedSocketBudget
     /// Decided for the TCP read and kept for the UDP read that follows it: both or neither.
     private var allowed = false
+    /// An idle namespace (the gate keeps its counters) keeps its last UDP table: a UDP drop is a
+    /// packet received, so its drops cannot have moved, and the walk of the host's whole UDP
+    /// hash table is saved (it is read again with the counters, at least every `maxAge`).
+    let gate: ProtocolGate?
+    private var lastUDP: (UDPSummary?, [SourceError])?
 
-    init(_ inner: SocketTableSource, budget: SharedSocketBudget) {
+    init(_ inner: SocketTableSource, budget: SharedSocketBudget, gate: ProtocolGate? = nil) {
         self.inner = inner
         self.budget = budget
+        self.gate = gate
     }
 
     func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError]) {
@@ -46,9 +52,16 @@ final class BudgetedSocketTables: SocketTableSource {
     }
 
     func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) {
+        if gate?.reusing == true {
+            if let lastUDP, lastUDP.0 != nil { return lastUDP }
+        } else {
+            lastUDP = nil   // packets moved: only a table read since then may be kept
+        }
         guard allowed else { return (nil, []) }
         let start = Sampler.threadCPUNow()
         defer { budget.spend(Sampler.threadCPUNow() - start) }
-        return inner.udpSummary(includeIPv6: includeIPv6)
+        let read = inner.udpSummary(includeIPv6: includeIPv6)
+        lastUDP = read
+        return read
     }
 }

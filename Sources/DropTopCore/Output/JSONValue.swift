@@ -8,6 +8,9 @@ public indirect enum JSONValue: Equatable, Sendable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// A part that did not change since the last document (a quiet namespace's counters, see
+    /// RenderMemo): compact output writes the text kept from the first time, pretty output `value()`.
+    case kept(RenderMemo, part: String, value: @Sendable () -> JSONValue)
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
 
@@ -31,6 +34,8 @@ public indirect enum JSONValue: Equatable, Sendable {
         case .uint(let u): out += String(u)
         case .double(let d): out += Self.format(d)
         case .string(let s): Self.writeString(s, to: &out)
+        case .kept(let memo, let part, let value):
+            if pretty { value().write(to: &out, pretty: true, indent: indent) } else { out += memo.text(part) { value().serialized() } }
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["

@@ -28,14 +28,19 @@ enum NamespaceJSON {
         let drops: JSONValue = .number(r.intervalSeconds == nil ? nil : n.dropsPerSecond)
         let tcp: JSONValue = s.tcp.map { JSONReport.tcp($0, changes: r.tcpStateChanges, ages: JSONReport.tcpAges(s)) } ?? .null
         let udp: JSONValue = s.udp.map { JSONReport.udp($0, rates: r.udpDropRates) } ?? .null
-        let sockstat: JSONValue = s.sockstat.map(JSONReport.sockstat) ?? .null
-        let protocols: JSONValue = s.protocols == nil ? .null : JSONReport.protocols(r)
         let errors: [JSONValue] = s.errors.map { .object([("source", .string($0.source)), ("message", .string($0.message))]) }
         let rest: [(String, JSONValue)] = [
-            ("drops_per_s", drops), ("interfaces", .array(r.interfaces.map(JSONReport.interface))),
-            ("tcp", tcp), ("udp", udp), ("sockstat", sockstat), ("protocols", protocols),
+            ("drops_per_s", drops), ("interfaces", kept(n, "interfaces") { .array(r.interfaces.map(JSONReport.interface)) }),
+            ("tcp", tcp), ("udp", udp), ("sockstat", kept(n, "sockstat") { s.sockstat.map(JSONReport.sockstat) ?? .null }),
+            ("protocols", kept(n, "protocols") { s.protocols == nil ? .null : JSONReport.protocols(r) }),
             ("findings", .array(r.findings.map(JSONReport.finding))), ("errors", .array(errors)),
         ]
         return .object(identity(n) + rest)
+    }
+
+    /// A part of a quiet namespace is written once and its text reused while it stays quiet.
+    static func kept(_ n: NamespaceReport, _ part: String, _ value: @escaping @Sendable () -> JSONValue) -> JSONValue {
+        guard let memo = n.quietMemo else { return value() }
+        return .kept(memo, part: part, value: value)
     }
 }

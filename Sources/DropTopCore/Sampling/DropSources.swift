@@ -7,7 +7,8 @@ extension Sampler {
 
     func readDropSources(into s: inout Sample, errors: inout [SourceError]) {
         var tables = OrderedDictionary<String, PerCPUStatTable>()
-        for source in PerCPUStatSource.allCases {
+        // Another namespace has no neighbour tables of its own: the kernel prints them only in the initial one.
+        for source in PerCPUStatSource.allCases where !(namespaceScope && source.hostWide) {
             let (table, problems) = reader.perCPUStatTable(source)
             errors += problems
             if let table { tables[source.rawValue] = table }

@@ -96,7 +96,9 @@ public final class Sampler {
     /// Link facts over rtnetlink, correct in any namespace (nil: /sys only, as for a captured tree).
     public var linkFacts: LinkFactsSource?
     /// A sampler of another network namespace: no host-wide sources (CPUs, IRQs) and no /sys.
-    public var namespaceScope = false
+    public var namespaceScope = false {
+        didSet { socketTiers.ownCountsOnly = namespaceScope }
+    }
     /// --all-netns: every other network namespace, sampled with this one.
     public var namespaces: NamespaceSampler?
     /// A namespace's sampler: the last protocol counters while no interface counter moved.
@@ -132,9 +134,13 @@ public final class Sampler {
         if !needs.isDisjoint(with: [.protocols, .tcpTables]) {
             if let reused { s.protocols = reused.protocols } else { s.protocols = readProtocols(&errors) }
         }
-        if reused == nil { protocolGate?.remember(s) }
         socketTiers.read(into: &s, needs: needs, includeIPv6: ipv6Present, errors: &errors)
-        if needs.contains(.dropSources) { readDropSources(into: &s, errors: &errors) }
+        if let reused, needs.contains(.dropSources) {
+            s.statTables = reused.statTables; s.conntrack = reused.conntrack
+        } else if needs.contains(.dropSources) {
+            readDropSources(into: &s, errors: &errors)
+        }
+        if reused == nil { protocolGate?.remember(s) }
         s.sysctl = sysctlValues
         if needs.contains(.dropReasons) { s.dropReasons = dropReasons?.sample() }
         s.namespaces = namespaces?.sample(host: s.host, errors: &errors)
@@ -221,6 +227,9 @@ public final class Sampler {
         // the four v6 files are one expected absence, not four read errors.
         // Each IPv6 file is read on its own: a missing snmp6 costs only its counters.
         ipv6Present = ["net/if_inet6", "net/snmp6", "net/tcp6", "net/udp6", "net/sockstat6"].contains { reader.exists(.proc, $0) }
+        // Another namespace's sampler reads no host-wide source, and its sysctls are read once
+        // by NamespaceSampler (40 files every 30 samples in each namespace, otherwise).
+        guard !namespaceScope else { return }
         // /sys/devices/system/cpu/online ("0-3,5") numbers softnet rows on old kernels.
         onlineCPUList = (try? reader.withContents(.sys, "devices/system/cpu/online", { ValueFileParser.text($0) }))
             .flatMap(CPUList.parse)

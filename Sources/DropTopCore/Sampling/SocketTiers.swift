@@ -25,6 +25,9 @@ final class SocketTiers {
     /// A histogram of the transient states kept live elsewhere (a tracker of TCP state
     /// transitions): read every sample instead of the filtered dump.
     var liveStates: TransientStateSource?
+    /// Another namespace: only its own counts say its tables moved (sockstat's orphan and alloc
+    /// count the whole host, whose sockets come and go).
+    var ownCountsOnly = false
 
     /// The last full walk: what it gave, when, what it cost, and the counts then.
     private struct Walk {
@@ -52,7 +55,7 @@ final class SocketTiers {
         var walkedNow = false
         let cheap = needs.contains(.listeners) ? source.listeners(includeIPv6: includeIPv6) : nil
         if needs.contains(.tcpTables) || (needs.contains(.listeners) && cheap == nil) {
-            let counts = SocketCounts(s)
+            let counts = SocketCounts(s, ownOnly: ownCountsOnly)
             if let last = lastWalk, shouldReuse(last, now: now, counts: counts?.signature) {
                 errors += last.errors
                 if needs.contains(.tcpTables) { readStatesIfDue(now: now, counts: counts, includeIPv6: includeIPv6, errors: &errors) }
@@ -170,7 +173,8 @@ final class SocketTiers {
         let age = now - last.at
         if age < last.cost / budget { return true }
         if let counts, counts == last.counts, age < maxAge { return true }
-        return false
+        // A namespace whose own counts are all 0 holds no TCP socket: a walk would find none.
+        return ownCountsOnly && counts == last.counts && counts?.allSatisfy { $0 == 0 } == true
     }
 }
 

@@ -46,11 +46,17 @@ struct SocketCounts: Equatable {
     /// Everything that moves when a socket is made, closed or changes between the counted states.
     var signature: [UInt64]
 
-    init?(_ s: Sample) {
+    /// `ownOnly`: another namespace, where sockstat's orphan and alloc count the whole host
+    /// (whose sockets come and go), so only its own levels say its tables moved.
+    init?(_ s: Sample, ownOnly: Bool = false) {
         guard let sockstat = s.sockstat else { return nil }
         currEstab = s.protocols?[CounterID.tcpCurrEstab.section]?.gauges[CounterID.tcpCurrEstab.name].map { UInt64(clamping: $0) }
         timeWait = sockstat[SockstatTCP.line]?[SockstatTCP.timeWait]
-        signature = SockstatTCP.lines.flatMap { line in SockstatTCP.moving.map { sockstat[line]?[$0] ?? .max } } + [currEstab ?? .max]
+        // sockstat6 has only TCP6 inuse (its tw is in TCP's).
+        let own = [(SockstatTCP.line, SockstatTCP.inUse), (SockstatTCP.line, SockstatTCP.timeWait), (SockstatTCP.lines[1], SockstatTCP.inUse)]
+        let levels = ownOnly ? own
+            : SockstatTCP.lines.flatMap { line in SockstatTCP.moving.map { (line, $0) } }
+        signature = levels.map { sockstat[$0.0]?[$0.1] ?? .max } + [currEstab ?? .max]
     }
 }
 
