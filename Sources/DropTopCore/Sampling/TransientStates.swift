@@ -53,8 +53,8 @@ struct SocketCounts: Equatable {
         currEstab = s.protocols?[CounterID.tcpCurrEstab.section]?.gauges[CounterID.tcpCurrEstab.name].map { UInt64(clamping: $0) }
         timeWait = sockstat[SockstatTCP.line]?[SockstatTCP.timeWait]
         // sockstat6 has only TCP6 inuse (its tw is in TCP's).
-        let own = [(SockstatTCP.line, SockstatTCP.inUse), (SockstatTCP.line, SockstatTCP.timeWait), (SockstatTCP.lines[1], SockstatTCP.inUse)]
-        let levels = ownOnly ? own
+        let levels = ownOnly
+            ? [(SockstatTCP.line, SockstatTCP.inUse), (SockstatTCP.line, SockstatTCP.timeWait), (SockstatTCP.lines[1], SockstatTCP.inUse)]
             : SockstatTCP.lines.flatMap { line in SockstatTCP.moving.map { (line, $0) } }
         signature = levels.map { sockstat[$0.0]?[$0.1] ?? .max } + [currEstab ?? .max]
     }
