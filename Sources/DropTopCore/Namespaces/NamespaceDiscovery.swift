@@ -20,12 +20,15 @@ public struct DiscoveredNamespace: Equatable, Sendable {
 
 /// Finds the network namespaces of live processes by the inode /proc/PID/ns/net links to
 /// ("net:[4026532281]"), and those `ip netns add` bind-mounted under /run/netns. Bounded: at
-/// most `maxProcesses` processes and `timeBudget` seconds of CPU per scan.
+/// most `maxProcesses` processes and `timeBudget` seconds of CPU per scan (`firstScanBudget` for
+/// the first, which looks up every process: later scans look up only new ones and a tenth of the rest).
 public final class NamespaceDiscovery {
     public let procRoot: String
     public var netnsDirectory = "/run/netns"
     public var maxProcesses = 20_000
     public var timeBudget = 0.05
+    /// A first scan cut short would hide namespaces from `--once`, whose only scan it is.
+    public var firstScanBudget = 1.0
     /// What the last scan could not see (other users' processes, a cut-short scan).
     public private(set) var notes: [SourceError] = []
     private var link = [CChar](repeating: 0, count: 64)
@@ -60,6 +63,7 @@ public final class NamespaceDiscovery {
         }
         defer { closedir(dir) }
         let start = Sampler.threadCPUNow()
+        let budget = scans == 0 ? max(timeBudget, firstScanBudget) : timeBudget
         var scanned = 0, denied = 0
         var nextCache: [Int32: (inode: UInt64?, live: Bool, denied: Bool)] = [:]
         nextCache.reserveCapacity(pidCache.count)
@@ -70,9 +74,9 @@ public final class NamespaceDiscovery {
             }
             guard let pid else { continue }
             scanned += 1
-            if scanned > maxProcesses || (scanned & 255 == 0 && Sampler.threadCPUNow() - start > timeBudget) {
+            if scanned > maxProcesses || (scanned & 255 == 0 && Sampler.threadCPUNow() - start > budget) {
                 notes.append(SourceError(source: "/proc/PID/ns/net",
-                    message: "stopped after \(scanned - 1) processes (limit \(maxProcesses) or \(timeBudget) s of CPU): "
+                    message: "stopped after \(scanned - 1) processes (limit \(maxProcesses) or \(budget) s of CPU): "
                         + "namespaces of the rest are not shown"))
                 break
             }
