@@ -38,8 +38,10 @@ final class BTFBytes {
         window.deallocate()
     }
 
-    /// Opens `path` for windowed reads; the descriptor is closed with the object.
-    static func file(_ path: String, windowSize: Int = 64 << 10) -> Result<BTFBytes, Errno32> {
+    /// Opens `path` for windowed reads; the descriptor is closed with the object. sysfs hands a
+    /// binary file out one page a read, so a larger window would save no read but cost more for
+    /// each of the scattered strings and records looked up after the passes.
+    static func file(_ path: String, windowSize: Int = 4096) -> Result<BTFBytes, Errno32> {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(Errno32(errno)) }
         var status = stat()

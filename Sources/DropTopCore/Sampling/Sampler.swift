@@ -88,6 +88,7 @@ public final class Sampler {
 
     public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
         reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
+        reader.keepsFilesOpen = procRoot == "/proc" && sysRoot == "/sys"
         // The live kernel answers sock_diag far cheaper than it prints /proc/net/tcp; a captured
         // tree has only the files. DROPTOP_SOCKET_TABLES=proc keeps the files on a live host.
         let files = ProcSocketTables(reader: reader)

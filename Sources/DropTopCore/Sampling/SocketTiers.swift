@@ -80,10 +80,12 @@ final class SocketTiers {
         return false
     }
 
-    /// What says the TCP tables moved: sockstat's TCP counts and Tcp.CurrEstab.
+    /// What says this namespace's TCP tables moved: sockstat's inuse and tw, and Tcp.CurrEstab.
+    /// Not sockstat's orphan and alloc: the kernel sums those over every namespace, so sockets
+    /// opened in a container would make the host's walk run again.
     static func counts(_ s: Sample) -> [UInt64]? {
         guard let sockstat = s.sockstat else { return nil }
-        let tcp = ["TCP", "TCP6"].flatMap { proto in ["inuse", "orphan", "tw", "alloc"].map { sockstat[proto]?[$0] ?? .max } }
+        let tcp = ["TCP", "TCP6"].flatMap { proto in ["inuse", "tw"].map { sockstat[proto]?[$0] ?? .max } }
         let established = s.protocols?["Tcp"]?.gauges["CurrEstab"].map { UInt64(clamping: $0) } ?? .max
         return tcp + [established]
     }
