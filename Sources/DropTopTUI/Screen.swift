@@ -24,6 +24,9 @@ public final class Screen {
     public let colors: Bool
     public private(set) var width: Int
     public private(set) var height: Int
+    /// The grid last copied to curses: rows equal to it are not copied again (curses would find
+    /// them unchanged, after converting and comparing every cell).
+    private var shown: Grid?
 
     /// Whether the locale is UTF-8 (then box drawing and sparklines use Unicode glyphs).
     public static func localeIsUTF8() -> Bool {
@@ -62,6 +65,7 @@ public final class Screen {
     public func updateSize() {
         width = Int(droptop_cols())
         height = Int(droptop_lines())
+        shown = nil
     }
 
     private func attributes(_ style: Style) -> attr_t {
@@ -93,7 +97,11 @@ public final class Screen {
         let rows = min(grid.height, height), columns = min(grid.width, width)
         var buffer: [wchar_t] = []
         buffer.reserveCapacity(columns + 1)
+        let previous = shown.flatMap { $0.width == grid.width && $0.height == grid.height ? $0 : nil }
+        shown = grid
         for y in 0..<rows {
+            let row = (y * grid.width)..<(y * grid.width + columns)
+            if let previous, previous.cells[row] == grid.cells[row] { continue }
             var x = 0
             while x < columns {
                 let style = grid[x, y].style
