@@ -5,6 +5,9 @@
 # servers, lets them settle 3 s, then records SECONDS of terminal output (tmux pipe-pane) and
 # on-CPU time (/proc/PID/schedstat, nanoseconds: /proc/PID/stat counts 10 ms ticks, as coarse as
 # the whole figure). Both see the same load, so compare them within a round.
+# NETNS=1 runs both in a network namespace made for the run (lo up, nothing else): an idle host's
+# network on a machine whose own namespace is busy (its socket and TCP counts are its own; the
+# kernel's hash tables, /proc/interrupts and softirqs stay shared). Needs root.
 set -euo pipefail
 secs=${1:-30}
 bin=${2:-.build-static/release/droptop}
@@ -13,14 +16,24 @@ shift $(( $# < 3 ? $# : 3 ))
 [ "${1:-}" = "--" ] && shift
 args=("$@")
 tag=droptop-measure-$$
-trap 'for s in d b; do tmux -L "$tag-$s" kill-server 2>/dev/null || true; done' EXIT
+run=()
+if [ "${NETNS:-0}" = 1 ]; then
+  ip netns add "$tag"
+  ip -n "$tag" link set lo up
+  run=(ip netns exec "$tag")
+fi
+cleanup() {
+  for s in d b; do tmux -L "$tag-$s" kill-server 2>/dev/null || true; done
+  [ "${NETNS:-0}" = 1 ] && ip netns del "$tag" 2>/dev/null || true
+}
+trap cleanup EXIT
 
 start() {   # SERVER COMMAND...: prints the program's pid
   local server=$1; shift
-  tmux -L "$server" new-session -d -s m -x 120 -y 40 "env LANG=C.UTF-8 TERM=xterm-256color $*"
+  tmux -L "$server" new-session -d -s m -x 120 -y 40 "env LANG=C.UTF-8 TERM=xterm-256color ${run[*]} $*"
   sleep 0.5
-  local pane; pane=$(tmux -L "$server" display -p -t m '#{pane_pid}')
-  pgrep -P "$pane" | head -1 || echo "$pane"
+  # ip netns exec and env exec the program: the pane's process is the program itself.
+  tmux -L "$server" display -p -t m '#{pane_pid}'
 }
 
 cpu_ns() { awk '{print $1}' /proc/"$1"/schedstat; }
@@ -34,7 +47,7 @@ report() {   # NAME PID OUT CPU0 CPU1
 }
 
 have_bmon=$(command -v bmon > /dev/null && echo 1 || echo 0)
-echo "# $secs s a round, $(nproc) CPUs, $(uname -r), $(date -u +%FT%TZ), droptop ${args[*]:-}"
+echo "# $secs s a round, $(nproc) CPUs, $(uname -r), $(date -u +%FT%TZ), droptop ${args[*]:-}${run[*]:+ (in a new network namespace)}"
 for round in $(seq "$rounds"); do
   dout=$(mktemp); bout=$(mktemp)
   dpid=$(start "$tag-d" "$bin" "${args[@]}")

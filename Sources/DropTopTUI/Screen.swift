@@ -24,9 +24,10 @@ public final class Screen {
     public let colors: Bool
     public private(set) var width: Int
     public private(set) var height: Int
-    /// The grid last copied to curses: rows equal to it are not copied again (curses would find
-    /// them unchanged, after converting and comparing every cell).
-    private var shown: Grid?
+    /// What was last copied to curses, a cell a code (its style and the one scalar drawn): rows
+    /// equal to it are not copied again, which curses would find unchanged after converting and
+    /// comparing every cell. 8 bytes a cell, a third of a Grid's.
+    private var shown: (width: Int, codes: [UInt64])?
 
     /// Whether the locale is UTF-8 (then box drawing and sparklines use Unicode glyphs).
     public static func localeIsUTF8() -> Bool {
@@ -97,11 +98,18 @@ public final class Screen {
         let rows = min(grid.height, height), columns = min(grid.width, width)
         var buffer: [wchar_t] = []
         buffer.reserveCapacity(columns + 1)
-        let previous = shown.flatMap { $0.width == grid.width && $0.height == grid.height ? $0 : nil }
-        shown = grid
+        var codes = shown?.width == columns ? shown?.codes ?? [] : []
+        shown = nil
+        if codes.count != rows * columns { codes = [UInt64](repeating: .max, count: rows * columns) }
+        defer { shown = (columns, codes) }
         for y in 0..<rows {
-            let row = (y * grid.width)..<(y * grid.width + columns)
-            if let previous, previous.cells[row] == grid.cells[row] { continue }
+            var same = true
+            for x in 0..<columns {
+                let cell = grid[x, y]
+                let code = UInt64(cell.style.rawValue) << 32 | UInt64(cell.char.unicodeScalars.first?.value ?? 0x20)
+                if codes[y * columns + x] != code { codes[y * columns + x] = code; same = false }
+            }
+            if same { continue }
             var x = 0
             while x < columns {
                 let style = grid[x, y].style
