@@ -110,7 +110,7 @@ public final class FileReader {
 
     private func readAll(_ root: Root, _ relative: [UInt8]) throws -> Int {
         // A read of /proc/sys makes the kernel allocate and zero a buffer of the size asked
-        // for (proc_sys_call_handler), 1 MiB once the buffer has grown: a value fits a page.
+        // for (proc_sys_call_handler), the whole buffer (64 KiB or more): a value fits a page.
         let perRead = root == .proc && relative.starts(with: Self.sysctlPrefix) ? 4096 : Int.max
         return try readAll(root, fullPath(root, relative), perRead: perRead)
     }
