@@ -41,4 +41,22 @@ import Testing
         #expect(!tree.sampler().reader.keepsFilesOpen)
         #expect(Sampler().reader.keepsFilesOpen)
     }
+
+    /// A kept /sys file follows its device (a rename, a move to another namespace): when the
+    /// interface names change, the link facts are opened again by name.
+    @Test func keptLinkFactsAreOpenedAgainWhenTheInterfacesChange() throws {
+        let tree = try TreeCopy("server64")
+        let sampler = tree.sampler()
+        sampler.reader.keepsFilesOpen = true
+        #expect(sampler.sample().interfaces.first { $0.name == "eth0" }?.mtu == 9000)
+        try tree.write("sys/class/net/eth0/mtu", Array("1500\n".utf8))   // a new file, as a new device's would be
+        #expect(sampler.sample().interfaces.first { $0.name == "eth0" }?.mtu == 9000)   // the kept one is still read
+        // /proc/net/dev is kept too: changed in place, as the kernel's is produced anew.
+        let dev = try #require(FileHandle(forUpdatingAtPath: tree.root + "/proc/net/dev"))
+        defer { try? dev.close() }
+        let text = String(decoding: try dev.readToEnd() ?? Data(), as: UTF8.self)
+        try dev.truncate(atOffset: 0)
+        try dev.write(contentsOf: Data(text.replacingOccurrences(of: "ens1f0:", with: "ens1f1:").utf8))
+        #expect(sampler.sample().interfaces.first { $0.name == "eth0" }?.mtu == 1500)
+    }
 }

@@ -50,6 +50,12 @@ public final class FileReader {
         for files in kept.values { for fd in files.values { try? fd.close() } }
     }
 
+    /// Closes the files kept open under `root`: the next reads open them again by path.
+    public func closeKeptFiles(_ root: Root) {
+        for fd in kept[root]?.values ?? [:].values { try? fd.close() }
+        kept[root] = nil
+    }
+
     public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
         self.procRoot = procRoot
         self.sysRoot = sysRoot

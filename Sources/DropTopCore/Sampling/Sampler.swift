@@ -140,7 +140,13 @@ public final class Sampler {
         var rawNames: [[UInt8]] = []
         if let parsed = parse("net/dev", &errors, { try NetDevParser.parse($0) }) {
             errors += parsed.problems.map { SourceError(source: "/proc/net/dev", message: $0) }
-            for entry in parsed.value where InterfaceGlob.matches(entry.name, any: interfaceGlobs) {
+            let entries = parsed.value.filter { InterfaceGlob.matches($0.name, any: interfaceGlobs) }
+            // A kept /sys file follows its device through a rename or a move to another
+            // namespace: opened again by name when the names change, and with the slow facts.
+            if entries.map(\.name) != interfaceKey || samplesSinceSlowRefresh + 1 >= slowFactRefreshSamples {
+                reader.closeKeptFiles(.sys)
+            }
+            for entry in entries {
                 rawNames.append(entry.rawName)
                 s.interfaces.append(namespaceScope ? InterfaceSample(name: entry.name, counters: entry.counters)
                                                    : interfaceSample(entry, errors: &errors))
