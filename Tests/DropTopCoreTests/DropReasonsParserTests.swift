@@ -46,8 +46,12 @@ struct SyntheticBTF {
     }
 
     /// int, enum skb_drop_reason, void *, the tracepoint prototype and its typedef, like vmlinux.
-    static func kfreeSkb(parameters: [String] = ["__data", "skb", "location", "reason", "rx_sk"]) -> SyntheticBTF {
+    /// `padding` bytes of string and `fillerTypes` ints before the rest move names and ids across read windows.
+    static func kfreeSkb(parameters: [String] = ["__data", "skb", "location", "reason", "rx_sk"],
+                         padding: Int = 0, fillerTypes: Int = 0) -> SyntheticBTF {
         var btf = SyntheticBTF()
+        if padding > 0 { _ = btf.name(String(repeating: "p", count: padding)) }
+        for _ in 0..<fillerTypes { btf.type("int", kind: 1, sizeOrType: 4, data: [32]) }
         btf.type("unsigned int", kind: 1, sizeOrType: 4, data: [32])
         let reasons = btf.enumeration("skb_drop_reason", [
             ("SKB_NOT_DROPPED_YET", 0), ("SKB_CONSUMED", 1), ("SKB_DROP_REASON_NOT_SPECIFIED", 2),

@@ -108,4 +108,24 @@ import Testing
         let d = sampler.sample()
         #expect(d.socketTablesSeconds == d.monotonicSeconds)
     }
+
+    /// sockstat's orphan and alloc are sums over every namespace: their moving alone (a container
+    /// opening sockets) does not make this namespace walk again; its own inuse does.
+    @Test func onlyThisNamespacesCountsTriggerAWalk() throws {
+        let tree = try TreeCopy("server64")
+        let sampler = tree.sampler()
+        sampler.socketTableBudget = 1e9
+        let a = sampler.sample()
+        let original = try String(contentsOfFile: tree.root + "/proc/net/sockstat", encoding: .utf8)
+        func sockstat(_ tcp: String) throws {
+            let text = original.replacingOccurrences(of: "TCP: inuse 50 orphan 0 tw 4 alloc 52 mem 12", with: tcp)
+            #expect(text != original)
+            try tree.write("proc/net/sockstat", Array(text.utf8))
+        }
+        try sockstat("TCP: inuse 50 orphan 7 tw 4 alloc 900 mem 12")
+        #expect(sampler.sample().socketTablesSeconds == a.socketTablesSeconds)
+        try sockstat("TCP: inuse 51 orphan 7 tw 4 alloc 900 mem 12")
+        let c = sampler.sample()
+        #expect(c.socketTablesSeconds == c.monotonicSeconds)
+    }
 }

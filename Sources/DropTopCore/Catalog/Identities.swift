@@ -89,8 +89,6 @@ public enum SockstatTCP {
     public static let lines = ["TCP", "TCP6"]
     public static let line = "TCP"
     public static let timeWait = "tw", inUse = "inuse"
-    /// The levels whose movement says the socket tables changed.
-    public static let moving = [inUse, "orphan", timeWait, "alloc"]
 }
 
 /// The TCP states as /proc/net/tcp numbers them (1...11), with the labels each view uses.

@@ -18,34 +18,48 @@ public struct BTFKfreeSkb: Equatable, Sendable {
 /// count from 1 in record order.
 enum BTFParser {
     static func kfreeSkb(_ bytes: UnsafeBufferPointer<UInt8>) throws(DescriptionError) -> BTFKfreeSkb {
-        let blob = try BTFBlob(bytes)
+        try kfreeSkb(BTFBlob(bytes))
+    }
+
+    /// The same from a file, streamed through a fixed window (BTFBytes): memory stays bounded.
+    static func kfreeSkb(path: String) -> Result<BTFKfreeSkb, BTFFileError> {
+        switch BTFBytes.file(path) {
+        case .failure(let error): return .failure(.unreadable(error))
+        case .success(let source):
+            do { return .success(try kfreeSkb(try BTFBlob(source))) } catch { return .failure(.malformed(error)) }
+        }
+    }
+
+    /// Three passes, none holding more than a few KB: the string section for the two names' offsets,
+    /// the type records for the ids named by them, then the few records and strings those lead to.
+    static func kfreeSkb(_ blob: BTFBlob) throws(DescriptionError) -> BTFKfreeSkb {
+        let wanted = try blob.offsets(ofNames: ["skb_drop_reason", "btf_trace_kfree_skb"])
         var enumID: Int?, typedefID: Int?
-        var recordOffsets = [0]  // id 0 is void
+        var index = BTFTypeIndex()
         var position = blob.typesStart
         while position < blob.typesEnd {
             let record = try blob.record(at: position)
-            recordOffsets.append(position)
-            if record.kind == BTFKind.enumeration || record.kind == BTFKind.enumeration64,
-               blob.name(record.nameOffset, equals: "skb_drop_reason") {
-                enumID = recordOffsets.count - 1
-            } else if record.kind == BTFKind.typedef, blob.name(record.nameOffset, equals: "btf_trace_kfree_skb") {
-                typedefID = recordOffsets.count - 1
+            index.append(position)
+            if record.kind == BTFKind.enumeration || record.kind == BTFKind.enumeration64, wanted[0].contains(record.nameOffset) {
+                enumID = index.count - 1
+            } else if record.kind == BTFKind.typedef, wanted[1].contains(record.nameOffset) {
+                typedefID = index.count - 1
             }
             position = record.end
         }
-        let names = try enumID.map { id throws(DescriptionError) in try reasonNames(blob, try blob.record(at: recordOffsets[id])) }
+        let names = try enumID.map { id throws(DescriptionError) in try reasonNames(blob, try index.record(id, in: blob)) }
         guard let typedefID else { return BTFKfreeSkb(names: names) }
-        let arguments = try tracepointArguments(blob, recordOffsets, typedefID)
-        let index = arguments.firstIndex { $0.name == "reason" }
-            ?? arguments.firstIndex { argument in enumID != nil && strippingQualifiers(blob, recordOffsets, argument.type) == enumID }
-        return BTFKfreeSkb(names: names, tracepointArgumentCount: arguments.count, reasonArgumentIndex: index)
+        let arguments = try tracepointArguments(blob, index, typedefID)
+        let reasonIndex = arguments.firstIndex { $0.name == "reason" }
+            ?? arguments.firstIndex { argument in enumID != nil && strippingQualifiers(blob, index, argument.type) == enumID }
+        return BTFKfreeSkb(names: names, tracepointArgumentCount: arguments.count, reasonArgumentIndex: reasonIndex)
     }
 
     /// The type id behind typedefs and const/volatile/restrict/type-tag qualifiers (not pointers).
-    private static func strippingQualifiers(_ blob: BTFBlob, _ offsets: [Int], _ start: Int) -> Int {
+    private static func strippingQualifiers(_ blob: BTFBlob, _ index: BTFTypeIndex, _ start: Int) -> Int {
         var id = start
         for _ in 0..<8 {
-            guard id > 0, id < offsets.count, let record = try? blob.record(at: offsets[id]),
+            guard id > 0, id < index.count, let record = try? index.record(id, in: blob),
                   [8, 9, 10, 11, 18].contains(record.kind) else { return id }
             id = Int(record.sizeOrType)
         }
@@ -66,12 +80,12 @@ enum BTFParser {
     }
 
     /// Follows the typedef through pointers and qualifiers to its FUNC_PROTO; the parameters' names and types.
-    static func tracepointArguments(_ blob: BTFBlob, _ offsets: [Int], _ typedefID: Int)
+    static func tracepointArguments(_ blob: BTFBlob, _ index: BTFTypeIndex, _ typedefID: Int)
         throws(DescriptionError) -> [(name: String, type: Int)] {
         var id = typedefID
         for _ in 0..<8 {
-            guard id > 0, id < offsets.count else { break }
-            let record = try blob.record(at: offsets[id])
+            guard id > 0, id < index.count else { break }
+            let record = try index.record(id, in: blob)
             if record.kind == BTFKind.functionPrototype {
                 var parameters: [(name: String, type: Int)] = []
                 for index in 0..<record.vlen {
@@ -112,66 +126,4 @@ struct BTFRecord {
     /// info bit 31: for a struct or union, each member's offset word packs a bitfield size above 24 bits.
     var kindFlag = false
     var dataStart: Int, end: Int
-}
-
-/// The validated sections of a BTF blob with bounds-checked little-endian reads.
-struct BTFBlob {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let typesStart: Int, typesEnd: Int, stringsStart: Int, stringsEnd: Int
-
-    init(_ bytes: UnsafeBufferPointer<UInt8>) throws(DescriptionError) {
-        self.bytes = bytes
-        guard bytes.count >= 24 else { throw .malformed("shorter than a BTF header (\(bytes.count) bytes)") }
-        guard try Self.u16(bytes, 0) == 0xEB9F else { throw .malformed("not little-endian BTF (bad magic)") }
-        let headerLength = Int(try Self.u32(bytes, 4))
-        let (typeOffset, typeLength) = (Int(try Self.u32(bytes, 8)), Int(try Self.u32(bytes, 12)))
-        let (stringOffset, stringLength) = (Int(try Self.u32(bytes, 16)), Int(try Self.u32(bytes, 20)))
-        guard headerLength >= 24 else { throw .malformed("header length \(headerLength) is too small") }
-        (typesStart, typesEnd) = (headerLength + typeOffset, headerLength + typeOffset + typeLength)
-        (stringsStart, stringsEnd) = (headerLength + stringOffset, headerLength + stringOffset + stringLength)
-        guard typesEnd <= bytes.count, stringsEnd <= bytes.count else {
-            throw .malformed("truncated: sections end at \(max(typesEnd, stringsEnd)) of \(bytes.count) bytes")
-        }
-    }
-
-    static func u16(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) throws(DescriptionError) -> UInt16 {
-        guard at >= 0, at + 2 <= bytes.count else { throw .malformed("truncated at byte \(at)") }
-        return UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8
-    }
-
-    static func u32(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) throws(DescriptionError) -> UInt32 {
-        guard at >= 0, at + 4 <= bytes.count else { throw .malformed("truncated at byte \(at)") }
-        return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
-    }
-
-    func u32(_ at: Int) throws(DescriptionError) -> UInt32 { try Self.u32(bytes, at) }
-
-    func record(at position: Int) throws(DescriptionError) -> BTFRecord {
-        guard position + 12 <= typesEnd else { throw .malformed("type record at \(position) runs past the type section") }
-        let info = try u32(position + 4)
-        let kind = (info >> 24) & 0x1F, vlen = Int(info & 0xFFFF)
-        guard let extra = BTFKind.dataSize(kind: kind, vlen: vlen) else { throw .malformed("unknown type kind \(kind)") }
-        let end = position + 12 + extra
-        guard end <= typesEnd else { throw .malformed("type record at \(position) runs past the type section") }
-        return BTFRecord(nameOffset: try u32(position), kind: kind, vlen: vlen, sizeOrType: try u32(position + 8),
-                         kindFlag: info >> 31 == 1, dataStart: position + 12, end: end)
-    }
-
-    /// The NUL-terminated string at `offset` in the string section.
-    func string(_ offset: UInt32) throws(DescriptionError) -> String {
-        let start = stringsStart + Int(offset)
-        guard start < stringsEnd else { throw .malformed("string offset \(offset) is past the string section") }
-        var end = start
-        while end < stringsEnd, bytes[end] != 0 { end += 1 }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-    }
-
-    /// Compares without making a String: the walk visits every type of vmlinux (100k+).
-    func name(_ offset: UInt32, equals target: StaticString) -> Bool {
-        let start = stringsStart + Int(offset), count = target.utf8CodeUnitCount
-        guard start + count < stringsEnd, bytes[start + count] == 0 else { return false }
-        let expected = UnsafeBufferPointer(start: target.utf8Start, count: count)
-        for i in 0..<count where bytes[start + i] != expected[i] { return false }
-        return true
-    }
 }

@@ -39,7 +39,8 @@ public final class DropReasonCounter: Sendable {
             return .failure(.malformed(source: "/sys/devices/system/cpu/possible", detail: "no CPU list"))
         }
         let plan: DropReasonPlan
-        switch DropReasonPlanner.plan(btfPath: btfPath, tracefsRoots: tracefsRoots, read: KernelFile.contents(of:)) {
+        switch DropReasonPlanner.plan(btfPath: btfPath, tracefsRoots: tracefsRoots, read: KernelFile.contents(of:),
+                                     readBTF: BTFParser.kfreeSkb(path:)) {
         case .success(let found): plan = found
         case .failure(let reason): return .failure(reason)
         }

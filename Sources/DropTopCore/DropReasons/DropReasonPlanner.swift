@@ -28,17 +28,32 @@ struct DropReasonPlan: Equatable, Sendable {
 /// kernels without BTF (or whose BTF lacks the tracepoint); nothing is ever mounted here.
 enum DropReasonPlanner {
     typealias Reader = (String) -> Result<[UInt8], Errno32>
+    typealias BTFReader = (String) -> Result<BTFKfreeSkb, BTFFileError>
 
+    /// Reads every file through `read`, the BTF blob whole (fixtures in tests).
     static func plan(btfPath: String, tracefsRoots: [String], read: Reader) -> Result<DropReasonPlan, DropReasonUnavailable> {
+        plan(btfPath: btfPath, tracefsRoots: tracefsRoots, read: read) { path in
+            read(path).mapError(BTFFileError.unreadable).flatMap { bytes in
+                Result { () throws(DescriptionError) in
+                    try bytes.withUnsafeBufferPointer { buffer throws(DescriptionError) in try BTFParser.kfreeSkb(buffer) }
+                }.mapError(BTFFileError.malformed)
+            }
+        }
+    }
+
+    /// `readBTF` describes the BTF file (the live counter streams it: BTFParser.kfreeSkb(path:)).
+    static func plan(btfPath: String, tracefsRoots: [String], read: Reader,
+                     readBTF: BTFReader) -> Result<DropReasonPlan, DropReasonUnavailable> {
         var btfProblem = "not read"
         var btfNames: DropReasonNames?
-        switch read(btfPath) {
-        case .failure(let error):
+        switch readBTF(btfPath) {
+        case .failure(.unreadable(let error)):
             btfProblem = error.text
-        case .success(let bytes):
+        case .failure(.malformed(let error)):
+            btfProblem = error.detail
+        case .success(let btf):
+            btfNames = btf.names
             do {
-                let btf = try bytes.withUnsafeBufferPointer { buffer throws(DescriptionError) in try BTFParser.kfreeSkb(buffer) }
-                btfNames = btf.names
                 if let plan = try rawTracepointPlan(btf, source: btfPath) { return .success(plan) }
                 btfProblem = "no btf_trace_kfree_skb type"
             } catch {

@@ -27,14 +27,34 @@ public final class FileReader {
     public var procFileLimit = 16 << 20
     /// The most read from one /sys file: each holds one value.
     public var sysFileLimit = 4 << 10
-    /// The piece size for `forEachLineChunk` (socket tables are streamed, not capped).
-    public var chunkSize = 1 << 20
+    /// The piece size for `forEachLineChunk` (socket tables are streamed, not capped). 64 KiB,
+    /// as each namespace's reader: the buffer stays resident for the whole run, and at 1 MiB it
+    /// was a quarter of the live view's own (anonymous) memory; a 9 MB table takes ~140 reads.
+    public var chunkSize = 64 << 10
     /// Files refused before any parser saw them (not regular, too large) or cut short (below),
     /// also by callers that ignore errors because a missing file is normal: the sampler reports
     /// these every time.
     public var refusals: [SourceError] = []
     /// Bytes read by the last call, for the benchmark.
     public private(set) var lastByteCount = 0
+    /// Keep files open and read them again from the start (pread at 0: /proc, /proc/sys and
+    /// sysfs files are produced anew then) instead of opening them on every sample: the path
+    /// lookups cost more than the reads. Only for the live /proc and /sys, never for a captured
+    /// tree whose files a test may replace. A file that fails a read is opened again.
+    public var keepsFilesOpen = false
+    /// At most this many kept open under each root; the others are opened per read as before.
+    static let keptPerRoot = 64
+    private var kept: [Root: [[UInt8]: FileDescriptor]] = [:]
+
+    deinit {
+        for files in kept.values { for fd in files.values { try? fd.close() } }
+    }
+
+    /// Closes the files kept open under `root`: the next reads open them again by path.
+    public func closeKeptFiles(_ root: Root) {
+        for fd in kept[root]?.values ?? [:].values { try? fd.close() }
+        kept[root] = nil
+    }
 
     public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
         self.procRoot = procRoot
@@ -66,14 +86,39 @@ public final class FileReader {
                                 _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws(SourceError) -> T {
         let display = Self.displayPath(root, relative)
         let count: Int
-        do { count = try readAll(fullPath(root, relative), limit: limit(root)) } catch {
+        do { count = try readAll(root, relative) } catch {
             throw refused(display, error)
         }
+        return try parse(display, count, body)
+    }
+
+    /// As `withContents`, but nil when the file does not exist (a module that is not loaded):
+    /// one open instead of access(2) and then open.
+    public func withContentsIfPresent<T>(_ root: Root, _ relative: String,
+                                         _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws(SourceError) -> T? {
+        let display = Self.displayPath(root, Array(relative.utf8))
+        let count: Int
+        do { count = try readAll(root, Array(relative.utf8)) } catch {
+            if let errno = error as? Errno, errno == .noSuchFileOrDirectory { return nil }
+            throw refused(display, error)
+        }
+        return try parse(display, count, body)
+    }
+
+    /// Hands the whole lines of the `count` bytes read to `body`.
+    private func parse<T>(_ display: String, _ count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws(SourceError) -> T {
         lastByteCount = count
         let whole = wholeLines(display, count)
         return try Self.parse(display) {
             try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<whole])) }
         }
+    }
+
+    private func readAll(_ root: Root, _ relative: [UInt8]) throws -> Int {
+        // A read of /proc/sys makes the kernel allocate and zero a buffer of the size asked
+        // for (proc_sys_call_handler), the whole buffer (64 KiB or more): a value fits a page.
+        let perRead = root == .proc && relative.starts(with: Self.sysctlPrefix) ? 4096 : Int.max
+        return try readAll(root, fullPath(root, relative), perRead: perRead)
     }
 
     /// Streams a file that may be long (a socket table) to `body` in pieces of at most
@@ -163,19 +208,45 @@ public final class FileReader {
 
     private func limit(_ root: Root) -> Int { root == .proc ? procFileLimit : sysFileLimit }
 
-    /// Reads the file into `buffer`, at most `limit` bytes; returns the byte count.
-    private func readAll(_ path: [UInt8], limit: Int) throws -> Int {
+    private static let sysctlPrefix = Array("sys/".utf8)
+
+    /// Reads the file into `buffer` through a kept descriptor when there is one; returns the byte count.
+    private func readAll(_ root: Root, _ path: [UInt8], perRead: Int) throws -> Int {
+        let limit = limit(root)
+        if keepsFilesOpen, let fd = kept[root]?[path] {
+            do { return try fill(fd, limit: limit, perRead: perRead) } catch let error as Errno where !Self.isGone(error) {
+                throw error   // the file is there without a value now (a virtual link's speed): keep it
+            } catch let error as FileRefusal {
+                throw error
+            } catch {
+                kept[root]?[path] = nil
+                try? fd.close()
+            }
+        }
         let fd = try Self.openRegularFile(path)
-        defer { try? fd.close() }
+        let keep = keepsFilesOpen && kept[root, default: [:]].count < Self.keptPerRoot
+        if keep { kept[root, default: [:]][path] = fd }
+        defer { if !keep { try? fd.close() } }
+        return try fill(fd, limit: limit, perRead: perRead)
+    }
+
+    /// What a kept descriptor reads once its file is gone: a removed device's sysfs file
+    /// (ENODEV), an unloaded module's /proc file (EIO). It is then opened again by path.
+    private static func isGone(_ error: Errno) -> Bool {
+        error == .operationNotSupportedByDevice || error == .ioError || error == .noSuchFileOrDirectory
+    }
+
+    /// Reads from the start of the file into `buffer`, at most `limit` bytes, `perRead` at a time.
+    private func fill(_ fd: FileDescriptor, limit: Int, perRead: Int) throws -> Int {
         // One byte more than the limit tells a file of exactly the limit from a larger one.
         let want = limit + 1
         var count = 0
         while true {
             if count == want { throw FileRefusal.tooLarge(limit) }
             if count == buffer.count { buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, want - count))) }
-            let end = min(buffer.count, want)
+            let end = min(buffer.count, count + min(perRead, want - count))
             let n = try buffer.withUnsafeMutableBytes { raw in
-                try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[count..<end]))
+                try fd.read(fromAbsoluteOffset: Int64(count), into: UnsafeMutableRawBufferPointer(rebasing: raw[count..<end]))
             }
             if n == 0 { return count }
             count += n

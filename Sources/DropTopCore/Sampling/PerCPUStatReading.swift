@@ -4,9 +4,10 @@
 extension FileReader {
     public func perCPUStatTable(_ source: PerCPUStatSource) -> (PerCPUStatTable?, [SourceError]) {
         let path = source.relativePath
-        guard exists(.proc, path) else { return (nil, []) }
         do {
-            let parsed = try withContents(.proc, path) { bytes in try PerCPUStatParser.parse(bytes) }
+            guard let parsed = try withContentsIfPresent(.proc, path, { bytes in try PerCPUStatParser.parse(bytes) }) else {
+                return (nil, [])
+            }
             let display = "/proc/" + path
             return (parsed.value, parsed.problems.map { SourceError(source: display, message: $0) })
         } catch {
@@ -17,9 +18,9 @@ extension FileReader {
     /// nil without an error when connection tracking is not loaded.
     public func conntrackFullness() -> (ConntrackFullness?, [SourceError]) {
         let countPath = "sys/net/netfilter/nf_conntrack_count", maxPath = "sys/net/netfilter/nf_conntrack_max"
-        guard exists(.proc, countPath) else { return (nil, []) }
         do {
-            let count = try withContents(.proc, countPath) { try ConntrackCountParser.number($0, "nf_conntrack_count") }
+            guard let count = try withContentsIfPresent(.proc, countPath, { try ConntrackCountParser.number($0, "nf_conntrack_count") })
+            else { return (nil, []) }
             let max = try withContents(.proc, maxPath) { try ConntrackCountParser.number($0, "nf_conntrack_max") }
             return (ConntrackFullness(count: count, max: max), [])
         } catch {

@@ -106,6 +106,7 @@ public final class Sampler {
 
     public init(procRoot: String = "/proc", sysRoot: String = "/sys") {
         reader = FileReader(procRoot: procRoot, sysRoot: sysRoot)
+        reader.keepsFilesOpen = procRoot == "/proc" && sysRoot == "/sys"
         // The live kernel answers sock_diag far cheaper than it prints /proc/net/tcp; a captured
         // tree has only the files. DROPTOP_SOCKET_TABLES=proc keeps the files on a live host.
         let files = ProcSocketTables(reader: reader)
@@ -161,7 +162,13 @@ public final class Sampler {
         var rawNames: [[UInt8]] = []
         if let parsed = parse("net/dev", &errors, { try NetDevParser.parse($0) }) {
             errors += parsed.problems.map { SourceError(source: "/proc/net/dev", message: $0) }
-            for entry in parsed.value where InterfaceGlob.matches(entry.name, any: interfaceGlobs) {
+            let entries = parsed.value.filter { InterfaceGlob.matches($0.name, any: interfaceGlobs) }
+            // A kept /sys file follows its device through a rename or a move to another
+            // namespace: opened again by name when the names change, and with the slow facts.
+            if entries.map(\.name) != interfaceKey || samplesSinceSlowRefresh + 1 >= slowFactRefreshSamples {
+                reader.closeKeptFiles(.sys)
+            }
+            for entry in entries {
                 rawNames.append(entry.rawName)
                 s.interfaces.append(namespaceScope ? InterfaceSample(name: entry.name, counters: entry.counters)
                                                    : interfaceSample(entry, errors: &errors))

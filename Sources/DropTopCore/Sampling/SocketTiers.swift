@@ -25,8 +25,8 @@ final class SocketTiers {
     /// A histogram of the transient states kept live elsewhere (a tracker of TCP state
     /// transitions): read every sample instead of the filtered dump.
     var liveStates: TransientStateSource?
-    /// Another namespace: only its own counts say its tables moved (sockstat's orphan and alloc
-    /// count the whole host, whose sockets come and go).
+    /// Another namespace (--all-netns): one whose counts say it holds no TCP socket is not walked
+    /// again until they move (each walk there goes through the host's whole hash).
     var ownCountsOnly = false
 
     /// The last full walk: what it gave, when, what it cost, and the counts then.
@@ -55,7 +55,7 @@ final class SocketTiers {
         var walkedNow = false
         let cheap = needs.contains(.listeners) ? source.listeners(includeIPv6: includeIPv6) : nil
         if needs.contains(.tcpTables) || (needs.contains(.listeners) && cheap == nil) {
-            let counts = SocketCounts(s, ownOnly: ownCountsOnly)
+            let counts = SocketCounts(s)
             if let last = lastWalk, shouldReuse(last, now: now, counts: counts?.signature) {
                 errors += last.errors
                 if needs.contains(.tcpTables) { readStatesIfDue(now: now, counts: counts, includeIPv6: includeIPv6, errors: &errors) }

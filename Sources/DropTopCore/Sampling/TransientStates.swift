@@ -43,19 +43,17 @@ struct SocketCounts: Equatable {
     var currEstab: UInt64?
     /// sockstat's `tw`: TIME_WAIT + FIN_WAIT2 minisockets, both families.
     var timeWait: UInt64?
-    /// Everything that moves when a socket is made, closed or changes between the counted states.
+    /// This namespace's levels that move when a socket is made, closed or changes between the counted states.
     var signature: [UInt64]
 
-    /// `ownOnly`: another namespace, where sockstat's orphan and alloc count the whole host
-    /// (whose sockets come and go), so only its own levels say its tables moved.
-    init?(_ s: Sample, ownOnly: Bool = false) {
+    init?(_ s: Sample) {
         guard let sockstat = s.sockstat else { return nil }
         currEstab = s.protocols?[CounterID.tcpCurrEstab.section]?.gauges[CounterID.tcpCurrEstab.name].map { UInt64(clamping: $0) }
         timeWait = sockstat[SockstatTCP.line]?[SockstatTCP.timeWait]
-        // sockstat6 has only TCP6 inuse (its tw is in TCP's).
-        let levels = ownOnly
-            ? [(SockstatTCP.line, SockstatTCP.inUse), (SockstatTCP.line, SockstatTCP.timeWait), (SockstatTCP.lines[1], SockstatTCP.inUse)]
-            : SockstatTCP.lines.flatMap { line in SockstatTCP.moving.map { (line, $0) } }
+        // Not sockstat's orphan and alloc: the kernel sums those over every namespace, so sockets
+        // opened in a container would make the host walk again (sockstat6 has only TCP6 inuse).
+        let levels = [(SockstatTCP.line, SockstatTCP.inUse), (SockstatTCP.line, SockstatTCP.timeWait),
+                      (SockstatTCP.lines[1], SockstatTCP.inUse)]
         signature = levels.map { sockstat[$0.0]?[$0.1] ?? .max } + [currEstab ?? .max]
     }
 }

@@ -17,19 +17,35 @@ struct TCPSocketLayout: Equatable, Sendable {
 }
 
 /// The few struct members the program reads, found by name in a BTF blob (bounds-checked: an odd
-/// blob gives a DescriptionError, never a trap).
+/// blob gives a DescriptionError, never a trap). Streamed like the drop reasons' lookup: one pass
+/// over the strings for the names' offsets, one over the types for their ids (a sparse index),
+/// then the few records on the way to each member.
 enum TCPSocketLayoutParser {
     /// An instruction's offset is 16 bits; real offsets are hundreds of bytes.
     static let maxOffset = Int(Int16.max)
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(DescriptionError) -> TCPSocketLayout {
-        let types = try BTFTypeIndex(try BTFBlob(bytes))
-        guard let tracepoint = types.firstID(kind: BTFKind.typedef, named: "btf_trace_inet_sock_set_state") else {
+        try parse(BTFBlob(bytes))
+    }
+
+    /// From a file, streamed through a fixed window: memory stays bounded.
+    static func parse(path: String) -> Result<TCPSocketLayout, BTFFileError> {
+        switch BTFBytes.file(path) {
+        case .failure(let error): return .failure(.unreadable(error))
+        case .success(let source):
+            do { return .success(try parse(try BTFBlob(source))) } catch { return .failure(.malformed(error)) }
+        }
+    }
+
+    static func parse(_ blob: BTFBlob) throws(DescriptionError) -> TCPSocketLayout {
+        let types = try BTFMembers(blob, naming: [(BTFKind.typedef, "btf_trace_inet_sock_set_state"),
+                                                  (BTFKind.structure, "sock"), (BTFKind.structure, "net")])
+        guard let tracepoint = types.found[0] else {
             throw .missing("no btf_trace_inet_sock_set_state type (the tracepoint needs Linux 4.16)")
         }
-        let arguments = try BTFParser.tracepointArguments(types.blob, types.offsets, tracepoint)
+        let arguments = try BTFParser.tracepointArguments(blob, types.index, tracepoint)
         guard arguments.count == 3 else { throw .malformed("inet_sock_set_state passes \(arguments.count) arguments, not 3") }
-        guard let sock = types.firstID(kind: BTFKind.structure, named: "sock") else { throw .missing("no struct sock") }
+        guard let sock = types.found[1] else { throw .missing("no struct sock") }
         guard let sockProtocol = try types.member(["sk_protocol"], in: sock), !sockProtocol.isBitfield,
               let protocolSize = try types.size(of: sockProtocol.type), protocolSize == 1 || protocolSize == 2,
               sockProtocol.byteOffset <= maxOffset else {
@@ -38,7 +54,7 @@ enum TCPSocketLayoutParser {
         var layout = TCPSocketLayout(protocolOffset: sockProtocol.byteOffset, protocolSize: protocolSize, argumentCount: 3,
                                      tracepointTypeID: UInt32(tracepoint))
         if let net = try types.member(["__sk_common", "skc_net", "net"], in: sock), !net.isBitfield,
-           let netStruct = types.firstID(kind: BTFKind.structure, named: "net"),
+           let netStruct = types.found[2],
            let inum = try types.member(["ns", "inum"], in: netStruct), !inum.isBitfield, try types.size(of: inum.type) == 4,
            net.byteOffset <= maxOffset, inum.byteOffset <= maxOffset {
             layout.netOffset = net.byteOffset
@@ -48,43 +64,46 @@ enum TCPSocketLayoutParser {
     }
 }
 
-/// Record positions by type id, and member lookups through nested and anonymous structs.
-struct BTFTypeIndex {
+/// The ids of a few named types, and member lookups through nested and anonymous structs.
+struct BTFMembers {
     struct Member { var byteOffset: Int, type: Int, isBitfield: Bool }
 
     let blob: BTFBlob
-    /// offsets[id] is where type `id` starts; id 0 is void.
-    private(set) var offsets = [0]
+    private(set) var index = BTFTypeIndex()
+    /// The first id of each wanted (kind, name), in the order asked.
+    private(set) var found: [Int?]
 
-    init(_ blob: BTFBlob) throws(DescriptionError) {
+    init(_ blob: BTFBlob, naming wanted: [(kind: UInt32, name: StaticString)]) throws(DescriptionError) {
         self.blob = blob
+        let names = try blob.offsets(ofNames: wanted.map(\.name))
+        found = Array(repeating: nil, count: wanted.count)
         var position = blob.typesStart
         while position < blob.typesEnd {
-            offsets.append(position)
-            position = try blob.record(at: position).end
+            let record = try blob.record(at: position)
+            index.append(position)
+            for (i, target) in wanted.enumerated() where found[i] == nil && record.kind == target.kind
+                && names[i].contains(record.nameOffset) {
+                found[i] = index.count - 1
+            }
+            position = record.end
         }
     }
 
-    func firstID(kind: UInt32, named name: StaticString) -> Int? {
-        for id in 1..<offsets.count {
-            guard let record = try? blob.record(at: offsets[id]) else { return nil }
-            if record.kind == kind, blob.name(record.nameOffset, equals: name) { return id }
-        }
-        return nil
+    private func record(_ id: Int) throws(DescriptionError) -> BTFRecord? {
+        guard id > 0, id < index.count else { return nil }
+        return try index.record(id, in: blob)
     }
 
     /// The first type behind typedefs and qualifiers (pointers are not followed).
     func stripped(_ start: Int) throws(DescriptionError) -> BTFRecord? {
         var id = start
         for _ in 0..<8 {
-            guard id > 0, id < offsets.count else { return nil }
-            let record = try blob.record(at: offsets[id])
+            guard let record = try record(id) else { return nil }
             guard record.kind != BTFKind.pointer, BTFKind.references.contains(record.kind) else { return record }
             id = Int(record.sizeOrType)
         }
         return nil
     }
-
     /// The struct or union behind typedefs and qualifiers, or nil.
     func aggregate(_ start: Int) throws(DescriptionError) -> BTFRecord? {
         guard let record = try stripped(start), record.kind == BTFKind.structure || record.kind == BTFKind.union else { return nil }

@@ -46,14 +46,10 @@ public final class TCPStateChangeCounter: Sendable {
             return .failure(.systemCallFailed(operation: "read /sys/devices/system/cpu/possible", error: "no CPU list"))
         }
         let layout: TCPSocketLayout
-        switch KernelFile.contents(of: btfPath) {
-        case .failure(let error): return .failure(.noDescription(source: btfPath, detail: error.text))
-        case .success(let bytes):
-            do {
-                layout = try bytes.withUnsafeBufferPointer { buffer throws(DescriptionError) in try TCPSocketLayoutParser.parse(buffer) }
-            } catch {
-                return .failure(.noDescription(source: btfPath, detail: error.detail))
-            }
+        switch TCPSocketLayoutParser.parse(path: btfPath) {
+        case .failure(.unreadable(let error)): return .failure(.noDescription(source: btfPath, detail: error.text))
+        case .failure(.malformed(let error)): return .failure(.noDescription(source: btfPath, detail: error.detail))
+        case .success(let parsed): layout = parsed
         }
         return start(layout, possibleCPUs: possibleCPUs, accesses: accesses).mapError(TCPStateCountingUnavailable.init)
     }
