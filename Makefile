@@ -9,9 +9,9 @@ BIN := .build-static/release/droptop
 PIE ?= 0
 # The stripped binary must stay under this many bytes (issue 6); check-release enforces it.
 ifeq ($(PIE),0)
-SIZE_BUDGET ?= 16000000
+SIZE_BUDGET ?= 16500000
 else
-SIZE_BUDGET ?= 17000000
+SIZE_BUDGET ?= 17500000
 endif
 
 # Why each flag (sizes measured in docs/performance.md, "The release binary"):
