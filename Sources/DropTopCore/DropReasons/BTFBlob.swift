@@ -97,6 +97,15 @@ struct BTFBlob {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) throws(DescriptionError) { try self.init(BTFBytes(bytes)) }
 
+    /// What `parse` finds in the BTF file at `path`, read through a fixed window (BTFBytes).
+    static func streaming<T>(_ path: String, _ parse: (BTFBlob) throws(DescriptionError) -> T) -> Result<T, BTFFileError> {
+        switch BTFBytes.file(path) {
+        case .failure(let error): return .failure(.unreadable(error))
+        case .success(let source):
+            do { return .success(try parse(try BTFBlob(source))) } catch { return .failure(.malformed(error)) }
+        }
+    }
+
     init(_ source: BTFBytes) throws(DescriptionError) {
         self.source = source
         guard source.count >= 24 else { throw .malformed("shorter than a BTF header (\(source.count) bytes)") }

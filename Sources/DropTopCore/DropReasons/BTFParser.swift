@@ -23,11 +23,7 @@ enum BTFParser {
 
     /// The same from a file, streamed through a fixed window (BTFBytes): memory stays bounded.
     static func kfreeSkb(path: String) -> Result<BTFKfreeSkb, BTFFileError> {
-        switch BTFBytes.file(path) {
-        case .failure(let error): return .failure(.unreadable(error))
-        case .success(let source):
-            do { return .success(try kfreeSkb(try BTFBlob(source))) } catch { return .failure(.malformed(error)) }
-        }
+        BTFBlob.streaming(path) { blob throws(DescriptionError) in try kfreeSkb(blob) }
     }
 
     /// Three passes, none holding more than a few KB: the string section for the two names' offsets,

@@ -30,11 +30,7 @@ enum TCPSocketLayoutParser {
 
     /// From a file, streamed through a fixed window: memory stays bounded.
     static func parse(path: String) -> Result<TCPSocketLayout, BTFFileError> {
-        switch BTFBytes.file(path) {
-        case .failure(let error): return .failure(.unreadable(error))
-        case .success(let source):
-            do { return .success(try parse(try BTFBlob(source))) } catch { return .failure(.malformed(error)) }
-        }
+        BTFBlob.streaming(path) { blob throws(DescriptionError) in try parse(blob) }
     }
 
     static func parse(_ blob: BTFBlob) throws(DescriptionError) -> TCPSocketLayout {
