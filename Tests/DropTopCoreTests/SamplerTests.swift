@@ -5,7 +5,7 @@ import Testing
     @Test func serverFixtureReadsEverySource() throws {
         let s = fixtureSampler("server64").sample()
         #expect(s.errors.isEmpty, "\(s.errors)")
-        #expect(s.host == HostInfo(hostname: "db-17", kernel: "5.15.0-91-generic"))
+        #expect(s.host == HostInfo(hostname: "db-17", kernel: "5.15.0-91-generic", onlineCPUs: 62))
         #expect(s.cpuIDs == Array(0..<62))
         #expect(s.interfaces.map(\.name) == ["lo", "eth0", "ens1f0", "eth1"])
         let eth0 = s.interfaces[1]

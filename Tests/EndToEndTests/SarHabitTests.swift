@@ -15,6 +15,17 @@ import Testing
         #expect(once.status == 2 && once.stderr.contains("--once takes no interval"))
     }
 
+    /// sar's banner counts the CPUs even when no per-CPU figure is printed.
+    @Test func theBannerCountsTheOnlineCPUsForEveryGroup() throws {
+        let online = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        for group in ["DEV", "SOFT"] {
+            let r = try droptop(["-b", "0.2", "1", "-n", group, "--no-drop-reasons"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let banner = r.stdout.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(banner.hasSuffix("(\(online) CPU)"), "-n \(group): \(banner)")
+        }
+    }
+
     @Test func ifutilPrintsZeroLikeSarWhenTheSpeedIsUnknown() throws {
         let r = try droptop(["0.2", "1", "-n", "DEV"] + fixture("server64"))
         let lo = try #require(r.stdout.split(separator: "\n").first { $0.hasSuffix(" lo") == false && $0.contains("  lo ") })

@@ -34,8 +34,10 @@ public struct TextReport {
     public init(groups: [ColumnGroup]) { self.groups = groups }
 
     /// "Linux 6.1.0 (host)  2026-11-24  (2 CPU)" and a blank line, as sar starts.
+    /// The CPU count is the sample's CPUs, or the host's online CPUs where no per-CPU source was read.
     public static func banner(_ s: Sample) -> String {
-        "Linux \(s.host.kernel) (\(s.host.hostname)) \t\(TimeText.date(s.wallSeconds)) \t(\(s.cpuIDs.count) CPU)\n\n"
+        let cpus = s.cpuIDs.isEmpty ? s.host.onlineCPUs ?? 0 : s.cpuIDs.count
+        return "Linux \(s.host.kernel) (\(s.host.hostname)) \t\(TimeText.date(s.wallSeconds)) \t(\(cpus) CPU)\n\n"
     }
 
     /// One report's blocks; reports without rates (the first sample) print nothing. As sar

@@ -73,7 +73,14 @@ public struct Sample: Codable, Sendable {
 public struct HostInfo: Codable, Equatable, Sendable {
     public var hostname: String
     public var kernel: String
-    public init(hostname: String, kernel: String) { self.hostname = hostname; self.kernel = kernel }
+    /// CPUs online (/sys/devices/system/cpu/online) when droptop started: sar's banner gives it
+    /// even where no per-CPU source is read (`-n DEV`). nil in older recordings.
+    public var onlineCPUs: Int?
+    public init(hostname: String, kernel: String, onlineCPUs: Int? = nil) {
+        self.hostname = hostname
+        self.kernel = kernel
+        self.onlineCPUs = onlineCPUs
+    }
 }
 
 public struct InterfaceSample: Codable, Equatable, Sendable {

@@ -261,7 +261,8 @@ public final class Sampler {
         if let h = cachedHost { return h }
         let hostname = (try? reader.withContents(.proc, "sys/kernel/hostname") { ValueFileParser.text($0) }) ?? "unknown"
         let kernel = (try? reader.withContents(.proc, "sys/kernel/osrelease") { ValueFileParser.text($0) }) ?? "unknown"
-        let h = HostInfo(hostname: hostname, kernel: kernel)
+        let online = (try? reader.withContents(.sys, "devices/system/cpu/online", { ValueFileParser.text($0) })).flatMap(CPUList.parse)
+        let h = HostInfo(hostname: hostname, kernel: kernel, onlineCPUs: online?.count)
         cachedHost = h
         return h
     }
