@@ -217,7 +217,7 @@ extension DropTopCommand {
         if proc == "/proc" && !noDropReasons && !(once && effectiveInterval == 0) { sampler.dropReasons = DropReasonReader() }
         // Between dumps the transient TCP states follow the kernel's state changes (root): fresh every
         // sample at a cost per change, not per socket. Without the privileges the filtered dump stays.
-        if streaming && needs.contains(.tcpTables) && proc == "/proc" && !noLiveStates { _ = sampler.followTCPStateChanges() }
+        if streaming && needs.contains(.tcpTables) && proc == "/proc" && !noLiveStates { sampler.followTCPStateChanges() }
         return sampler
     }
 

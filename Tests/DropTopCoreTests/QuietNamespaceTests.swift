@@ -143,7 +143,6 @@ struct QuietNamespaceTests {
         let tiers = SocketTiers(source: walks)
         tiers.budget = 1
         tiers.maxAge = 30
-        tiers.ownCountsOnly = true
         func read(at t: Double, inUse: UInt64, hostAlloc: UInt64) -> Double? {
             var s = Sample(monotonicSeconds: t, wallSeconds: t, host: HostInfo(hostname: "h", kernel: "k"))
             s.sockstat = ["TCP": ["inuse": inUse, "orphan": hostAlloc, "tw": 0, "alloc": hostAlloc], "TCP6": ["inuse": 0]]

@@ -50,26 +50,21 @@ struct FreshListenerTests {
         let (helper, input, output) = try ns.start(["python3", packageRoot + "/Tests/scenarios/crowded_overflow.py", "1500"])
         defer { try? input.fileHandleForWriting.close(); helper.waitUntilExit() }
         try #require(readLine(output) == "ready")
-        let (droptop, droptopInput, lines) = try ns.start([droptopBinary, "--json", "-i", "1", "--count", "8", "--no-drop-reasons"])
-        // The rest of its 8 reports is read to the end, so that it never blocks on a full pipe.
-        defer {
-            try? droptopInput.fileHandleForWriting.close()
-            _ = lines.fileHandleForReading.readDataToEndOfFile()
-            droptop.waitUntilExit()
+        try ns.withDroptop(["--json", "-i", "1", "--count", "8", "--no-drop-reasons"]) { lines in
+            for _ in 0..<2 { _ = readLine(lines) }
+            input.fileHandleForWriting.write(Data("go\n".utf8))
+            let started = readLine(output)
+            let port = try #require(Int(started.split(separator: " ").last ?? ""), "helper: \(started)")
+            var named = false
+            for _ in 0..<2 where !named {
+                let doc = try JSONSerialization.jsonObject(with: Data(readLine(lines).utf8)) as? [String: Any]
+                let findings = (doc?["findings"] as? [[String: Any]]) ?? []
+                named = findings.contains { $0["id"] as? String == "tcp-listen-overflow" && $0["item"] as? String == "port \(port)" }
+                #expect(value(doc, "tcp", "listeners_age_seconds") as? Double == 0)
+                #expect((value(doc, "tcp", "states_age_seconds") as? Double).map { $0 >= 0 } == true)
+            }
+            #expect(named, "port \(port) not named within 2 intervals")
         }
-        for _ in 0..<2 { _ = readLine(lines) }
-        input.fileHandleForWriting.write(Data("go\n".utf8))
-        let started = readLine(output)
-        let port = try #require(Int(started.split(separator: " ").last ?? ""), "helper: \(started)")
-        var named = false
-        for _ in 0..<2 where !named {
-            let doc = try JSONSerialization.jsonObject(with: Data(readLine(lines).utf8)) as? [String: Any]
-            let findings = (doc?["findings"] as? [[String: Any]]) ?? []
-            named = findings.contains { $0["id"] as? String == "tcp-listen-overflow" && $0["item"] as? String == "port \(port)" }
-            #expect(value(doc, "tcp", "listeners_age_seconds") as? Double == 0)
-            #expect((value(doc, "tcp", "states_age_seconds") as? Double).map { $0 >= 0 } == true)
-        }
-        #expect(named, "port \(port) not named within 2 intervals")
     }
 
     @Test(.needs(.tmux)) func theTerminalUINamesTheOverflowingPortWithinTwoIntervals() throws {

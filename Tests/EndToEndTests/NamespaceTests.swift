@@ -21,6 +21,18 @@ struct TestNamespace: ~Copyable {
 
     /// Starts a long-running helper inside the namespace; returns it with its stdin open.
     func start(_ command: [String]) throws -> (Process, Pipe, Pipe) { try startInNamespace(name, command) }
+
+    /// Runs droptop with `arguments` inside the namespace while `body` reads its output; the rest
+    /// is then read to the end (so droptop never blocks on a full pipe) and droptop waited for.
+    func withDroptop<T>(_ arguments: [String], _ body: (_ lines: Pipe) throws -> T) throws -> T {
+        let (droptop, input, lines) = try start([droptopBinary] + arguments)
+        defer {
+            try? input.fileHandleForWriting.close()
+            _ = lines.fileHandleForReading.readDataToEndOfFile()
+            droptop.waitUntilExit()
+        }
+        return try body(lines)
+    }
 }
 
 /// A long-running helper inside the named namespace, with its stdin and stdout as pipes.

@@ -75,15 +75,11 @@ struct TransientStateTests {
                                                     "\(pairs)", "\(closing)"])
         defer { try? input.fileHandleForWriting.close(); helper.waitUntilExit() }
         try #require(readLine(output) == "ready")
-        let (droptop, droptopInput, lines) = try ns.start([droptopBinary, "--json", "-i", "0.5", "--no-drop-reasons"] + arguments)
-        defer {
-            try? droptopInput.fileHandleForWriting.close()
-            _ = lines.fileHandleForReading.readDataToEndOfFile()
-            droptop.waitUntilExit()
+        try ns.withDroptop(["--json", "-i", "0.5", "--no-drop-reasons"] + arguments) { lines in
+            for _ in 0..<2 { _ = readLine(lines) }
+            input.fileHandleForWriting.write(Data("go\n".utf8))
+            try #require(readLine(output) == "closewait \(closing)")
+            try body(lines)
         }
-        for _ in 0..<2 { _ = readLine(lines) }
-        input.fileHandleForWriting.write(Data("go\n".utf8))
-        try #require(readLine(output) == "closewait \(closing)")
-        try body(lines)
     }
 }

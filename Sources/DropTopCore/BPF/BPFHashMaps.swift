@@ -13,18 +13,8 @@ extension BPFObjects {
 
     /// Inserts `key` with zero on every CPU (BPF_NOEXIST), so that it exists even once the map is full.
     static func insertZero(map: OwnedDescriptor, key: UInt64, possibleCPUs: Int) -> Result<Void, DropReasonUnavailable> {
-        var keyValue = key
         var zeros = [UInt64](repeating: 0, count: possibleCPUs)
-        let result = withUnsafeBytes(of: &keyValue) { keyPointer in
-            zeros.withUnsafeMutableBytes { valuePointer in
-                var attr = BPFAttr()
-                attr.set32(0, UInt32(bitPattern: map.fd))  // map_fd
-                attr.setPointer(8, keyPointer.baseAddress)  // key
-                attr.setPointer(16, UnsafeRawPointer(valuePointer.baseAddress))  // value
-                attr.set64(24, 1)  // flags = BPF_NOEXIST
-                return KernelCall.bpf(.mapUpdateElement, &attr)
-            }
-        }
+        let result = perCPUElement(.mapUpdateElement, map: map, key: key, values: &zeros, flags: 1)  // BPF_NOEXIST
         return result.map { _ in () }.mapError { failure("bpf(BPF_MAP_UPDATE_ELEM)", $0) }
     }
 

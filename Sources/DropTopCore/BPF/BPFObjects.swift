@@ -133,20 +133,27 @@ enum BPFObjects {
         return (0..<slots).map { slot in values[(slot * possibleCPUs)..<((slot + 1) * possibleCPUs)].reduce(0, &+) }
     }
 
-    /// The sum over CPUs of one per-CPU u64 slot; nil when the lookup fails.
-    static func perCPUSum(map: OwnedDescriptor, key: UInt32, possibleCPUs: Int) -> UInt64? {
+    /// One element of a per-CPU map of u64 values (`values`: one per possible CPU): looked up into
+    /// `values`, or updated from them (`flags`: BPF_ANY, BPF_NOEXIST...).
+    static func perCPUElement<Key>(_ command: BPFCommand, map: OwnedDescriptor, key: Key, values: inout [UInt64],
+                                   flags: UInt64 = 0) -> Result<Int32, Errno32> {
         var keyValue = key
-        var values = [UInt64](repeating: 0, count: possibleCPUs)  // 8 bytes per possible CPU
-        let result = withUnsafeBytes(of: &keyValue) { keyPointer in
+        return withUnsafeBytes(of: &keyValue) { keyPointer in
             values.withUnsafeMutableBytes { valuePointer in
                 var attr = BPFAttr()
                 attr.set32(0, UInt32(bitPattern: map.fd))  // map_fd
                 attr.setPointer(8, keyPointer.baseAddress)  // key
                 attr.setPointer(16, UnsafeRawPointer(valuePointer.baseAddress))  // value
-                return KernelCall.bpf(.mapLookupElement, &attr)
+                attr.set64(24, flags)
+                return KernelCall.bpf(command, &attr)
             }
         }
-        guard case .success = result else { return nil }
+    }
+
+    /// The sum over CPUs of one per-CPU u64 slot; nil when the lookup fails.
+    static func perCPUSum(map: OwnedDescriptor, key: UInt32, possibleCPUs: Int) -> UInt64? {
+        var values = [UInt64](repeating: 0, count: possibleCPUs)  // 8 bytes per possible CPU
+        guard case .success = perCPUElement(.mapLookupElement, map: map, key: key, values: &values) else { return nil }
         return values.reduce(0, &+)
     }
 }

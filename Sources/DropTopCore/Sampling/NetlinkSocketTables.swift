@@ -16,10 +16,6 @@ public final class NetlinkSocketTables: SocketTableSource {
     public private(set) var failure: String?
     /// Why the kernel refused the dump of both families at once (then each is dumped alone).
     private(set) var bothFamiliesRefused: String?
-    /// Set by a live state tracker that takes its baseline from the transient-states dump: each
-    /// such dump also fills `lastCensus` (its records as full sockets, minisockets and requests).
-    public var collectsCensus = false
-    public private(set) var lastCensus: TCPStateCensus?
     /// How many entries each "top" list keeps: the fallback's setting, so both agree.
     public var topCount: Int {
         get { fallback.topCount }
@@ -109,7 +105,15 @@ extension NetlinkSocketTables: TransientStateSource {
     /// walks its hash but sends only these sockets, once for both families with the older request
     /// (13 ms of CPU at 100,000 sockets; 28 ms for a dump per family; the full walk ~110 ms).
     public func transientStates(includeIPv6: Bool) -> (TCPTransientStates, [SourceError])? {
+        transientStates(includeIPv6: includeIPv6, census: false).map { ($0.states, []) }
+    }
+
+    /// The same, and with `census` the dump's records as full sockets, minisockets and requests
+    /// (from the same bytes), for a live tracker's baseline: nil when the kernel answered only
+    /// the dumps per family.
+    public func transientStates(includeIPv6: Bool, census wanted: Bool) -> (states: TCPTransientStates, census: TCPStateCensus?)? {
         guard failure == nil else { return nil }
+        var census: TCPStateCensus?
         var aggregate = TCPAggregator(peerCapacity: 64)
         let states = SockDiagParser.transientStates
         do {
@@ -120,24 +124,23 @@ extension NetlinkSocketTables: TransientStateSource {
                         let request = { (sequence: UInt32) in
                             SockDiagParser.tcpDumpRequestBothFamilies(sequence: sequence, states: states)
                         }
-                        var census = TCPStateCensus()
+                        var counted = TCPStateCensus()
                         try dumper.dump(fd, request: request) { bytes throws(ParseError) in
                             try SockDiagParser.forEachMessage(bytes) { if case .socket(let row) = $0 { aggregate.add(row) } }
-                            if collectsCensus { try SockDiagParser.forEachSocketKind(bytes) { census.add($0) } }
+                            if wanted { try SockDiagParser.forEachSocketKind(bytes) { counted.add($0) } }
                         }
-                        lastCensus = collectsCensus ? census : nil
+                        if wanted { census = counted }
                         return
                     } catch {
                         bothFamiliesRefused = error.message
                         aggregate = TCPAggregator(peerCapacity: 64)
                     }
                 }
-                lastCensus = nil   // no census from the dumps per family: a tracker keeps its old baseline
                 try dump(fd, family: UInt8(AF_INET), states: states) { aggregate.add($0) }
                 if includeIPv6 { try dump(fd, family: UInt8(AF_INET6), states: states) { aggregate.add($0) } }
             }
             let summary = aggregate.summary(top: topCount)
-            return (TCPTransientStates(summary, finWait2Minisockets: aggregate.finWait2Minisockets), [])
+            return (TCPTransientStates(summary, finWait2Minisockets: aggregate.finWait2Minisockets), census)
         } catch {
             failure = error.message
             return nil

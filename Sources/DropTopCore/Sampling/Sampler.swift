@@ -96,9 +96,7 @@ public final class Sampler {
     /// Link facts over rtnetlink, correct in any namespace (nil: /sys only, as for a captured tree).
     public var linkFacts: LinkFactsSource?
     /// A sampler of another network namespace: no host-wide sources (CPUs, IRQs) and no /sys.
-    public var namespaceScope = false {
-        didSet { socketTiers.ownCountsOnly = namespaceScope }
-    }
+    public var namespaceScope = false
     /// --all-netns: every other network namespace, sampled with this one.
     public var namespaces: NamespaceSampler?
     /// A namespace's sampler: the last protocol counters while no interface counter moved.

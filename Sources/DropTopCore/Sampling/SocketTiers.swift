@@ -25,9 +25,6 @@ final class SocketTiers {
     /// A histogram of the transient states kept live elsewhere (a tracker of TCP state
     /// transitions): read every sample instead of the filtered dump.
     var liveStates: TransientStateSource?
-    /// Another namespace (--all-netns): one whose counts say it holds no TCP socket is not walked
-    /// again until they move (each walk there goes through the host's whole hash).
-    var ownCountsOnly = false
 
     /// The last full walk: what it gave, when, what it cost, and the counts then.
     private struct Walk {
@@ -173,8 +170,9 @@ final class SocketTiers {
         let age = now - last.at
         if age < last.cost / budget { return true }
         if let counts, counts == last.counts, age < maxAge { return true }
-        // A namespace whose own counts are all 0 holds no TCP socket: a walk would find none.
-        return ownCountsOnly && counts == last.counts && counts?.allSatisfy { $0 == 0 } == true
+        // Counts all 0 mean no TCP socket: a walk would find none (and each walk goes through the
+        // host's whole hash, whichever namespace asks: --all-netns has many empty ones).
+        return counts == last.counts && counts?.allSatisfy { $0 == 0 } == true
     }
 }
 

@@ -13,8 +13,6 @@ public final class LiveTransientStates: TransientStateSource {
     /// The share of one core early resyncs may use.
     public var budget = 0.002
     private var baseline: (states: TCPTransientStates, census: TCPStateCensus, at: Double, cost: Double)?
-    /// Predicted minus dumped transient states at the last resync.
-    public private(set) var lastDrift: [TCPState: Int64] = [:]
 
     public init(live: LiveTCPStates, dump: NetlinkSocketTables) {
         self.live = live
@@ -30,16 +28,14 @@ public final class LiveTransientStates: TransientStateSource {
         }
         let before = Sampler.threadCPUNow()
         live.walkStarting()
-        dump.collectsCensus = true
-        defer { dump.collectsCensus = false }
-        guard let (states, errors) = dump.transientStates(includeIPv6: includeIPv6) else { return nil }
-        if let census = dump.lastCensus {
-            let transient = Set(TCPTransientStates.names.compactMap(TCPState.init(rawValue:)))
-            // The filtered dump holds no ESTABLISHED, TIME_WAIT or LISTEN socket: only the states it covers are followed.
-            lastDrift = (live.walkEnded(census)?.byState ?? [:]).filter { transient.contains($0.key) }
+        guard let (states, census) = dump.transientStates(includeIPv6: includeIPv6, census: true) else { return nil }
+        if let census {
+            // The filtered dump holds no ESTABLISHED, TIME_WAIT or LISTEN socket: only the states it
+            // covers are read from the histogram (LiveTCPStates keeps the drift it measured).
+            live.walkEnded(census)
             baseline = (states, census, now, max(0, Sampler.threadCPUNow() - before))
         }
-        return (states, errors)
+        return (states, [])
     }
 
     /// The counter's full sockets, with the minisockets and request sockets of the last dump.
@@ -57,19 +53,12 @@ public final class LiveTransientStates: TransientStateSource {
 
 extension Sampler {
     /// Keeps the transient TCP states live from the kernel's state changes (a BPF program; root
-    /// or CAP_BPF and CAP_PERFMON); nil when it does, else why not (the filtered dump then stays).
-    @discardableResult
-    public func followTCPStateChanges() -> String? {
-        guard let dump = socketSource as? NetlinkSocketTables else { return "the socket tables are not read through sock_diag" }
-        guard let inode = TCPStateChangeCounter.namespaceInode(at: "/proc/thread-self/ns/net") else {
-            return "the network namespace of this thread is unknown"
-        }
-        switch TCPStateChangeCounter.open() {
-        case .failure(let reason): return reason.message
-        case .success(let counter):
-            liveTCPStates = LiveTransientStates(live: LiveTCPStates(counter: counter, namespaceInode: inode), dump: dump)
-            return nil
-        }
+    /// or CAP_BPF and CAP_PERFMON, the kernel's BTF, sock_diag). Where any is missing the filtered
+    /// dump stays, which every output shows in the states' ages: nothing is lost but freshness.
+    public func followTCPStateChanges() {
+        guard let dump = socketSource as? NetlinkSocketTables,
+              let inode = TCPStateChangeCounter.namespaceInode(at: "/proc/thread-self/ns/net"),
+              case .success(let counter) = TCPStateChangeCounter.open() else { return }
+        liveTCPStates = LiveTransientStates(live: LiveTCPStates(counter: counter, namespaceInode: inode), dump: dump)
     }
 }
-
