@@ -3,12 +3,13 @@
 # 1. droptop-bench netns COUNT: the CPU time of sampling them once a second (NamespaceSampler);
 # 2. droptop --json --all-netns at a 1 s interval for COUNT reports: the whole process's CPU time.
 # BUSY=K keeps traffic on loopback in the first K namespaces (10 UDP datagrams a second each), so their
-# counters move every sample. PERF=FILE records step 2 with `perf record -g` into FILE.
+# counters move every sample. LISTEN=1 makes each idle namespace's process a TCP server listening on
+# port 8080, as a pod's is. PERF=FILE records step 2 with `perf record -g` into FILE.
 # Needs root and `swift build -c release`. Cleans up after itself.
-# Usage: [BUSY=K] [PERF=FILE] scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
+# Usage: [BUSY=K] [LISTEN=1] [PERF=FILE] scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
 set -eu
 N=${1:-100}; COUNT=${2:-30}; DROPTOP=${3:-.build/release/droptop}
-BUSY=${BUSY:-0}; PERF=${PERF:-}
+BUSY=${BUSY:-0}; PERF=${PERF:-}; LISTEN=${LISTEN:-0}
 TAG=dtbench$$
 PIDS=""
 cleanup() {
@@ -21,12 +22,17 @@ trap cleanup EXIT INT TERM
 TRAFFIC='import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
 while True: s.sendto(b"x", s.getsockname()); s.recv(16); time.sleep(0.1)'
+# A server that listens and accepts nothing (no client comes).
+SERVER='import socket, time
+s = socket.socket(); s.bind(("0.0.0.0", 8080)); s.listen(128); time.sleep(3600)'
 i=0
 while [ $i -lt "$N" ]; do
     ip netns add "$TAG-$i"
     ip -n "$TAG-$i" link set lo up
     if [ $i -lt "$BUSY" ]; then
         ip netns exec "$TAG-$i" python3 -c "$TRAFFIC" &
+    elif [ "$LISTEN" = 1 ]; then
+        ip netns exec "$TAG-$i" python3 -c "$SERVER" &
     else
         ip netns exec "$TAG-$i" sleep 3600 &
     fi

@@ -10,9 +10,10 @@ struct AllNamespacesTests {
 
     @Test func twentyPodsAreNamedAndTheTroubleInTwoIsFoundFromTheHost() throws {
         let farm = try PodFarm()
+        // The idle pods first: the trouble lasts 3 s, and making a namespace is slower on a host with many.
+        for i in 0..<18 { try farm.add(namespace: "idle", name: "idle-\(i)", command: ["sleep", "60"]) }
         let udp = try farm.add(namespace: "team-a", name: "udp-sink-1", command: ["python3", packageRoot + "/Tests/scenarios/trouble.py", "udp-rcvbuf4"])
         let tcp = try farm.add(namespace: "team-b", name: "web-2", command: ["python3", packageRoot + "/Tests/scenarios/trouble.py", "accept-queue"])
-        for i in 0..<18 { try farm.add(namespace: "idle", name: "idle-\(i)", command: ["sleep", "60"]) }
         let udpReady = readLine(try #require(udp.output)), tcpReady = readLine(try #require(tcp.output))
         try #require(udpReady.hasPrefix("ready ") && tcpReady.hasPrefix("ready "), "helpers: \(udpReady) / \(tcpReady)")
         let udpPort = udpReady.split(separator: " ")[1], tcpPort = tcpReady.split(separator: " ")[1]

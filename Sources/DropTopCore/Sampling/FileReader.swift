@@ -42,9 +42,13 @@ public final class FileReader {
     /// lookups cost more than the reads. Only for the live /proc and /sys, never for a captured
     /// tree whose files a test may replace. A file that fails a read is opened again.
     public var keepsFilesOpen = false
+    /// With `keepsFilesOpen`, only these files (paths under the root) are kept; nil: any file.
+    public var keptOnly: Set<[UInt8]>?
     /// At most this many kept open under each root; the others are opened per read as before.
     static let keptPerRoot = 64
     private var kept: [Root: [[UInt8]: FileDescriptor]] = [:]
+    /// The last bytes of each file read with `withParse`, and what they parsed to.
+    private var lastParse: [[UInt8]: (bytes: [UInt8], value: Any)] = [:]
 
     deinit {
         for files in kept.values { for fd in files.values { try? fd.close() } }
@@ -92,6 +96,28 @@ public final class FileReader {
         return try parse(display, count, body)
     }
 
+    /// As `withContents`, but the same bytes as at the last read give the last value without
+    /// parsing again: an idle namespace prints the same ~400 protocol counters every time.
+    public func withParse<T>(_ root: Root, _ relative: String,
+                             _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws(SourceError) -> T {
+        let path = Array(relative.utf8)
+        let display = Self.displayPath(root, path)
+        let count: Int
+        do { count = try readAll(root, path) } catch {
+            lastParse[path] = nil
+            throw refused(display, error)
+        }
+        if let last = lastParse[path], last.bytes.count == count, let value = last.value as? T,
+           buffer.withUnsafeBytes({ memcmp($0.baseAddress!, last.bytes, count) == 0 }) {
+            lastByteCount = count
+            _ = wholeLines(display, count)   // a line cut short is named again, as on every read
+            return value
+        }
+        let value = try parse(display, count, body)
+        lastParse[path] = (Array(buffer[0..<count]), value)
+        return value
+    }
+
     /// As `withContents`, but nil when the file does not exist (a module that is not loaded):
     /// one open instead of access(2) and then open.
     public func withContentsIfPresent<T>(_ root: Root, _ relative: String,
@@ -118,7 +144,8 @@ public final class FileReader {
         // A read of /proc/sys makes the kernel allocate and zero a buffer of the size asked
         // for (proc_sys_call_handler), the whole buffer (64 KiB or more): a value fits a page.
         let perRead = root == .proc && relative.starts(with: Self.sysctlPrefix) ? 4096 : Int.max
-        return try readAll(root, fullPath(root, relative), perRead: perRead)
+        let mayKeep = keepsFilesOpen && (keptOnly?.contains(relative) ?? true)
+        return try readAll(root, fullPath(root, relative), perRead: perRead, mayKeep: mayKeep)
     }
 
     /// Streams a file that may be long (a socket table) to `body` in pieces of at most
@@ -211,9 +238,9 @@ public final class FileReader {
     private static let sysctlPrefix = Array("sys/".utf8)
 
     /// Reads the file into `buffer` through a kept descriptor when there is one; returns the byte count.
-    private func readAll(_ root: Root, _ path: [UInt8], perRead: Int) throws -> Int {
+    private func readAll(_ root: Root, _ path: [UInt8], perRead: Int, mayKeep: Bool) throws -> Int {
         let limit = limit(root)
-        if keepsFilesOpen, let fd = kept[root]?[path] {
+        if mayKeep, let fd = kept[root]?[path] {
             do { return try fill(fd, limit: limit, perRead: perRead) } catch let error as Errno where !Self.isGone(error) {
                 throw error   // the file is there without a value now (a virtual link's speed): keep it
             } catch let error as FileRefusal {
@@ -224,7 +251,7 @@ public final class FileReader {
             }
         }
         let fd = try Self.openRegularFile(path)
-        let keep = keepsFilesOpen && kept[root, default: [:]].count < Self.keptPerRoot
+        let keep = mayKeep && kept[root, default: [:]].count < Self.keptPerRoot
         if keep { kept[root, default: [:]][path] = fd }
         defer { if !keep { try? fd.close() } }
         return try fill(fd, limit: limit, perRead: perRead)

@@ -133,6 +133,15 @@ public struct TCPSummary: Codable, Equatable, Sendable {
     public var sourceNote: String? = nil
 }
 
+extension TCPSummary {
+    /// No TCP socket: every state at 0.
+    static func empty(source: String?) -> TCPSummary {
+        TCPSummary(states: .init(uniqueKeysWithValues: tcpStateNames.map { ($0, 0) }), listeners: [], peers: [],
+                   retransmittingPeers: [], timeWaitPeers: [], closeWaitPorts: [], sockets: 0, retransmittingSockets: 0,
+                   source: source)
+    }
+}
+
 public struct Listener: Codable, Equatable, Sendable {
     public var address: String
     public var port: Int

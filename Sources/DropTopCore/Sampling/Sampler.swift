@@ -110,6 +110,7 @@ public final class Sampler {
         let files = ProcSocketTables(reader: reader)
         let wantsFiles = getenv("DROPTOP_SOCKET_TABLES").map { String(cString: $0) } == "proc"
         socketTiers = SocketTiers(source: procRoot == "/proc" && !wantsFiles ? NetlinkSocketTables(fallback: files) : files)
+        socketTiers.trustsEmptyCounts = procRoot == "/proc"
         qdiscSource = procRoot == "/proc" ? RtnetlinkQdiscs() : nil
     }
 
@@ -133,7 +134,7 @@ public final class Sampler {
         if !needs.isDisjoint(with: [.protocols, .tcpTables]) {
             if let reused { s.protocols = reused.protocols } else { s.protocols = readProtocols(&errors) }
         }
-        socketTiers.read(into: &s, needs: needs, includeIPv6: ipv6Present, errors: &errors)
+        socketTiers.read(into: &s, needs: needs, includeIPv6: ipv6Present, quiet: reused != nil, errors: &errors)
         if let reused, needs.contains(.dropSources) {
             s.statTables = reused.statTables; s.conntrack = reused.conntrack
         } else if needs.contains(.dropSources) {
@@ -155,10 +156,16 @@ public final class Sampler {
         do { return try reader.withContents(.proc, file, parser) } catch { errors.append(error); return nil }
     }
 
+    /// As `parse`, for files that often read the same as last time: then the last value, unparsed.
+    private func parseUnlessSame<T>(_ file: String, _ errors: inout [SourceError],
+                                    _ parser: (UnsafeBufferPointer<UInt8>) throws -> T) -> T? {
+        do { return try reader.withParse(.proc, file, parser) } catch { errors.append(error); return nil }
+    }
+
     /// Interfaces: /proc/net/dev is the list; /sys adds link facts.
     private func readInterfaces(into s: inout Sample, errors: inout [SourceError]) {
         var rawNames: [[UInt8]] = []
-        if let parsed = parse("net/dev", &errors, { try NetDevParser.parse($0) }) {
+        if let parsed = parseUnlessSame("net/dev", &errors, { try NetDevParser.parse($0) }) {
             errors += parsed.problems.map { SourceError(source: "/proc/net/dev", message: $0) }
             let entries = parsed.value.filter { InterfaceGlob.matches($0.name, any: interfaceGlobs) }
             // A kept /sys file follows its device through a rename or a move to another
@@ -198,7 +205,7 @@ public final class Sampler {
     private func readProtocols(_ errors: inout [SourceError]) -> ProtocolCounters? {
         var protocols = ProtocolCounters()
         for file in ["net/snmp", "net/netstat"] + (ipv6Present ? ["net/snmp6"] : []) {
-            let parsed = parse(file, &errors) { bytes in
+            let parsed = parseUnlessSame(file, &errors) { bytes in
                 file == "net/snmp6" ? try SNMPParser.parseSNMP6(bytes) : try SNMPParser.parsePairs(bytes)
             }
             guard let parsed else { continue }

@@ -25,6 +25,9 @@ final class SocketTiers {
     /// A histogram of the transient states kept live elsewhere (a tracker of TCP state
     /// transitions): read every sample instead of the filtered dump.
     var liveStates: TransientStateSource?
+    /// Whether counts of 0 (no TCP socket in sockstat, sockstat6 and Tcp.CurrEstab) mean empty tables
+    /// without a dump: true for the live kernel; a captured tree's files may disagree with each other.
+    var trustsEmptyCounts = false
 
     /// The last full walk: what it gave, when, what it cost, and the counts then.
     private struct Walk {
@@ -36,6 +39,8 @@ final class SocketTiers {
         var states: TCPTransientStates, at: Double, cost: Double, counts: [UInt64]?
     }
     private var lastWalk: Walk?
+    /// The last listeners read, and when: a quiet namespace keeps them while every queue was empty.
+    private var lastListeners: (listeners: [Listener], at: Double)?
     private var lastStates: StatesRead?
     /// Set when the states source said it cannot read them (netlink gave up): the walk has them.
     private var statesUnavailable = false
@@ -47,12 +52,34 @@ final class SocketTiers {
     func invalidate() { lastWalk = nil; lastStates = nil }
 
     /// Reads the tiers `needs` asks for into `s` (whose sockstat and protocols are already read).
-    func read(into s: inout Sample, needs: SampleNeeds, includeIPv6: Bool, errors: inout [SourceError]) {
+    /// `quiet`: no packet moved on the namespace's interfaces since its counters were last read.
+    func read(into s: inout Sample, needs: SampleNeeds, includeIPv6: Bool, quiet: Bool = false, errors: inout [SourceError]) {
+        let counts = SocketCounts(s)
+        if !needs.isDisjoint(with: [.tcpTables, .listeners]) {
+            if trustsEmptyCounts, let counts, counts.signature.allSatisfy({ $0 == 0 }) {
+                // No TCP socket at all: the tables are empty now, and no dump has to say so (each
+                // goes through the host's whole hash tables, whichever namespace asks).
+                record(TCPSummary.empty(source: lastWalk?.tcp?.source ?? (source is ProcSocketTables ? "proc" : "netlink")),
+                       errors: [], now: s.monotonicSeconds, cost: 0, counts: counts)
+                lastListeners = ([], s.monotonicSeconds)
+                s.tcp = lastWalk?.tcp
+                s.socketTablesSeconds = s.monotonicSeconds; s.tcpListenersSeconds = s.monotonicSeconds
+            } else {
+                readTCP(into: &s, needs: needs, counts: counts, includeIPv6: includeIPv6, quiet: quiet, errors: &errors)
+            }
+        }
+        if needs.contains(.udpSockets) {
+            let (udp, udpErrors) = source.udpSummary(includeIPv6: includeIPv6)
+            s.udp = udp; errors += udpErrors
+        }
+    }
+
+    private func readTCP(into s: inout Sample, needs: SampleNeeds, counts: SocketCounts?, includeIPv6: Bool, quiet: Bool,
+                         errors: inout [SourceError]) {
         let now = s.monotonicSeconds
         var walkedNow = false
-        let cheap = needs.contains(.listeners) ? source.listeners(includeIPv6: includeIPv6) : nil
+        let (cheap, listenersAt) = needs.contains(.listeners) ? listeners(quiet: quiet, now: now, includeIPv6: includeIPv6) : (nil, now)
         if needs.contains(.tcpTables) || (needs.contains(.listeners) && cheap == nil) {
-            let counts = SocketCounts(s)
             if let last = lastWalk, shouldReuse(last, now: now, counts: counts?.signature) {
                 errors += last.errors
                 if needs.contains(.tcpTables) { readStatesIfDue(now: now, counts: counts, includeIPv6: includeIPv6, errors: &errors) }
@@ -67,12 +94,19 @@ final class SocketTiers {
         if let (listeners, listenErrors) = cheap, !walkedNow {
             merge(listeners, into: &s.tcp)
             errors += listenErrors
-            s.tcpListenersSeconds = now
+            s.tcpListenersSeconds = listenersAt
+        } else if walkedNow, let walked = lastWalk?.tcp {
+            lastListeners = (walked.listeners, now)
         }
-        if needs.contains(.udpSockets) {
-            let (udp, udpErrors) = source.udpSummary(includeIPv6: includeIPv6)
-            s.udp = udp; errors += udpErrors
-        }
+    }
+
+    /// The LISTEN-only dump; in a quiet namespace, the last listeners while every queue was empty:
+    /// no packet since, so no connection can be waiting (a new listener shows at the counters' next read).
+    private func listeners(quiet: Bool, now: Double, includeIPv6: Bool) -> (([Listener], [SourceError])?, Double) {
+        if quiet, let kept = lastListeners, kept.listeners.allSatisfy({ $0.acceptQueue == 0 }) { return ((kept.listeners, []), kept.at) }
+        let read = source.listeners(includeIPv6: includeIPv6)
+        lastListeners = read.flatMap { $0.1.isEmpty ? ($0.0, now) : nil }
+        return (read, now)
     }
 
     /// Walks every socket; false when nothing was read and nothing went wrong (a budget shared by
@@ -84,7 +118,13 @@ final class SocketTiers {
         let cost = max(0, Sampler.threadCPUNow() - before)
         errors += tcpErrors
         guard tcp != nil || !tcpErrors.isEmpty else { return false }
-        lastWalk = Walk(tcp: tcp, errors: tcpErrors, at: now, cost: cost, counts: counts?.signature)
+        record(tcp, errors: tcpErrors, now: now, cost: cost, counts: counts)
+        return true
+    }
+
+    /// A walk's tables, and the transient states it gives until the filtered dump reads them again.
+    private func record(_ tcp: TCPSummary?, errors: [SourceError], now: Double, cost: Double, counts: SocketCounts?) {
+        lastWalk = Walk(tcp: tcp, errors: errors, at: now, cost: cost, counts: counts?.signature)
         if let tcp {
             // The FIN_WAIT2 minisockets, by difference: `tw` counts them with the walk's TIME_WAIT.
             let walkedTimeWait = tcp.states[TCPState.timeWait.name] ?? 0
@@ -92,7 +132,6 @@ final class SocketTiers {
             lastStates = StatesRead(states: TCPTransientStates(tcp, finWait2Minisockets: minisockets), at: now, cost: 0,
                                     counts: counts?.signature)
         }
-        return true
     }
 
     /// The filtered dump (or the live histogram), when its budget has been paid and the counts

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import DropTopCore
+
+/// Issue 13's cost: what an idle namespace is spared each sample (no dump where the counts say
+/// there is no TCP socket, no LISTEN dump where no packet came, no parse of unchanged bytes), and
+/// that each saving stays off where it would hide something.
+@Suite struct IdleNamespaceCostTests {
+    /// Counts its walks and LISTEN dumps; its one listener has `queue` connections waiting.
+    final class CountingTables: SocketTableSource {
+        var walks = 0, listenerDumps = 0
+        var queue: UInt64 = 0
+        func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError]) {
+            walks += 1
+            var summary = TCPSummary.empty(source: "netlink")
+            summary.states[TCPState.listen.name] = 1
+            summary.listeners = [listener]
+            return (summary, [])
+        }
+        func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) { (nil, []) }
+        func listeners(includeIPv6: Bool) -> ([Listener], [SourceError])? {
+            listenerDumps += 1
+            return ([listener], [])
+        }
+        var listener: Listener { Listener(address: "0.0.0.0", port: 8080, acceptQueue: queue, backlog: 128) }
+    }
+
+    /// A sample at `t` whose counts say `inuse` TCP sockets (none ESTABLISHED, none in TIME_WAIT).
+    func sample(_ t: Double, inuse: UInt64) -> Sample {
+        var s = Sample(monotonicSeconds: t, wallSeconds: 1000 + t, host: HostInfo(hostname: "h", kernel: "k"))
+        s.sockstat = ["TCP": ["inuse": inuse, "orphan": 0, "tw": 0, "alloc": inuse], "TCP6": ["inuse": 0]]
+        var tcp = ProtocolSection()
+        tcp.gauges["CurrEstab"] = 0
+        s.protocols = ["Tcp": tcp]
+        return s
+    }
+
+    func read(_ tiers: SocketTiers, _ s: Sample, quiet: Bool = false) -> Sample {
+        var s = s, errors: [SourceError] = []
+        tiers.read(into: &s, needs: .all, includeIPv6: true, quiet: quiet, errors: &errors)
+        return s
+    }
+
+    @Test func countsOfZeroMeanEmptyTablesWithoutADump() {
+        let fake = CountingTables(), tiers = SocketTiers(source: fake)
+        tiers.budget = 0.002
+        tiers.trustsEmptyCounts = true
+        let a = read(tiers, sample(0, inuse: 0))
+        #expect(fake.walks == 0 && fake.listenerDumps == 0)
+        #expect(a.tcp?.states.values.allSatisfy { $0 == 0 } == true && a.tcp?.states.count == tcpStateNames.count)
+        #expect(a.tcp?.listeners == [] && a.tcpStateAge(TCPState.closeWait.name) == 0 && a.tcpStateAge(TCPState.listen.name) == 0)
+        // A listener appears: its socket is counted, and the tables are read.
+        let b = read(tiers, sample(1, inuse: 1))
+        #expect(fake.walks == 1 && b.tcp?.listeners.first?.port == 8080 && b.tcp?.states[TCPState.listen.name] == 1)
+    }
+
+    @Test func aCapturedTreeIsWalkedWhateverItsCountsSay() {
+        let fake = CountingTables(), tiers = SocketTiers(source: fake)   // trustsEmptyCounts: false
+        let a = read(tiers, sample(0, inuse: 0))
+        #expect(fake.walks == 1 && a.tcp?.listeners.count == 1)
+    }
+
+    @Test func aQuietNamespaceKeepsItsListenersWhileNoConnectionWaits() {
+        let fake = CountingTables(), tiers = SocketTiers(source: fake)
+        tiers.budget = 1e-9   // one walk, then the counts' tier
+        _ = read(tiers, sample(0, inuse: 1))
+        let b = read(tiers, sample(1, inuse: 1))
+        #expect(fake.walks == 1 && fake.listenerDumps == 2 && b.tcpStateAge(TCPState.listen.name) == 0)
+        // No packet since: the LISTEN dump is not asked for, and the listeners say how old they are.
+        let c = read(tiers, sample(2, inuse: 1), quiet: true)
+        #expect(fake.listenerDumps == 2 && c.tcp?.listeners.first?.port == 8080 && c.tcpStateAge(TCPState.listen.name) == 1)
+        // Packets again: dumped; a connection waits.
+        fake.queue = 3
+        let d = read(tiers, sample(3, inuse: 1))
+        #expect(fake.listenerDumps == 3 && d.tcp?.listeners.first?.acceptQueue == 3)
+        // Quiet, but a connection was waiting: the application may accept it without a packet.
+        let e = read(tiers, sample(4, inuse: 1), quiet: true)
+        #expect(fake.listenerDumps == 4 && e.tcpStateAge(TCPState.listen.name) == 0)
+    }
+
+    @Test func sameBytesAreNotParsedAgain() throws {
+        let tree = try TreeCopy("server64")
+        let reader = FileReader(procRoot: tree.root + "/proc", sysRoot: tree.root + "/sys")
+        var parses = 0
+        func read() throws -> String {
+            try reader.withParse(.proc, "net/snmp") { parses += 1; return String(decoding: $0, as: UTF8.self) }
+        }
+        let first = try read()
+        #expect(try read() == first && parses == 1)
+        try tree.write("proc/net/snmp", Array((first + "Extra: 1\n").utf8))
+        #expect(try read().hasSuffix("Extra: 1\n") && parses == 2)
+        // Cut short: the refusal is named at every read, parsed or not.
+        try tree.write("proc/net/snmp", Array((first + "Extra: 1").utf8))
+        reader.refusals = []
+        _ = try read()
+        _ = try read()
+        #expect(parses == 3 && reader.refusals.count == 2 && reader.refusals.first?.source == "/proc/net/snmp")
+    }
+
+    @Test func onlyTheNamedFilesAreKeptOpen() throws {
+        let tree = try TreeCopy("server64")
+        let reader = FileReader(procRoot: tree.root + "/proc", sysRoot: tree.root + "/sys")
+        reader.keepsFilesOpen = true
+        reader.keptOnly = [Array("net/dev".utf8)]
+        func text(_ file: String) throws -> String { try reader.withContents(.proc, file) { String(decoding: $0, as: UTF8.self) } }
+        let dev = try text("net/dev"), snmp = try text("net/snmp")
+        // New files by those names (a rename, as a new namespace's would be): the kept one is still read.
+        try tree.write("proc/net/dev", Array("replaced\n".utf8))
+        try tree.write("proc/net/snmp", Array("replaced\n".utf8))
+        #expect(try text("net/dev") == dev && dev != "replaced\n")
+        #expect(try text("net/snmp") == "replaced\n" && snmp != "replaced\n")
+    }
+}
