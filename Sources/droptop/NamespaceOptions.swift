@@ -36,6 +36,7 @@ extension DropTopCommand {
         if let links = try? RtnetlinkLinks() { sampler.linkFacts = LinkFactsSource(links, sysAllowed: true) }
         guard allNetns else { return }
         let namespaces = NamespaceSampler()
+        namespaces.fitToDescriptorLimit()
         // The UI and a stream may spend 0.2 % of a core on all namespaces' socket tables; --once reads them every time.
         namespaces.socketTableBudget = once ? nil : 0.002
         sampler.namespaces = namespaces

@@ -147,4 +147,27 @@ struct AllNamespacesTests {
         #expect(notes.contains { $0.contains("run as root (CAP_SYS_ADMIN)") })
         #expect(try validateAgainstSchema(r.stdout).status == 0)
     }
+
+    /// Each sampled namespace holds 3 descriptors: droptop raises its soft open-file limit to the
+    /// hard one, and where even that is too low it samples what fits and says why.
+    @Test func theOpenFileLimitIsRaisedOrNamed() throws {
+        let a = try TestNamespace(), b = try TestNamespace()
+        let helpers = [try a.start(["sleep", "30"]), try b.start(["sleep", "30"])]
+        defer { for h in helpers { kill(h.0.processIdentifier, SIGKILL); h.0.waitUntilExit() } }
+        usleep(300_000)
+        func once(_ limit: String) throws -> (names: [String], notes: [String]) {
+            let r = try run("/usr/bin/env", ["prlimit", "--nofile=" + limit, droptopBinary, "--once", "--all-netns", "--interval", "0"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let notes = ((r.json?["errors"] as? [[String: Any]]) ?? []).compactMap { $0["message"] as? String }
+            return (namespaces(r.json).compactMap { $0["netns_name"] as? String }, notes)
+        }
+        // Soft 300, hard 4096: raised, both seen, no note.
+        let raised = try once("300:4096")
+        #expect(raised.names.contains(a.name) && raised.names.contains(b.name))
+        #expect(!raised.notes.contains { $0.contains("open-file limit") })
+        // Hard 259: room for (259 - 256) / 3 = 1 namespace, and the note says why.
+        let capped = try once("259:259")
+        #expect(capped.names.count <= 1)
+        #expect(capped.notes.contains { $0.contains("only the first 1 by inode") && $0.contains("ulimit -n 259") }, "\(capped.notes)")
+    }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import OrderedCollections
 
 /// One other network namespace, read at one instant.
@@ -28,6 +31,8 @@ public final class NamespaceSampler {
     private var sharedBudget: SharedSocketBudget?
     private var members: [UInt64: Member] = [:]
     private var linkFactsRefused: String?
+    /// The open-file limit, when it is what caps `maxNamespaces`.
+    private var descriptorLimit: Int?
 
     final class Member {
         var pid: Int32
@@ -43,6 +48,27 @@ public final class NamespaceSampler {
         }
     }
 
+    /// What one sampled namespace holds open: its rtnetlink and sock_diag sockets and its net/dev.
+    static let descriptorsPerNamespace = 3
+
+    /// Raises this process's soft limit on open files to its hard limit and caps `maxNamespaces` so
+    /// that every sampled namespace's descriptors fit, 256 left for the rest. The soft limit is
+    /// often 1,024 (systemd's default): 2,000 namespaces need 6,000. Returns the limit now in force.
+    @discardableResult
+    public func fitToDescriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return maxNamespaces }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        let room = (Int(clamping: limit.rlim_cur) - 256) / Self.descriptorsPerNamespace
+        if room < maxNamespaces { descriptorLimit = Int(clamping: limit.rlim_cur) }
+        maxNamespaces = max(1, min(maxNamespaces, room))
+        return Int(clamping: limit.rlim_cur)
+    }
+
     public init(procRoot: String = "/proc", podLogDirectory: String? = nil) {
         discovery = NamespaceDiscovery(procRoot: procRoot)
         namer = NamespaceNamer(procRoot: procRoot, podLogDirectory: podLogDirectory)
@@ -55,7 +81,8 @@ public final class NamespaceSampler {
         errors += discovery.notes
         if found.count > maxNamespaces {
             errors.append(SourceError(source: "--all-netns",
-                message: "\(found.count) network namespaces; only the first \(maxNamespaces) by inode are sampled"))
+                message: "\(found.count) network namespaces; only the first \(maxNamespaces) by inode are sampled"
+                    + (descriptorLimit.map { " (the open-file limit, ulimit -n \($0), leaves room for no more)" } ?? "")))
         }
         let now = Sampler.monotonicNow()
         var next: [UInt64: Member] = [:]
