@@ -136,6 +136,23 @@ struct TCPStateChangeLiveTests {
         #expect(!changes.keys.contains { $0.to == number(.timeWait) })
     }
 
+    /// droptop counts its own namespace alone: a container host's other namespaces add no key.
+    @Test(arguments: [TCPStateProgram.Access.typedLoads, .probeReads])
+    func aCounterForOneNamespaceLeavesTheOthersOut(access: TCPStateProgram.Access) throws {
+        let mine = try DropReasonNamespace(), other = try DropReasonNamespace()
+        let inode = try #require(TCPStateChangeCounter.namespaceInode(at: "/run/netns/\(mine.name)"))
+        let otherInode = try #require(TCPStateChangeCounter.namespaceInode(at: "/run/netns/\(other.name)"))
+        let counter = try TCPStateChangeCounter.open(btfPath: "/sys/kernel/btf/vmlinux", accesses: [access], onlyNamespace: inode).get()
+        mine.python(connectAndClose(count: 10))
+        other.python(connectAndClose(count: 10))
+        let all = try #require(counter.transitions())
+        let counted: UInt64 = all.counts(namespaceInode: inode).values.reduce(0, +)
+        #expect(counted == 102)   // 5 changes at each end of a connection, 2 the listener's
+        #expect(all.counts(namespaceInode: otherInode).isEmpty)
+        let inodes = Set(all.counts.keys.map(\.namespaceInode))
+        #expect(inodes == [inode] && all.overflowed == 0)
+    }
+
     @Test func theProgramIsGoneWhenTheCounterIs() throws {
         var counter: TCPStateChangeCounter? = try openStateCounter()
         let id = try #require(counter?.programInfo()?.id)

@@ -58,7 +58,7 @@ extension Sampler {
     public func followTCPStateChanges() {
         guard let dump = socketSource as? NetlinkSocketTables,
               let inode = TCPStateChangeCounter.namespaceInode(at: "/proc/thread-self/ns/net"),
-              case .success(let counter) = TCPStateChangeCounter.open() else { return }
+              case .success(let counter) = TCPStateChangeCounter.open(onlyNamespace: inode) else { return }
         liveTCPStates = LiveTransientStates(live: LiveTCPStates(counter: counter, namespaceInode: inode), dump: dump)
     }
 }

@@ -15,7 +15,8 @@ public final class TCPStateChangeCounter: Sendable {
     public static let mapName = "droptop_tcpstat"
     public static let tracepoint = "inet_sock_set_state"
     /// (namespace, old, new) entries the map holds: about 20 kinds of change occur per namespace,
-    /// so some 400 namespaces; past that, changes are counted as `overflowed` only.
+    /// so some 400 namespaces when every namespace is counted (droptop counts its own alone);
+    /// past that, changes are counted as `overflowed` only.
     public static let capacity: UInt32 = 8192
 
     /// typedMechanism or probeReadMechanism, for a note beside the figures.
@@ -37,11 +38,14 @@ public final class TCPStateChangeCounter: Sendable {
         self.possibleCPUs = possibleCPUs
     }
 
-    public static func open(btfPath: String = "/sys/kernel/btf/vmlinux") -> Result<TCPStateChangeCounter, TCPStateCountingUnavailable> {
-        open(btfPath: btfPath, accesses: [.typedLoads, .probeReads])
+    /// `onlyNamespace`: the inode of the one namespace whose changes are counted (nil: every namespace's).
+    public static func open(btfPath: String = "/sys/kernel/btf/vmlinux",
+                            onlyNamespace: UInt32? = nil) -> Result<TCPStateChangeCounter, TCPStateCountingUnavailable> {
+        open(btfPath: btfPath, accesses: [.typedLoads, .probeReads], onlyNamespace: onlyNamespace)
     }
 
-    static func open(btfPath: String, accesses: [TCPStateProgram.Access]) -> Result<TCPStateChangeCounter, TCPStateCountingUnavailable> {
+    static func open(btfPath: String, accesses: [TCPStateProgram.Access],
+                     onlyNamespace: UInt32? = nil) -> Result<TCPStateChangeCounter, TCPStateCountingUnavailable> {
         guard let possibleCPUs = KernelFile.possibleCPUs() else {
             return .failure(.systemCallFailed(operation: "read /sys/devices/system/cpu/possible", error: "no CPU list"))
         }
@@ -51,21 +55,22 @@ public final class TCPStateChangeCounter: Sendable {
         case .failure(.malformed(let error)): return .failure(.noDescription(source: btfPath, detail: error.detail))
         case .success(let parsed): layout = parsed
         }
-        return start(layout, possibleCPUs: possibleCPUs, accesses: accesses).mapError(TCPStateCountingUnavailable.init)
+        return start(layout, possibleCPUs: possibleCPUs, accesses: accesses, onlyNamespace: onlyNamespace)
+            .mapError(TCPStateCountingUnavailable.init)
     }
 
     static let programTypeTracing: UInt32 = 26, attachTypeTracingRawTracepoint: UInt32 = 23
 
     /// `accesses` in order of preference: the typed program first (no helper calls); a kernel that
     /// refuses it (before 5.5, or a verifier that will not follow a member) gets the probe-reading one.
-    static func start(_ layout: TCPSocketLayout, possibleCPUs: Int,
-                      accesses: [TCPStateProgram.Access]) -> Result<TCPStateChangeCounter, DropReasonUnavailable> {
+    static func start(_ layout: TCPSocketLayout, possibleCPUs: Int, accesses: [TCPStateProgram.Access],
+                      onlyNamespace: UInt32? = nil) -> Result<TCPStateChangeCounter, DropReasonUnavailable> {
         BPFObjects.createPerCPUHash(name: mapName, entries: capacity).flatMap { map in
             BPFObjects.insertZero(map: map, key: TCPStateProgram.overflowKey, possibleCPUs: possibleCPUs).flatMap { _ in
                 var outcome: Result<TCPStateChangeCounter, DropReasonUnavailable>
                 outcome = .failure(.systemCallFailed(operation: "bpf(BPF_PROG_LOAD)", error: "no program kind to try"))
                 for access in accesses {
-                    outcome = load(layout, map: map, access: access).flatMap { program in
+                    outcome = load(layout, map: map, access: access, onlyNamespace: onlyNamespace).flatMap { program in
                         BPFObjects.attachRawTracepoint(access == .typedLoads ? nil : tracepoint, program: program).map { attachment in
                             TCPStateChangeCounter(mechanism: access == .typedLoads ? typedMechanism : probeReadMechanism,
                                                   keysNamespaces: layout.keysNamespaces, map: map, program: program,
@@ -83,9 +88,9 @@ public final class TCPStateChangeCounter: Sendable {
     public static let typedMechanism = "BTF-typed tracepoint"
     public static let probeReadMechanism = "raw tracepoint with probe reads"
 
-    private static func load(_ layout: TCPSocketLayout, map: OwnedDescriptor,
-                             access: TCPStateProgram.Access) -> Result<OwnedDescriptor, DropReasonUnavailable> {
-        guard let code = TCPStateProgram.instructions(layout: layout, mapFD: map.fd, access: access) else {
+    private static func load(_ layout: TCPSocketLayout, map: OwnedDescriptor, access: TCPStateProgram.Access,
+                             onlyNamespace: UInt32?) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+        guard let code = TCPStateProgram.instructions(layout: layout, mapFD: map.fd, access: access, onlyNamespace: onlyNamespace) else {
             return .failure(.programRejected(error: "assembly", log: "a jump to an unplaced label"))
         }
         guard access == .typedLoads else {

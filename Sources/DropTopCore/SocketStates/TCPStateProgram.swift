@@ -22,7 +22,11 @@ enum TCPStateProgram {
         case probeReads
     }
 
-    static func instructions(layout: TCPSocketLayout, mapFD: Int32, access: Access) -> [BPFInstruction]? {
+    /// `onlyNamespace`: count that namespace's changes alone (nil: every namespace's). A container
+    /// host's pods come and go; keyed by namespace, their changes would fill the map with keys of
+    /// namespaces long gone, and each would cost a hash update.
+    static func instructions(layout: TCPSocketLayout, mapFD: Int32, access: Access,
+                             onlyNamespace: UInt32? = nil) -> [BPFInstruction]? {
         typealias Op = BPFOpcode
         var a = BPFAssembler()
         a.emit(BPFInstruction(code: Op.move64Register, dst: 6, src: 1),  // r6 = ctx
@@ -49,6 +53,11 @@ enum TCPStateProgram {
             }
         }
         a.label("states")
+        if let onlyNamespace, layout.netOffset != nil {
+            a.emit(BPFInstruction(code: Op.loadWord, dst: 1, src: 10, offset: -16),  // key.inode
+                   BPFInstruction(code: Op.loadImmediate64, dst: 2, immediate: Int32(bitPattern: onlyNamespace)), BPFInstruction(code: 0))
+            a.jump(BPFInstruction(code: Op.jumpIfNotEqualRegister, dst: 1, src: 2), to: "out")
+        }
         a.emit(BPFInstruction(code: Op.loadDoubleWord, dst: 1, src: 6, offset: 8),  // oldstate
                BPFInstruction(code: Op.storeByte, dst: 10, src: 1, offset: -12),
                BPFInstruction(code: Op.loadDoubleWord, dst: 1, src: 6, offset: 16),  // newstate
