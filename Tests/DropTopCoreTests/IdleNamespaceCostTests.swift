@@ -8,7 +8,7 @@ import Testing
 @Suite struct IdleNamespaceCostTests {
     /// Counts its walks and LISTEN dumps; its one listener has `queue` connections waiting.
     final class CountingTables: SocketTableSource {
-        var walks = 0, listenerDumps = 0
+        var walks = 0, listenerDumps = 0, udpReads = 0
         var queue: UInt64 = 0
         func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError]) {
             walks += 1
@@ -17,7 +17,10 @@ import Testing
             summary.listeners = [listener]
             return (summary, [])
         }
-        func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) { (nil, []) }
+        func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) {
+            udpReads += 1
+            return (UDPSummary(sockets: 1, busySockets: [], source: "netlink"), [])
+        }
         func listeners(includeIPv6: Bool) -> ([Listener], [SourceError])? {
             listenerDumps += 1
             return ([listener], [])
@@ -26,9 +29,10 @@ import Testing
     }
 
     /// A sample at `t` whose counts say `inuse` TCP sockets (none ESTABLISHED, none in TIME_WAIT).
-    func sample(_ t: Double, inuse: UInt64) -> Sample {
+    func sample(_ t: Double, inuse: UInt64, udp: UInt64 = 0) -> Sample {
         var s = Sample(monotonicSeconds: t, wallSeconds: 1000 + t, host: HostInfo(hostname: "h", kernel: "k"))
-        s.sockstat = ["TCP": ["inuse": inuse, "orphan": 0, "tw": 0, "alloc": inuse], "TCP6": ["inuse": 0]]
+        s.sockstat = ["TCP": ["inuse": inuse, "orphan": 0, "tw": 0, "alloc": inuse], "TCP6": ["inuse": 0],
+                      "UDP": ["inuse": udp, "mem": 0], "UDP6": ["inuse": 0]]
         var tcp = ProtocolSection()
         tcp.gauges["CurrEstab"] = 0
         s.protocols = ["Tcp": tcp]
@@ -52,6 +56,26 @@ import Testing
         // A listener appears: its socket is counted, and the tables are read.
         let b = read(tiers, sample(1, inuse: 1))
         #expect(fake.walks == 1 && b.tcp?.listeners.first?.port == 8080 && b.tcp?.states[TCPState.listen.name] == 1)
+    }
+
+    @Test func noUDPSocketMeansAnEmptyUDPTableWithoutADump() {
+        let fake = CountingTables(), tiers = SocketTiers(source: fake)
+        tiers.trustsEmptyCounts = true
+        let a = read(tiers, sample(0, inuse: 0))
+        #expect(fake.udpReads == 0 && a.udp?.sockets == 0 && a.udp?.source == "netlink")
+        let b = read(tiers, sample(1, inuse: 0, udp: 1))
+        #expect(fake.udpReads == 1 && b.udp?.sockets == 1)
+    }
+
+    /// A namespace with UDP sockets and no TCP socket: no TCP read asks the shared budget first,
+    /// so the UDP read asks it itself (it used to wait for a TCP read that never came).
+    @Test func aUDPOnlyNamespaceGetsItsUDPTableUnderTheSharedBudget() {
+        let fake = CountingTables()
+        let tiers = SocketTiers(source: BudgetedSocketTables(fake, budget: SharedSocketBudget(share: 0.002)))
+        tiers.budget = 0.002
+        tiers.trustsEmptyCounts = true
+        let a = read(tiers, sample(0, inuse: 0, udp: 2))
+        #expect(fake.walks == 0 && fake.udpReads == 1 && a.udp?.sockets == 1)
     }
 
     @Test func aCapturedTreeIsWalkedWhateverItsCountsSay() {

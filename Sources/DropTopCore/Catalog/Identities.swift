@@ -91,6 +91,13 @@ public enum SockstatTCP {
     public static let timeWait = "tw", inUse = "inuse"
 }
 
+/// sockstat's UDP lines (sockstat and sockstat6): sockets bound or connected.
+public enum SockstatUDP {
+    public static let lines = ["UDP", "UDP6"]
+    public static let line = "UDP"
+    public static let inUse = "inuse"
+}
+
 /// The TCP states as /proc/net/tcp numbers them (1...11), with the labels each view uses.
 public enum TCPState: String, CaseIterable, Sendable {
     case established = "ESTABLISHED", synSent = "SYN_SENT", synRecv = "SYN_RECV", finWait1 = "FIN_WAIT1"

@@ -29,8 +29,9 @@ public final class SharedSocketBudget {
 final class BudgetedSocketTables: SocketTableSource {
     let inner: SocketTableSource
     let budget: SharedSocketBudget
-    /// Decided for the TCP read and kept for the UDP read that follows it: both or neither.
-    private var allowed = false
+    /// Decided for the TCP read and kept for the UDP read that follows it: both or neither. nil
+    /// when no TCP read came first (none asked, or no TCP socket): the UDP read decides alone.
+    private var allowed: Bool?
     /// An idle namespace (the gate keeps its counters) keeps its last UDP table: a UDP drop is a
     /// packet received, so its drops cannot have moved, and the walk of the host's whole UDP
     /// hash table is saved (it is read again with the counters, at least every `maxAge`).
@@ -44,7 +45,8 @@ final class BudgetedSocketTables: SocketTableSource {
     }
 
     func tcpSummary(includeIPv6: Bool) -> (TCPSummary?, [SourceError]) {
-        allowed = budget.mayRead(now: Sampler.monotonicNow())
+        let allowed = budget.mayRead(now: Sampler.monotonicNow())
+        self.allowed = allowed
         guard allowed else { return (nil, []) }
         let start = Sampler.threadCPUNow()
         defer { budget.spend(Sampler.threadCPUNow() - start) }
@@ -52,6 +54,8 @@ final class BudgetedSocketTables: SocketTableSource {
     }
 
     func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) {
+        let allowed = self.allowed ?? budget.mayRead(now: Sampler.monotonicNow())
+        self.allowed = nil
         if gate?.reusing == true {
             if let lastUDP, lastUDP.0 != nil { return lastUDP }
         } else {

@@ -39,6 +39,8 @@ final class SocketTiers {
         var states: TCPTransientStates, at: Double, cost: Double, counts: [UInt64]?
     }
     private var lastWalk: Walk?
+    /// Where the last UDP table came from ("netlink" or "proc"), for an empty one made from the counts.
+    private var lastUDPSource: String? = "netlink"
     /// The last listeners read, and when: a quiet namespace keeps them while every queue was empty.
     private var lastListeners: (listeners: [Listener], at: Double)?
     private var lastStates: StatesRead?
@@ -69,8 +71,13 @@ final class SocketTiers {
             }
         }
         if needs.contains(.udpSockets) {
-            let (udp, udpErrors) = source.udpSummary(includeIPv6: includeIPv6)
-            s.udp = udp; errors += udpErrors
+            if trustsEmptyCounts, SocketCounts.udpInUse(s) == 0 {
+                s.udp = UDPSummary(sockets: 0, busySockets: [], source: lastUDPSource)   // no UDP socket: nothing to dump
+            } else {
+                let (udp, udpErrors) = source.udpSummary(includeIPv6: includeIPv6)
+                s.udp = udp; errors += udpErrors
+                lastUDPSource = udp?.source ?? lastUDPSource
+            }
         }
     }
 

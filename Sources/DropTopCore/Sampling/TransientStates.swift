@@ -56,6 +56,14 @@ struct SocketCounts: Equatable {
                       (SockstatTCP.lines[1], SockstatTCP.inUse)]
         signature = levels.map { sockstat[$0.0]?[$0.1] ?? .max } + [currEstab ?? .max]
     }
+
+    /// UDP sockets in the tables (sockstat's UDP and UDP6 `inuse`: bound or connected ones, those
+    /// a dump lists); nil when either line is missing (as the TCP counts, a kernel without IPv6 included).
+    static func udpInUse(_ s: Sample) -> UInt64? {
+        guard let sockstat = s.sockstat, let v4 = sockstat[SockstatUDP.line]?[SockstatUDP.inUse],
+              let v6 = sockstat[SockstatUDP.lines[1]]?[SockstatUDP.inUse] else { return nil }
+        return v4 + v6
+    }
 }
 
 extension Sample {
