@@ -86,19 +86,24 @@ public struct Report: Sendable {
         protocolRates.merge(Self.statTableRates(previous: previous, current: current, seconds: seconds)) { a, _ in a }
         qdiscs = Self.qdiscReports(previous: previous, current: current, seconds: seconds)
         retransPercent = nil
-        udpDropRates = [:]
+        udpDropRates = Self.udpDropRates(previous: previous, current: current, seconds: seconds)
         dropReasons = Self.dropReasonRates(previous: previous, current: current, seconds: seconds)
         if let retrans = rate(.tcpRetransSegs), let out = rate(.tcpOutSegs), out > 0 {
             retransPercent = min(100, retrans / out * 100)
         }
-        // The UDP sockets are read every sample (SocketTiers), not with the TCP walk: their rates
-        // are over the sample interval.
+    }
+
+    /// Drops per second of each busy UDP socket. The UDP sockets are read every sample
+    /// (SocketTiers), not with the TCP walk: their rates are over the sample interval.
+    static func udpDropRates(previous: Sample?, current: Sample, seconds: Double?) -> [UInt64: Double] {
+        var rates: [UInt64: Double] = [:]
         let oldUDP = Dictionary(previous?.udp?.busySockets.map { ($0.inode, $0.drops) } ?? [], uniquingKeysWith: { a, _ in a })
         for socket in current.udp?.busySockets ?? [] {
             if let rate = Rate.perSecond(from: oldUDP[socket.inode], to: socket.drops, seconds: seconds) {
-                udpDropRates[socket.inode] = rate
+                rates[socket.inode] = rate
             }
         }
+        return rates
     }
 
     /// Each TCP state's change over the time between two reads of it (the tiers read states at

@@ -44,24 +44,14 @@ enum QuietNamespace {
 
     /// The last report again, for a namespace whose readings are those of the last two samples:
     /// the same rates (all 0) and findings, with the new sample and what Report derives from the
-    /// times (the interval, the socket tables' state changes and drop rates), taken from a report
-    /// of the sockets alone.
+    /// times (the interval, the socket tables' state changes and drop rates).
     static func repeated(_ last: Report, previous: Sample, current: Sample) -> Report {
-        func socketsOnly(_ s: Sample) -> Sample {
-            var only = Sample(monotonicSeconds: s.monotonicSeconds, wallSeconds: s.wallSeconds, host: s.host)
-            only.tcp = s.tcp
-            only.udp = s.udp
-            only.socketTablesSeconds = s.socketTablesSeconds
-            only.tcpListenersSeconds = s.tcpListenersSeconds
-            only.startsRun = s.startsRun
-            return only
-        }
-        let times = Report(previous: socketsOnly(previous), current: socketsOnly(current))
+        let previous = current.startsRun == true ? nil : previous
         var report = last
         report.sample = current
-        report.intervalSeconds = times.intervalSeconds
-        report.tcpStateChanges = times.tcpStateChanges
-        report.udpDropRates = times.udpDropRates
+        report.intervalSeconds = Report.seconds(from: previous?.monotonicSeconds, to: current.monotonicSeconds)
+        report.tcpStateChanges = Report.tcpStateChanges(previous: previous, current: current)
+        report.udpDropRates = Report.udpDropRates(previous: previous, current: current, seconds: report.intervalSeconds)
         return report
     }
 
