@@ -102,6 +102,22 @@ import Testing
         #expect(fake.listenerDumps == 4 && e.tcpStateAge(TCPState.listen.name) == 0)
     }
 
+    /// Namespaces found in the same sample read their counters again in different ones.
+    @Test func theFirstReReadIsStaggeredByPhase() {
+        func idle(_ t: Double) -> Sample {
+            var s = Sample(monotonicSeconds: t, wallSeconds: t, host: HostInfo(hostname: "h", kernel: "k"))
+            s.interfaces = [InterfaceSample(name: "lo", counters: NetDevCounters(values: Array(repeating: 0, count: 16)))]
+            return s
+        }
+        let early = ProtocolGate(phase: 0.5), plain = ProtocolGate()
+        early.remember(idle(0)); plain.remember(idle(0))
+        #expect(early.reuse(idle(4.9)) != nil && plain.reuse(idle(4.9)) != nil)
+        #expect(early.reuse(idle(5.1)) == nil && plain.reuse(idle(5.1)) != nil)
+        // Later reads keep their full age.
+        early.remember(idle(5.1))
+        #expect(early.reuse(idle(15)) != nil && early.reuse(idle(15.2)) == nil)
+    }
+
     @Test func sameBytesAreNotParsedAgain() throws {
         let tree = try TreeCopy("server64")
         let reader = FileReader(procRoot: tree.root + "/proc", sysRoot: tree.root + "/sys")

@@ -116,7 +116,7 @@ public final class NamespaceSampler {
         if let known = members[namespace.inode] {
             if known.pid != pid {
                 known.pid = pid
-                known.sampler = makeSampler(pid: pid, links: known.links, sockDiag: known.sockDiag)
+                known.sampler = makeSampler(pid: pid, inode: namespace.inode, links: known.links, sockDiag: known.sockDiag)
                 known.identity = namer.identity(of: namespace, now: now)
             } else if known.identity.kind == "pod" && known.identity.pod?.name == nil
                         || known.identity.netnsName != namespace.netnsName {
@@ -138,7 +138,7 @@ public final class NamespaceSampler {
             linkFactsRefused = "link state, carrier and MTU of other namespaces are not shown: entering them failed "
                 + "(\(error.message)); run as root (CAP_SYS_ADMIN) for them"
         }
-        let member = Member(pid: pid, sampler: makeSampler(pid: pid, links: links, sockDiag: sockDiag),
+        let member = Member(pid: pid, sampler: makeSampler(pid: pid, inode: namespace.inode, links: links, sockDiag: sockDiag),
                             identity: namer.identity(of: namespace, now: now), links: links)
         member.sysctls = sysctls
         member.sockDiag = sockDiag
@@ -156,10 +156,10 @@ public final class NamespaceSampler {
         return inodes
     }
 
-    private func makeSampler(pid: Int32, links: LinkFactsSource?, sockDiag: KeptSocket?) -> Sampler {
+    private func makeSampler(pid: Int32, inode: UInt64, links: LinkFactsSource?, sockDiag: KeptSocket?) -> Sampler {
         let sampler = Sampler(procRoot: "\(discovery.procRoot)/\(pid)", sysRoot: "/nonexistent-sys")
         if let sockDiag { sampler.socketSource = NetlinkSocketTables(fallback: ProcSocketTables(reader: sampler.reader), kept: sockDiag) }
-        let gate = ProtocolGate()
+        let gate = ProtocolGate(phase: Double(inode % 10) / 10)   // one namespace in ten re-reads in a given second
         if let sharedBudget { sampler.socketSource = BudgetedSocketTables(sampler.socketSource, budget: sharedBudget, gate: gate) }
         sampler.namespaceScope = true
         sampler.socketTiers.trustsEmptyCounts = true   // the live kernel's own counts, through /proc/PID

@@ -10,6 +10,9 @@ import OrderedCollections
 /// `maxAge` seconds.
 public final class ProtocolGate {
     public var maxAge: Double = 10
+    /// The first reuse ends this share of `maxAge` early, so that namespaces found together
+    /// (all of them, at start) do not all read their counters again in the same sample.
+    let phase: Double
     private var last: (interfaces: [[UInt64]], reused: Reused, at: Double)?
 
     struct Reused {
@@ -19,7 +22,8 @@ public final class ProtocolGate {
         var conntrack: ConntrackFullness?
     }
 
-    public init() {}
+    /// `phase` in [0, 1).
+    public init(phase: Double = 0) { self.phase = min(max(phase, 0), 0.99) }
 
     static func key(_ s: Sample) -> [[UInt64]] { s.interfaces.map(\.counters.values) }
 
@@ -37,6 +41,6 @@ public final class ProtocolGate {
 
     func remember(_ s: Sample) {
         let reused = Reused(sockstat: s.sockstat, protocols: s.protocols, statTables: s.statTables, conntrack: s.conntrack)
-        last = (Self.key(s), reused, s.monotonicSeconds)
+        last = (Self.key(s), reused, s.monotonicSeconds - (last == nil ? phase * maxAge : 0))
     }
 }
