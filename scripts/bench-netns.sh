@@ -4,12 +4,14 @@
 # 2. droptop --json --all-netns at a 1 s interval for COUNT reports: the whole process's CPU time.
 # BUSY=K keeps traffic on loopback in the first K namespaces (10 UDP datagrams a second each), so their
 # counters move every sample. LISTEN=1 makes each idle namespace's process a TCP server listening on
-# port 8080, as a pod's is. PERF=FILE records step 2 with `perf record -g` into FILE.
+# port 8080, as a pod's is. PERF=FILE records step 2 with `perf record -g` into FILE. FROM=K counts
+# the steady state from the Kth report (default 1: after the first). MODE=batch runs
+# `droptop -b 1 COUNT -n NETNS --all-netns` in step 2 instead of the JSON stream.
 # Needs root and `swift build -c release`. Cleans up after itself.
-# Usage: [BUSY=K] [LISTEN=1] [PERF=FILE] scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
+# Usage: [BUSY=K] [LISTEN=1] [PERF=FILE] [FROM=K] [MODE=json|batch] scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
 set -eu
 N=${1:-100}; COUNT=${2:-30}; DROPTOP=${3:-.build/release/droptop}
-BUSY=${BUSY:-0}; PERF=${PERF:-}; LISTEN=${LISTEN:-0}
+BUSY=${BUSY:-0}; PERF=${PERF:-}; LISTEN=${LISTEN:-0}; FROM=${FROM:-1}; MODE=${MODE:-json}
 TAG=dtbench$$
 PIDS=""
 cleanup() {
@@ -41,10 +43,12 @@ while [ $i -lt "$N" ]; do
 done
 sleep 1
 "$(dirname "$DROPTOP")/droptop-bench" netns "$COUNT"
-python3 - "$DROPTOP" "$COUNT" "$PERF" <<'PY'
+python3 - "$DROPTOP" "$COUNT" "$PERF" "$FROM" "$MODE" <<'PY'
 import json, os, resource, subprocess, sys, time
-droptop, count, perf = sys.argv[1], sys.argv[2], sys.argv[3]
+droptop, count, perf, first, mode = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 command = [droptop, "--json", "--all-netns", "--interval", "1", "--count", count]
+if mode == "batch":   # one report a second: its first line starts with the time
+    command = [droptop, "-b", "1", count, "-n", "NETNS", "--all-netns"]
 if perf:
     command = ["perf", "record", "-q", "-g", "-o", perf, "--"] + command
 def cpu_of(pid):   # user + system seconds of a running process
@@ -52,17 +56,22 @@ def cpu_of(pid):   # user + system seconds of a running process
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 start = time.monotonic()
 child = subprocess.Popen(command, stdout=subprocess.PIPE)
-lines = [child.stdout.readline()]
-# After the first report: the namespaces are found, their sockets opened, their sysctls read.
-steady_start, steady_cpu = time.monotonic(), cpu_of(child.pid)
-lines += child.stdout.read().splitlines()
+lines, reports = [], 0
+steady_start = steady_cpu = None
+# After the first report the namespaces are found, their sockets opened, their sysctls read.
+for line in child.stdout:
+    lines.append(line)
+    if mode == "json" or b" NETNS " in line and not line.startswith(b"Average"):   # a batch report starts with its header
+        reports += 1
+        if reports == first:
+            steady_start, steady_cpu = time.monotonic(), cpu_of(child.pid)
 child.wait()
 wall = time.monotonic() - start
 use = resource.getrusage(resource.RUSAGE_CHILDREN)
-docs = [json.loads(l) for l in lines if l.strip()]
 cpu = use.ru_utime + use.ru_stime
-steady = (cpu - steady_cpu) / (time.monotonic() - steady_start)
-print("reports %d, namespaces in the last: %d, %d bytes of JSON a report, wall %.1f s, CPU %.3f s (user %.3f, system %.3f): "
-      "%.2f %% of one core; after the first report %.2f %%" % (len(docs), len(docs[-1].get("namespaces", [])),
-      sum(map(len, lines)) // max(1, len(docs)), wall, cpu, use.ru_utime, use.ru_stime, 100 * cpu / wall, 100 * steady))
+steady = (cpu - steady_cpu) / (time.monotonic() - steady_start) if steady_start else float("nan")
+namespaces = len(json.loads(lines[-1]).get("namespaces", [])) if mode == "json" else -1
+print("%s: reports %d, namespaces in the last: %d, %d bytes a report, wall %.1f s, CPU %.3f s (user %.3f, system %.3f): "
+      "%.2f %% of one core; from report %d on %.2f %%" % (mode, reports, namespaces, sum(map(len, lines)) // max(1, reports),
+      wall, cpu, use.ru_utime, use.ru_stime, 100 * cpu / wall, first, 100 * steady))
 PY

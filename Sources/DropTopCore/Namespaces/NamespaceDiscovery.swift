@@ -98,9 +98,12 @@ public final class NamespaceDiscovery {
             found[inode] = namespace
         }
         if denied > 0 {
+            // Root is refused too for a process the kernel protects from it (another user namespace's
+            // init, a sandbox's supervisor): then "run as root" would be no help.
+            let why = geteuid() == 0 ? "could not be looked at even as root (the kernel refused: another user namespace "
+                + "or a protected process)" : "of other users could not be looked at (needs root or CAP_SYS_PTRACE)"
             notes.append(SourceError(source: "/proc/PID/ns/net",
-                message: "\(denied) processes of other users could not be looked at (needs root or CAP_SYS_PTRACE): "
-                    + "namespaces only they are in are not shown"))
+                message: "\(denied) processes \(why): namespaces only they are in are not shown"))
         }
     }
 
