@@ -34,29 +34,44 @@ while [ $i -lt "$N" ]; do
     i=$((i + 1))
 done
 sleep 1
-"$(dirname "$DROPTOP")/droptop-bench" netns "$COUNT"
-python3 - "$DROPTOP" "$COUNT" "$PERF" <<'PY'
-import json, os, resource, subprocess, sys, time
-droptop, count, perf = sys.argv[1], sys.argv[2], sys.argv[3]
-command = [droptop, "--json", "--all-netns", "--interval", "1", "--count", count]
-if perf:
-    command = ["perf", "record", "-q", "-g", "-o", perf, "--"] + command
+# DROPTOP may be several binaries (main's and a branch's): on the same namespaces, step 1 runs for
+# each in turn (droptop-bench from the same directory), step 2 for all at once, side by side.
+shift $(( $# < 2 ? $# : 2 ))
+[ $# -gt 0 ] || set -- "$DROPTOP"
+for droptop in "$@"; do
+    echo "$droptop:"
+    "$(dirname "$droptop")/droptop-bench" netns "$COUNT"
+done
+python3 - "$COUNT" "$PERF" "$@" <<'PY'
+import json, os, subprocess, sys, threading, time
+count, perf, droptops = sys.argv[1], sys.argv[2], sys.argv[3:]
 def cpu_of(pid):   # user + system seconds of a running process
     fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-start = time.monotonic()
-child = subprocess.Popen(command, stdout=subprocess.PIPE)
-lines = [child.stdout.readline()]
-# After the first report: the namespaces are found, their sockets opened, their sysctls read.
-steady_start, steady_cpu = time.monotonic(), cpu_of(child.pid)
-lines += child.stdout.read().splitlines()
-child.wait()
-wall = time.monotonic() - start
-use = resource.getrusage(resource.RUSAGE_CHILDREN)
-docs = [json.loads(l) for l in lines if l.strip()]
-cpu = use.ru_utime + use.ru_stime
-steady = (cpu - steady_cpu) / (time.monotonic() - steady_start)
-print("reports %d, namespaces in the last: %d, %d bytes of JSON a report, wall %.1f s, CPU %.3f s (user %.3f, system %.3f): "
-      "%.2f %% of one core; after the first report %.2f %%" % (len(docs), len(docs[-1].get("namespaces", [])),
-      sum(map(len, lines)) // max(1, len(docs)), wall, cpu, use.ru_utime, use.ru_stime, 100 * cpu / wall, 100 * steady))
+def run(index, droptop, result):
+    command = [droptop, "--json", "--all-netns", "--interval", "1", "--count", count]
+    if perf:
+        command = ["perf", "record", "-q", "-g", "-o", perf + (".%d" % index if len(droptops) > 1 else ""), "--"] + command
+    start = time.monotonic()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE)
+    lines = [child.stdout.readline()]
+    # After the first report: the namespaces are found, their sockets opened, their sysctls read.
+    steady_start, steady_cpu = time.monotonic(), cpu_of(child.pid)
+    lines += child.stdout.read().splitlines()
+    cpu, end = cpu_of(child.pid), time.monotonic()
+    _, _, use = os.wait4(child.pid, 0)   # this child's own rusage, not the other runs'
+    result["wall"], result["use"], result["lines"] = end - start, use, lines
+    result["steady"] = (cpu - steady_cpu) / (end - steady_start)
+results = [{} for _ in droptops]
+threads = [threading.Thread(target=run, args=(i, d, r)) for i, (d, r) in enumerate(zip(droptops, results))]
+for t in threads: t.start()
+for t in threads: t.join()
+for droptop, r in zip(droptops, results):
+    use, lines = r["use"], r["lines"]
+    docs = [json.loads(l) for l in lines if l.strip()]
+    cpu = use.ru_utime + use.ru_stime
+    print("%s: reports %d, namespaces in the last: %d, %d bytes of JSON a report, wall %.1f s, CPU %.3f s (user %.3f, system %.3f): "
+          "%.2f %% of one core; after the first report %.2f %%" % (droptop, len(docs), len(docs[-1].get("namespaces", [])),
+          sum(map(len, lines)) // max(1, len(docs)), r["wall"], cpu, use.ru_utime, use.ru_stime, 100 * cpu / r["wall"],
+          100 * r["steady"]))
 PY
