@@ -6,7 +6,7 @@ import Testing
 /// (TellingCounters, as nstat without -z); the host's keeps all of them.
 @Suite struct TellingCountersTests {
     /// snmp, netstat and snmp6 of a namespace made and left idle on Linux 6.18, `lo` up
-    /// (Tests/Fixtures/idle_netns): ~370 counters, all 0, and the gauges Ip.Forwarding, Tcp.RtoMin...
+    /// (Tests/Fixtures/idle_netns): ~390 counters, all 0, and the gauges Ip.Forwarding, Tcp.RtoMin...
     static func idle() throws -> ProtocolCounters { try #require(fixtureSampler("idle_netns").sample().protocols) }
 
     /// A host sample at `t` with the idle counters and one namespace: `lo` with `packets` received
