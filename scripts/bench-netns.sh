@@ -8,7 +8,7 @@
 # the steady state from the Kth report (default 1: after the first). MODE=batch runs
 # `droptop -b 1 COUNT -n NETNS --all-netns` in step 2 instead of the JSON stream.
 # Needs root and `swift build -c release`. Cleans up after itself.
-# Usage: [BUSY=K] [LISTEN=1] [PERF=FILE] [FROM=K] [MODE=json|batch] scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
+# Usage: [BUSY=K] [LISTEN=1] [PERF=FILE] [FROM=K] [MODE=json|batch] scripts/bench-netns.sh [N [COUNT [DROPTOP...]]]
 set -eu
 N=${1:-100}; COUNT=${2:-30}; DROPTOP=${3:-.build/release/droptop}
 BUSY=${BUSY:-0}; PERF=${PERF:-}; LISTEN=${LISTEN:-0}; FROM=${FROM:-1}; MODE=${MODE:-json}
@@ -42,36 +42,50 @@ while [ $i -lt "$N" ]; do
     i=$((i + 1))
 done
 sleep 1
-"$(dirname "$DROPTOP")/droptop-bench" netns "$COUNT"
-python3 - "$DROPTOP" "$COUNT" "$PERF" "$FROM" "$MODE" <<'PY'
-import json, os, resource, subprocess, sys, time
-droptop, count, perf, first, mode = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-command = [droptop, "--json", "--all-netns", "--interval", "1", "--count", count]
-if mode == "batch":   # one report a second: its first line starts with the time
-    command = [droptop, "-b", "1", count, "-n", "NETNS", "--all-netns"]
-if perf:
-    command = ["perf", "record", "-q", "-g", "-o", perf, "--"] + command
+# DROPTOP may be several binaries (main's and a branch's): on the same namespaces, step 1 runs for
+# each in turn (droptop-bench from the same directory), step 2 for all at once, side by side.
+shift $(( $# < 2 ? $# : 2 ))
+[ $# -gt 0 ] || set -- "$DROPTOP"
+for droptop in "$@"; do
+    echo "$droptop:"
+    "$(dirname "$droptop")/droptop-bench" netns "$COUNT"
+done
+python3 - "$COUNT" "$PERF" "$FROM" "$MODE" "$@" <<'PY'
+import json, os, subprocess, sys, threading, time
+count, perf, first, mode, droptops = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
 def cpu_of(pid):   # user + system seconds of a running process
     fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-start = time.monotonic()
-child = subprocess.Popen(command, stdout=subprocess.PIPE)
-lines, reports = [], 0
-steady_start = steady_cpu = None
-# After the first report the namespaces are found, their sockets opened, their sysctls read.
-for line in child.stdout:
-    lines.append(line)
-    if mode == "json" or b" NETNS " in line and not line.startswith(b"Average"):   # a batch report starts with its header
-        reports += 1
-        if reports == first:
-            steady_start, steady_cpu = time.monotonic(), cpu_of(child.pid)
-child.wait()
-wall = time.monotonic() - start
-use = resource.getrusage(resource.RUSAGE_CHILDREN)
-cpu = use.ru_utime + use.ru_stime
-steady = (cpu - steady_cpu) / (time.monotonic() - steady_start) if steady_start else float("nan")
-namespaces = len(json.loads(lines[-1]).get("namespaces", [])) if mode == "json" else -1
-print("%s: reports %d, namespaces in the last: %d, %d bytes a report, wall %.1f s, CPU %.3f s (user %.3f, system %.3f): "
-      "%.2f %% of one core; from report %d on %.2f %%" % (mode, reports, namespaces, sum(map(len, lines)) // max(1, reports),
-      wall, cpu, use.ru_utime, use.ru_stime, 100 * cpu / wall, first, 100 * steady))
+def run(index, droptop, result):
+    command = [droptop, "--json", "--all-netns", "--interval", "1", "--count", count]
+    if mode == "batch":
+        command = [droptop, "-b", "1", count, "-n", "NETNS", "--all-netns"]
+    if perf:
+        command = ["perf", "record", "-q", "-g", "-o", perf + (".%d" % index if len(droptops) > 1 else ""), "--"] + command
+    start = time.monotonic()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE)
+    lines, reports, steady_start, steady_cpu = [], 0, None, None
+    # After the first report the namespaces are found, their sockets opened, their sysctls read.
+    for line in child.stdout:
+        lines.append(line)
+        if mode == "json" or b" NETNS " in line and not line.startswith(b"Average"):   # a batch report starts with its header
+            reports += 1
+            if reports == first:
+                steady_start, steady_cpu = time.monotonic(), cpu_of(child.pid)
+    cpu, end = cpu_of(child.pid), time.monotonic()
+    _, _, use = os.wait4(child.pid, 0)   # this child's own rusage, not the other runs'
+    result.update(wall=end - start, use=use, lines=lines, reports=reports)
+    result["steady"] = (cpu - steady_cpu) / (end - steady_start) if steady_start else float("nan")
+results = [{} for _ in droptops]
+threads = [threading.Thread(target=run, args=(i, d, r)) for i, (d, r) in enumerate(zip(droptops, results))]
+for t in threads: t.start()
+for t in threads: t.join()
+for droptop, r in zip(droptops, results):
+    use, lines, reports = r["use"], r["lines"], r["reports"]
+    cpu = use.ru_utime + use.ru_stime
+    namespaces = len(json.loads(lines[-1]).get("namespaces", [])) if mode == "json" and lines else -1
+    print("%s (%s): reports %d, namespaces in the last: %d, %d bytes a report, wall %.1f s, CPU %.3f s (user %.3f, system %.3f): "
+          "%.2f %% of one core; from report %d on %.2f %%" % (droptop, mode, reports, namespaces,
+          sum(map(len, lines)) // max(1, reports), r["wall"], cpu, use.ru_utime, use.ru_stime, 100 * cpu / r["wall"], first,
+          100 * r["steady"]))
 PY

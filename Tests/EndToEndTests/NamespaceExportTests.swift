@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import DropTopCore
 
-/// --all-netns in batch and Prometheus through the real binary: two namespaces the test makes,
-/// a bounded UDP receive-buffer overflow (Tests/scenarios/trouble.py, 3 s) in one, the other idle.
+/// --all-netns in batch, Prometheus and JSON through the real binary: two namespaces the test
+/// makes, a bounded UDP receive-buffer overflow (Tests/scenarios/trouble.py, 3 s) in one, the other idle.
 @Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces (ip netns add)"))
 struct NamespaceExportLiveTests {
     /// The namespace's inode, as droptop labels it (netns="...").
@@ -57,6 +57,38 @@ struct NamespaceExportLiveTests {
         let promtool = try run("/usr/bin/env", ["sh", "-c", "\(try OptionalTool.promtool.require()) check metrics < '\(path)'"])
         #expect(promtool.status == 0 && promtool.stdout.isEmpty && promtool.stderr.isEmpty, "promtool: \(promtool.stdout)\(promtool.stderr)")
         #expect(server.stop() == 0)
+    }
+
+    @Test func jsonGivesANamespaceOnlyTheProtocolCountersThatSaySomething() throws {
+        let busy = try TestNamespace(), quiet = try TestNamespace()
+        let processes = try helpers(busy, quiet)
+        defer { stop(processes) }
+        let r = try droptop(["--json", "--all-netns", "-i", "1", "--count", "2", "--no-drop-reasons"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try validateAgainstSchema(r.stdout).status == 0)
+        let last = try #require(r.stdout.split(separator: "\n").last.flatMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        })
+        let namespaces = (last["namespaces"] as? [[String: Any]]) ?? []
+        func protocols(_ name: String) -> [String: Any]? {
+            namespaces.first { $0["netns_name"] as? String == name }?["protocols"] as? [String: Any]
+        }
+        let overflowing = try #require(protocols(busy.name), "\(busy.name) missing")
+        let (udp, rcvbuf) = (CounterID.udpRcvbufErrors.section, CounterID.udpRcvbufErrors.name)
+        #expect((int(overflowing, udp, "counters", rcvbuf) ?? 0) > 200, "\(overflowing)")
+        #expect((value(overflowing, udp, "rates", rcvbuf) as? Double ?? 0) > 100, "\(overflowing)")
+        // IPv4 only: no IPv6 counter moved, so none is written; the host's document still has them all.
+        #expect(value(overflowing, "Ip6", "counters", "InTruncatedPkts") == nil && overflowing["Ip6"] == nil)
+        #expect(int(last, "protocols", "Ip6", "counters", "InTruncatedPkts") != nil)
+        #expect(protocols(quiet.name)?.isEmpty == true, "\(protocols(quiet.name) ?? [:])")
+        // In every namespace, each counter written is not 0 or has a rate that is not 0, with its rate.
+        for entry in namespaces {
+            for case let (section, part as [String: [String: Any]]) in (entry["protocols"] as? [String: Any]) ?? [:] {
+                let counters = part["counters"] as? [String: Int] ?? [:], rates = part["rates"] ?? [:]
+                #expect(!counters.isEmpty && Set(counters.keys) == Set(rates.keys), "\(section): \(part)")
+                for (name, v) in counters { #expect(v != 0 || rates[name] as? Double != 0, "\(section).\(name)") }
+            }
+        }
     }
 
     @Test func batchPrintsARowPerNamespaceAndTheFindingNamesItsNamespace() throws {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the hand-made fixture trees under Tests/Fixtures/ (all but `thismachine`, which is a
-copy of a real host's files). Formats follow the kernel's documentation and real files; the
-values are chosen so tests can assert exact numbers. Run: python3 Tests/Fixtures/make_fixtures.py"""
+copy of a real host's files, and `idle_netns`, the snmp, netstat and snmp6 of a new namespace on
+Linux 6.18). Formats follow the kernel's documentation and real files; the values are chosen so
+tests can assert exact numbers. Run: python3 Tests/Fixtures/make_fixtures.py"""
 import os, shutil, struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -192,9 +192,21 @@ public enum JSONReport {
         .object(s.map { proto, values in (proto, .object(values.map { ($0.key, .uint($0.value)) })) })
     }
 
+    /// Every section and counter of the report (the host's `protocols`).
     static func protocols(_ report: Report) -> JSONValue {
-        .object((report.sample.protocols ?? [:]).map { section, values in
-            let rates = report.protocolRates[section] ?? [:]
+        protocols(report.sample.protocols ?? [:], rates: report.protocolRates)
+    }
+
+    /// Only the counters that say something (TellingCounters): a namespace's `protocols`, `{}`
+    /// when all are 0, null when no protocol file was read.
+    static func tellingProtocols(_ report: Report) -> JSONValue {
+        TellingCounters.protocols(report).map { protocols($0, rates: report.protocolRates) } ?? .null
+    }
+
+    static func protocols(_ counters: ProtocolCounters,
+                          rates all: OrderedDictionary<String, OrderedDictionary<String, Double?>>) -> JSONValue {
+        .object(counters.map { section, values in
+            let rates = all[section] ?? [:]
             var members: [(String, JSONValue)] = [
                 ("counters", .object(values.counters.map { ($0.key, .uint($0.value)) })),
                 ("rates", .object(values.counters.keys.map { ($0, .number(rates[$0] ?? nil)) })),

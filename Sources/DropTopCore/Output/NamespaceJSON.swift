@@ -1,6 +1,6 @@
 /// The `namespaces` array of the snapshot (--all-netns): each other network namespace with
 /// who it belongs to, its interfaces, sockets, protocol counters and findings, in the same
-/// shapes as the host's (docs/json.md).
+/// shapes as the host's (docs/json.md), but only the protocol counters that say something.
 enum NamespaceJSON {
     static func namespaces(_ report: Report) -> JSONValue {
         .array(report.namespaces.map(namespace))
@@ -32,7 +32,7 @@ enum NamespaceJSON {
         let rest: [(String, JSONValue)] = [
             ("drops_per_s", drops), ("interfaces", kept(n, "interfaces") { .array(r.interfaces.map(JSONReport.interface)) }),
             ("tcp", tcp), ("udp", udp), ("sockstat", kept(n, "sockstat") { s.sockstat.map(JSONReport.sockstat) ?? .null }),
-            ("protocols", kept(n, "protocols") { s.protocols == nil ? .null : JSONReport.protocols(r) }),
+            ("protocols", kept(n, "protocols") { JSONReport.tellingProtocols(r) }),
             ("findings", .array(r.findings.map(JSONReport.finding))), ("errors", .array(errors)),
         ]
         return .object(identity(n) + rest)
