@@ -118,6 +118,16 @@ import Testing
         #expect(early.reuse(idle(15)) != nil && early.reuse(idle(15.2)) == nil)
     }
 
+    /// sockstat's host totals would make every namespace differ from its last sample whenever a
+    /// socket is opened anywhere: a namespace keeps its own levels only.
+    @Test func aNamespacesSockstatLeavesTheHostTotalsOut() {
+        let sockstat: SockStat = ["sockets": ["used": 3], "TCP": ["inuse": 1, "orphan": 2, "tw": 0, "alloc": 900, "mem": 40],
+                                  "UDP": ["inuse": 1, "mem": 9], "FRAG": ["inuse": 0, "memory": 0]]
+        let own = SockstatHostWide.removed(sockstat)
+        #expect(own["TCP"] == ["inuse": 1, "tw": 0] && own["UDP"] == ["inuse": 1])
+        #expect(own["sockets"] == ["used": 3] && own["FRAG"] == ["inuse": 0, "memory": 0])
+    }
+
     @Test func sameBytesAreNotParsedAgain() throws {
         let tree = try TreeCopy("server64")
         let reader = FileReader(procRoot: tree.root + "/proc", sysRoot: tree.root + "/sys")

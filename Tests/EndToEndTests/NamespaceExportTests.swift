@@ -89,6 +89,12 @@ struct NamespaceExportLiveTests {
                 for (name, v) in counters { #expect(v != 0 || rates[name] as? Double != 0, "\(section).\(name)") }
             }
         }
+        // A namespace's sockstat is its own: not the host's orphans, allocations and memory, which
+        // the kernel prints in every namespace (the host's document has them).
+        let sockstat = try #require(namespaces.first { $0["netns_name"] as? String == busy.name }?["sockstat"] as? [String: Any])
+        #expect(value(sockstat, "TCP", "inuse") != nil && value(sockstat, "TCP", "tw") != nil && value(sockstat, "UDP", "inuse") != nil)
+        #expect(value(sockstat, "TCP", "alloc") == nil && value(sockstat, "TCP", "mem") == nil && value(sockstat, "UDP", "mem") == nil)
+        #expect(value(last, "sockstat", "TCP", "alloc") != nil && value(last, "sockstat", "UDP", "mem") != nil)
     }
 
     @Test func batchPrintsARowPerNamespaceAndTheFindingNamesItsNamespace() throws {

@@ -91,6 +91,19 @@ public enum SockstatTCP {
     public static let timeWait = "tw", inUse = "inuse"
 }
 
+/// What sockstat prints for the whole host whichever namespace reads it (net/ipv4/proc.c: the
+/// orphan count, the sockets allocated and the memory are the protocol's, not the namespace's).
+public enum SockstatHostWide {
+    public static let fields: [String: Set<String>] = ["TCP": ["orphan", "alloc", "mem"], "UDP": ["mem"]]
+
+    /// `sockstat` without those fields.
+    public static func removed(_ sockstat: SockStat) -> SockStat {
+        var own = sockstat
+        for (line, names) in fields { own[line] = own[line]?.filter { !names.contains($0.key) } }
+        return own
+    }
+}
+
 /// sockstat's UDP lines (sockstat and sockstat6): sockets bound or connected.
 public enum SockstatUDP {
     public static let lines = ["UDP", "UDP6"]

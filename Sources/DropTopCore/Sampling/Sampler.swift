@@ -129,6 +129,9 @@ public final class Sampler {
             if reused == nil, ipv6Present, let v6 = parse("net/sockstat6", &errors, { try SockStatParser.parse($0) }) {
                 sockstat = (sockstat ?? [:]).merging(v6) { a, _ in a }
             }
+            // Another namespace's sockstat also prints the host's totals (TCP orphan, alloc, mem; UDP
+            // mem): they are the host's figures, not this namespace's, and they move with any socket anywhere.
+            if namespaceScope, reused == nil { sockstat = sockstat.map(SockstatHostWide.removed) }
             s.sockstat = sockstat
         }
         if !needs.isDisjoint(with: [.protocols, .tcpTables]) {
