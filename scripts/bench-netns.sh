@@ -3,9 +3,10 @@
 # 1. droptop-bench netns COUNT: the CPU time of sampling them once a second (NamespaceSampler);
 # 2. droptop --json --all-netns at a 1 s interval for COUNT reports: the whole process's CPU time.
 # BUSY=K keeps traffic on loopback in the first K namespaces (10 UDP datagrams a second each), so their
-# counters move every sample. PERF=FILE records step 2 with `perf record -g` into FILE.
+# counters move every sample. PERF=FILE records step 2 with `perf record -g` into FILE. LINKS=1 also runs
+# droptop-bench links COUNT: the link facts of every /run/netns namespace, a dump each sample beside kept ones.
 # Needs root and `swift build -c release`. Cleans up after itself.
-# Usage: [BUSY=K] [PERF=FILE] scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
+# Usage: [BUSY=K] [PERF=FILE] [LINKS=1] scripts/bench-netns.sh [N [COUNT [DROPTOP]]]
 set -eu
 N=${1:-100}; COUNT=${2:-30}; DROPTOP=${3:-.build/release/droptop}
 BUSY=${BUSY:-0}; PERF=${PERF:-}
@@ -35,6 +36,7 @@ while [ $i -lt "$N" ]; do
 done
 sleep 1
 "$(dirname "$DROPTOP")/droptop-bench" netns "$COUNT"
+[ "${LINKS:-0}" = 1 ] && "$(dirname "$DROPTOP")/droptop-bench" links "$COUNT"
 python3 - "$DROPTOP" "$COUNT" "$PERF" <<'PY'
 import json, os, resource, subprocess, sys, time
 droptop, count, perf = sys.argv[1], sys.argv[2], sys.argv[3]
