@@ -6,9 +6,10 @@
 # counters move every sample. LISTEN=1 makes each idle namespace's process a TCP server listening on
 # port 8080, as a pod's is. PERF=FILE records step 2 with `perf record -g` into FILE. FROM=K counts
 # the steady state from the Kth report (default 1: after the first). MODE=batch runs
-# `droptop -b 1 COUNT -n NETNS --all-netns` in step 2 instead of the JSON stream.
+# `droptop -b 1 COUNT -n NETNS --all-netns` in step 2 instead of the JSON stream. LINKS=1 also runs
+# droptop-bench links COUNT: the link facts of every /run/netns namespace, a dump each sample beside kept ones.
 # Needs root and `swift build -c release`. Cleans up after itself.
-# Usage: [BUSY=K] [LISTEN=1] [PERF=FILE] [FROM=K] [MODE=json|batch] scripts/bench-netns.sh [N [COUNT [DROPTOP...]]]
+# Usage: [BUSY=K] [LISTEN=1] [PERF=FILE] [FROM=K] [MODE=json|batch] [LINKS=1] scripts/bench-netns.sh [N [COUNT [DROPTOP...]]]
 set -eu
 N=${1:-100}; COUNT=${2:-30}; DROPTOP=${3:-.build/release/droptop}
 BUSY=${BUSY:-0}; PERF=${PERF:-}; LISTEN=${LISTEN:-0}; FROM=${FROM:-1}; MODE=${MODE:-json}
@@ -49,6 +50,7 @@ shift $(( $# < 2 ? $# : 2 ))
 for droptop in "$@"; do
     echo "$droptop:"
     "$(dirname "$droptop")/droptop-bench" netns "$COUNT"
+    if [ "${LINKS:-0}" = 1 ]; then "$(dirname "$droptop")/droptop-bench" links "$COUNT"; fi
 done
 python3 - "$COUNT" "$PERF" "$FROM" "$MODE" "$@" <<'PY'
 import json, os, subprocess, sys, threading, time

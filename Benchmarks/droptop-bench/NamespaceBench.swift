@@ -29,15 +29,9 @@ func namespaceBench(samples: Int) {
         json.append(done - reported)
         count = report.namespaces.count
         _ = bytes
-        let left = 1 - (Sampler.monotonicNow() - wallStart)
-        if left > 0 { var t = timespec(tv_sec: 0, tv_nsec: Int(left * 1e9)); nanosleep(&t, nil) }
+        sleepRestOfSecond(from: wallStart)
     }
-    func line(_ name: String, _ costs: [Double]) -> String {
-        let sorted = costs.sorted()
-        let mean = costs.reduce(0, +) / Double(max(1, costs.count))
-        return "\(name): median \(ms(sorted.isEmpty ? 0 : sorted[sorted.count / 2])) ms, mean \(ms(mean)) ms, "
-            + "max \(ms(sorted.last ?? 0)) ms = \(format1(mean * 100)) % of one core"
-    }
+    let line = costLine
     let total = zip(zip(sampling, reports), json).map { $0.0 + $0.1 + $1 }
     print("namespaces \(count); first sample \(ms(firstCost)) ms CPU; then per 1 s sample (CPU):")
     print("  " + line("sampling", sampling))
@@ -60,6 +54,20 @@ final class NamespacesOnly: SampleSource {
         cost = threadCPU() - start
         return s
     }
+}
+
+/// "NAME: median, mean, max ms = share of one core" of per-second CPU costs.
+func costLine(_ name: String, _ costs: [Double]) -> String {
+    let sorted = costs.sorted()
+    let mean = costs.reduce(0, +) / Double(max(1, costs.count))
+    return "\(name): median \(ms(sorted.isEmpty ? 0 : sorted[sorted.count / 2])) ms, mean \(ms(mean)) ms, "
+        + "max \(ms(sorted.last ?? 0)) ms = \(format1(mean * 100)) % of one core"
+}
+
+/// Paces samples once a second.
+func sleepRestOfSecond(from wallStart: Double) {
+    let left = 1 - (Sampler.monotonicNow() - wallStart)
+    if left > 0 { var t = timespec(tv_sec: 0, tv_nsec: Int(left * 1e9)); nanosleep(&t, nil) }
 }
 
 func format1(_ v: Double) -> String { String((v * 100).rounded() / 100) }

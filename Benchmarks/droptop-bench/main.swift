@@ -10,6 +10,10 @@ if arguments.count > 1 && arguments[1] == "netns" {
     namespaceBench(samples: arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20)
     exit(0)
 }
+if arguments.count > 1 && arguments[1] == "links" {
+    linkFactsBench(samples: arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20)
+    exit(0)
+}
 if arguments.count > 1 && arguments[1] == "exposition" {
     expositionBench(runs: arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20)
     exit(0)

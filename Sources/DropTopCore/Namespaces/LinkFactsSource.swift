@@ -36,7 +36,7 @@ public final class LinkFactsSource {
     /// namespace's, drops what came from it.
     func apply(to interfaces: inout [InterfaceSample], reader: FileReader, errors: inout [SourceError]) {
         let facts: [LinkFacts]
-        do { facts = try links.dump() } catch {
+        do { facts = try links.current() } catch {
             errors.append(SourceError(source: "rtnetlink RTM_GETLINK", message: error.message))
             return
         }

@@ -54,6 +54,13 @@ enum NetlinkFrames {
 struct NetlinkDumper {
     private var buffer: [UInt8]
     private var sequence: UInt32 = 0
+    /// The socket also hears a multicast group (rtnetlink's RTNLGRP_LINK): ENOBUFS then says
+    /// notifications were lost, not that the dump failed.
+    var listens = false
+    /// On a listening socket, notifications filled the receive queue when the dump was asked
+    /// for: the kernel refused it (NLMSG_ERROR ENOBUFS), or dropped even that answer. Read the
+    /// queue and ask again.
+    static let crowdedOut = ParseError("notifications filled the netlink socket before the dump could start")
 
     init(bufferSize: Int) { buffer = [UInt8](repeating: 0, count: bufferSize) }
 
@@ -68,25 +75,38 @@ struct NetlinkDumper {
     }
 
     /// Sends `request(sequence)` and hands the bytes of every recv() to `chunk` until the kernel
-    /// says done; an error it answers with is thrown.
+    /// says done; an error it answers with is thrown. Messages of another sequence (notifications,
+    /// sequence 0; the late answer to an earlier request that timed out) are left out of what
+    /// `chunk` sees. Returns how many there were, and lost notifications (ENOBUFS) count as one.
+    @discardableResult
     mutating func dump(_ fd: Int32, request: (UInt32) -> [UInt8],
-                       _ chunk: (UnsafeBufferPointer<UInt8>) throws(ParseError) -> Void) throws(ParseError) {
+                       _ chunk: (UnsafeBufferPointer<UInt8>) throws(ParseError) -> Void) throws(ParseError) -> Int {
         sequence &+= 1
+        if sequence == 0 { sequence = 1 }   // 0 is the notifications' sequence
         let message = request(sequence)
         let sent = message.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
         guard sent == message.count else { throw ParseError("send: \(String(cString: strerror(errno)))") }
         var finished = false
         var failed: Int32 = 0
+        var others = 0
+        var flags = Int32(MSG_TRUNC)
         while !finished {
-            let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_TRUNC)) }
+            let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, flags) }
             if received < 0 {
                 if errno == EINTR { continue }
+                // Lost notifications. A running dump answers within our reads (the kernel fills
+                // the queue again as it empties), so from here an empty queue means no answer comes.
+                if errno == ENOBUFS && listens { others += 1; flags |= Int32(MSG_DONTWAIT); continue }
+                if errno == EAGAIN && flags & Int32(MSG_DONTWAIT) != 0 { throw Self.crowdedOut }
                 throw ParseError("recv: \(String(cString: strerror(errno)))")
             }
             if received == 0 { throw ParseError("the kernel closed the dump before its end") }
             guard received <= buffer.count else { throw ParseError("a netlink message of \(received) bytes did not fit") }
+            let (kept, skipped) = keepOnly(sequence, received: received)
+            others += skipped
+            guard kept > 0 else { continue }
             try buffer.withUnsafeBufferPointer { all throws(ParseError) in
-                let bytes = UnsafeBufferPointer(rebasing: all[0..<received])
+                let bytes = UnsafeBufferPointer(rebasing: all[0..<kept])
                 try NetlinkFrames.forEach(bytes) { frame throws(ParseError) in
                     switch frame {
                     case .done: finished = true
@@ -97,6 +117,51 @@ struct NetlinkDumper {
                 try chunk(bytes)
             }
         }
+        if failed == -ENOBUFS && listens { throw Self.crowdedOut }
         if failed != 0 { throw ParseError("the kernel answered \(String(cString: strerror(0 &- failed)))") }
+        return others
+    }
+
+    /// Moves the messages of `sequence` in the first `received` bytes to the front of the buffer
+    /// (nothing moves while every message is the dump's); returns their length and how many
+    /// others there were. Bytes that cannot be framed stay, for `NetlinkFrames.forEach` to report.
+    private mutating func keepOnly(_ sequence: UInt32, received: Int) -> (bytes: Int, others: Int) {
+        buffer.withUnsafeMutableBytes { raw in
+            let header = NetlinkFrames.headerSize
+            var read = 0, write = 0, others = 0
+            while read + header <= received {
+                let length = Int(raw.loadUnaligned(fromByteOffset: read, as: UInt32.self))
+                guard length >= header, length <= received - read else { break }
+                let step = min((length + 3) & ~3, received - read)
+                if raw.loadUnaligned(fromByteOffset: read + 8, as: UInt32.self) == sequence {
+                    if write != read { memmove(raw.baseAddress! + write, raw.baseAddress! + read, step) }
+                    write += step
+                } else {
+                    others += 1
+                }
+                read += step
+            }
+            if read < received, write != read { memmove(raw.baseAddress! + write, raw.baseAddress! + read, received - read) }
+            return (write + received - read, others)
+        }
+    }
+
+    /// Reads, without waiting, what notifications a listening socket holds, at most `maxReads`
+    /// recv()s: whether anything came, was lost (ENOBUFS) or could not be read; more than
+    /// `maxReads` counts as something. Only that matters: the caller dumps again rather than
+    /// reading what changed.
+    mutating func drainNotifications(_ fd: Int32, maxReads: Int) -> Bool {
+        var heard = false
+        for _ in 0..<maxReads {
+            let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_TRUNC)) }
+            if received >= 0 { heard = true; continue }
+            switch errno {
+            case EAGAIN: return heard   // EWOULDBLOCK too, the same number on Linux
+            case EINTR: continue
+            case ENOBUFS: heard = true
+            default: return true
+            }
+        }
+        return true
     }
 }
