@@ -3,7 +3,7 @@ import Testing
 @testable import DropTopCore
 
 /// --all-netns in batch, Prometheus and JSON through the real binary: two namespaces the test
-/// makes, a bounded UDP receive-buffer overflow (Tests/scenarios/trouble.py, 3 s) in one, the other idle.
+/// makes, a bounded UDP receive-buffer overflow (Tests/scenarios/trouble.py, 8 s) in one, the other idle.
 @Suite(.serialized, .enabled(if: isRoot, "needs root to create network namespaces (ip netns add)"))
 struct NamespaceExportLiveTests {
     /// The namespace's inode, as droptop labels it (netns="...").
@@ -15,7 +15,7 @@ struct NamespaceExportLiveTests {
 
     /// The overflowing UDP sink in `busy` (ready to send) and a sleeping process in `quiet`.
     func helpers(_ busy: borrowing TestNamespace, _ quiet: borrowing TestNamespace) throws -> [Process] {
-        let (sink, _, output) = try busy.start(["python3", packageRoot + "/Tests/scenarios/trouble.py", "udp-rcvbuf4"])
+        let (sink, _, output) = try busy.start(["env", "TROUBLE_SECONDS=8", "python3", packageRoot + "/Tests/scenarios/trouble.py", "udp-rcvbuf4"])
         let (sleeper, _, _) = try quiet.start(["sleep", "30"])
         let ready = readLine(output)
         try #require(ready.hasPrefix("ready "), "trouble.py: \(ready)")

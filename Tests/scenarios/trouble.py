@@ -6,7 +6,10 @@ time-wait, reset-storm, idle)"""
 import os, socket, sys, time
 
 scenario = sys.argv[1]
-DURATION = 3.0          # seconds of trouble
+# Seconds of trouble: 3, or TROUBLE_SECONDS for a test that needs it to outlast a slow first sample
+# (a debug build on a host with hundreds of namespaces); the paced counts keep their rate.
+DURATION = float(os.environ.get("TROUBLE_SECONDS", "3"))
+SCALE = DURATION / 3.0
 deadline = time.time() + 20   # never run longer than this
 
 
@@ -32,11 +35,11 @@ if scenario in ("udp-rcvbuf4", "udp-rcvbuf6"):
     port = rx.getsockname()[1]
     tx = socket.socket(family, socket.SOCK_DGRAM)
     ready(port)
-    paced(3000, DURATION, lambda i: tx.sendto(b"x" * 1000, (host, port)))
+    paced(int(3000 * SCALE), DURATION, lambda i: tx.sendto(b"x" * 1000, (host, port)))
 elif scenario == "closed-port":
     tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     ready(9)
-    paced(1500, DURATION, lambda i: tx.sendto(b"x" * 100, ("127.0.0.1", 9)))
+    paced(int(1500 * SCALE), DURATION, lambda i: tx.sendto(b"x" * 100, ("127.0.0.1", 9)))
 elif scenario == "accept-queue":
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))
@@ -52,7 +55,7 @@ elif scenario == "accept-queue":
         except OSError:
             pass
         clients.append(c)
-    paced(300, DURATION, connect)
+    paced(int(300 * SCALE), DURATION, connect)
 elif scenario == "close-wait":
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))
@@ -88,7 +91,7 @@ elif scenario == "reset-storm":
         c = socket.socket()
         c.connect_ex(("127.0.0.1", port))
         c.close()
-    paced(600, DURATION, connect)
+    paced(int(600 * SCALE), DURATION, connect)
 elif scenario == "idle":
     ready(0)
     time.sleep(DURATION)
