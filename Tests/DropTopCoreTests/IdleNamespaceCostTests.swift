@@ -128,6 +128,31 @@ import Testing
         #expect(own["sockets"] == ["used": 3] && own["FRAG"] == ["inuse": 0, "memory": 0])
     }
 
+    /// A quiet namespace's TCP text is kept only while every figure in it was read now: its ages
+    /// are part of it.
+    @Test func aQuietNamespacesTCPTextKeepsItsAgesRight() throws {
+        let q = QuietNamespaceTests(), idle = q.protocols(udpErrors: 10)
+        func texts(walkedAt: (Double) -> Double) throws -> [String] {
+            let samples = (0..<5).map { t -> Sample in
+                var s = q.sample(at: Double(t), drops: 0, protocols: idle)
+                s.namespaces?[0].sample.socketTablesSeconds = walkedAt(Double(t))
+                s.namespaces?[0].sample.tcpListenersSeconds = walkedAt(Double(t))
+                return s
+            }
+            let pipeline = Pipeline(ReplaySampleSource(samples))
+            var out: [String] = []
+            while let r = pipeline.next() {
+                let n = try #require(r.namespaces.first)
+                out.append(NamespaceJSON.namespace(n).serialized())
+                if n.quietMemo != nil { out[out.count - 1] += " (quiet)" }
+            }
+            return out
+        }
+        let fresh = try texts { $0 }, old = try texts { _ in 0 }
+        #expect(fresh.last?.hasSuffix(" (quiet)") == true && fresh.last?.contains("\"walk_age_seconds\":0") == true)
+        #expect(old[3].contains("\"walk_age_seconds\":3") && old[4].contains("\"walk_age_seconds\":4"), "\(old[4])")
+    }
+
     @Test func sameBytesAreNotParsedAgain() throws {
         let tree = try TreeCopy("server64")
         let reader = FileReader(procRoot: tree.root + "/proc", sysRoot: tree.root + "/sys")

@@ -61,7 +61,7 @@ public enum JSONReport {
 
     /// How old the TCP figures are, in seconds (0 when read this sample): each state's count, the
     /// oldest of them, the listeners, and the walk of every socket (peers, retransmitting sockets).
-    public struct TCPAges {
+    public struct TCPAges: Sendable {
         public var states: Double?, listeners: Double?, walk: Double?
         public var perState: OrderedDictionary<String, Double>
     }

@@ -26,8 +26,13 @@ enum NamespaceJSON {
     static func namespace(_ n: NamespaceReport) -> JSONValue {
         let r = n.report, s = r.sample
         let drops: JSONValue = .number(r.intervalSeconds == nil ? nil : n.dropsPerSecond)
-        let tcp: JSONValue = s.tcp.map { JSONReport.tcp($0, changes: r.tcpStateChanges, ages: JSONReport.tcpAges(s)) } ?? .null
-        let udp: JSONValue = s.udp.map { JSONReport.udp($0, rates: r.udpDropRates) } ?? .null
+        let ages = JSONReport.tcpAges(s)
+        let tcpValue: @Sendable () -> JSONValue = { s.tcp.map { JSONReport.tcp($0, changes: r.tcpStateChanges, ages: ages) } ?? .null }
+        // Quiet, the tables read as before and the drop rates are 0; the TCP text also holds each
+        // figure's age, the same only while every one was read now.
+        let tcp = ages.walk == 0 && ages.listeners == 0 && ages.perState.values.allSatisfy({ $0 == 0 })
+            ? kept(n, "tcp", tcpValue) : tcpValue()
+        let udp = kept(n, "udp") { s.udp.map { JSONReport.udp($0, rates: r.udpDropRates) } ?? .null }
         let errors: [JSONValue] = s.errors.map { .object([("source", .string($0.source)), ("message", .string($0.message))]) }
         let rest: [(String, JSONValue)] = [
             ("drops_per_s", drops), ("interfaces", kept(n, "interfaces") { .array(r.interfaces.map(JSONReport.interface)) }),
