@@ -29,6 +29,8 @@ public final class NamespaceSampler {
         didSet { sharedBudget = socketTableBudget.map { SharedSocketBudget(share: $0) } }
     }
     private var sharedBudget: SharedSocketBudget?
+    /// Each namespace's own kernel drop reasons (root); nil: not counted.
+    public var dropReasons: NamespaceDropReasons?
     private var members: [UInt64: Member] = [:]
     private var linkFactsRefused: String?
     /// The open-file limit, when it is what caps `maxNamespaces`.
@@ -103,6 +105,7 @@ public final class NamespaceSampler {
             entry.owners = SocketOwners.find(Self.namedSockets(s), among: namespace.pids, procRoot: discovery.procRoot)
             out.append(entry)
         }
+        dropReasons?.attribute(&out, live: Set(found.map(\.inode)), errors: &errors)
         if let linkFactsRefused, next.values.contains(where: { $0.links == nil }) {
             errors.append(SourceError(source: "setns", message: linkFactsRefused))
         }
