@@ -132,8 +132,7 @@ struct NamespaceDropCounterLiveTests {
     @Test func aDeletedNamespacesKeysAreGoneAfterTheNextSample() throws {
         let reasons = NamespaceDropReasons { NamespaceDropCounter.open() }
         var errors: [SourceError] = []
-        var none: [NamespaceSample] = []
-        reasons.attribute(&none, live: [], errors: &errors)  // starts the counter
+        _ = reasons.read(live: [], errors: &errors)  // starts the counter
         var gone: DropReasonNamespace? = try DropReasonNamespace()
         let kept = try DropReasonNamespace()
         let (goneInode, keptInode) = (try inode(gone!), try inode(kept))
@@ -142,7 +141,8 @@ struct NamespaceDropCounterLiveTests {
         func inodes() throws -> Set<UInt32> { Set(try #require(reasons.counter?.counts()).keys.map { UInt32(truncatingIfNeeded: $0) }) }
         #expect(try inodes().isSuperset(of: [goneInode, keptInode]))
         gone = nil
-        reasons.attribute(&none, live: [UInt64(keptInode)], errors: &errors)
+        let reading = reasons.read(live: [UInt64(keptInode)], errors: &errors)
+        #expect(total(reading.sample(inode: UInt64(keptInode)).totals, "NO_SOCKET") == 50)
         let after = try inodes()
         #expect(!after.contains(goneInode) && after.contains(keptInode), "\(after)")
         #expect(errors.isEmpty, "\(errors)")

@@ -47,13 +47,17 @@ extension BPFAssembler {
         label("count.insert")
         emit(BPFInstruction(code: Op.storeImmediateDoubleWord, dst: 10, offset: value, immediate: 1))
         emit(BPFSnippet.mapFDLoad(mapFD))
-        emit(BPFInstruction(code: Op.move64Register, dst: 2, src: 10), BPFInstruction(code: Op.add64Immediate, dst: 2, immediate: Int32(key)),
-             BPFInstruction(code: Op.move64Register, dst: 3, src: 10), BPFInstruction(code: Op.add64Immediate, dst: 3, immediate: Int32(value)),
+        emit(BPFInstruction(code: Op.move64Register, dst: 2, src: 10),
+             BPFInstruction(code: Op.add64Immediate, dst: 2, immediate: Int32(key)),
+             BPFInstruction(code: Op.move64Register, dst: 3, src: 10),
+             BPFInstruction(code: Op.add64Immediate, dst: 3, immediate: Int32(value)),
              BPFInstruction(code: Op.move64Immediate, dst: 4, immediate: 0),  // BPF_ANY
              BPFInstruction(code: Op.call, immediate: Op.helperMapUpdateElement))
         jump(BPFInstruction(code: Op.jumpIfEqual, dst: 0, immediate: 0), to: done)
-        emit(BPFInstruction(code: Op.storeImmediateWord, dst: 10, offset: key, immediate: Int32(bitPattern: UInt32(truncatingIfNeeded: overflowKey))),
-             BPFInstruction(code: Op.storeImmediateWord, dst: 10, offset: key + 4, immediate: Int32(bitPattern: UInt32(overflowKey >> 32))))
+        // The map is full: count under the overflow key.
+        let (low, high) = (UInt32(truncatingIfNeeded: overflowKey), UInt32(overflowKey >> 32))
+        emit(BPFInstruction(code: Op.storeImmediateWord, dst: 10, offset: key, immediate: Int32(bitPattern: low)),
+             BPFInstruction(code: Op.storeImmediateWord, dst: 10, offset: key + 4, immediate: Int32(bitPattern: high)))
         emit(BPFSnippet.lookup(mapFD: mapFD, keyAt: key))
         jump(BPFInstruction(code: Op.jumpIfEqual, dst: 0, immediate: 0), to: done)
         emit(BPFSnippet.increment())

@@ -15,9 +15,11 @@ public final class NamespaceDropReasons {
         self.open = open
     }
 
-    /// Sets each namespace's `sample.dropReasons`; `live`: the inodes of every namespace found
-    /// (sampled or not), whose keys are kept.
-    public func attribute(_ namespaces: inout [NamespaceSample], live: Set<UInt64>, errors: inout [SourceError]) {
+    /// Reads every namespace's counts, once for the sample, before the namespaces are read (their
+    /// own times then follow this read by the same delay every sample, and starting the counter
+    /// does not fall inside the first interval). `live`: the inodes of every namespace found
+    /// (sampled or not); the keys of all others are deleted.
+    public func read(live: Set<UInt64>, errors: inout [SourceError]) -> NamespaceDropReading {
         if counter == nil && unavailable == nil {
             switch open() {
             case .success(let started): counter = started
@@ -25,21 +27,15 @@ public final class NamespaceDropReasons {
             }
         }
         guard let counter, let counts = counter.counts() else {
-            let note = unavailable ?? "by namespace: the counter's map could not be read"
-            for i in namespaces.indices { namespaces[i].sample.dropReasons = DropReasonSample(available: false, note: note, totals: []) }
-            return
-        }
-        let note = "this namespace's (\(counter.mechanism) skb:kfree_skb: the dropping device's namespace, else the socket's)"
-        for i in namespaces.indices {
-            let inode = namespaces[i].inode
-            let totals = inode <= UInt32.max ? counts.byInode[UInt32(inode)] ?? [] : []
-            namespaces[i].sample.dropReasons = DropReasonSample(available: true, note: note, totals: totals, namespaceInode: inode)
+            return NamespaceDropReading(note: unavailable ?? "by namespace: the counter's map could not be read", counts: nil)
         }
         counter.forget(keys: Self.staleKeys(counts.keys, live: live, own: ownInode))
         if counts.overflowed > 0 {
             errors.append(SourceError(source: "--all-netns", message: "\(counts.overflowed) kernel drops were not attributed to a "
                 + "namespace: the counter's map (\(NamespaceDropCounter.capacity) namespace and reason pairs) is full"))
         }
+        let note = "this namespace's (\(counter.mechanism) skb:kfree_skb: the dropping device's namespace, else the socket's)"
+        return NamespaceDropReading(note: note, counts: counts)
     }
 
     /// The keys of namespaces that are neither live nor droptop's own; inode 0 (unknown) stays.
@@ -52,4 +48,18 @@ public final class NamespaceDropReasons {
 
     /// The program's run statistics, for cost measurements; nil before the counter started.
     public func programInfo() -> BPFProgramInfo? { counter?.programInfo() }
+}
+
+/// One read of the namespace-keyed counter, handed out namespace by namespace.
+public struct NamespaceDropReading: Sendable {
+    let note: String
+    /// nil: not counted (`note` says why).
+    let counts: NamespaceDropCounts?
+
+    /// The namespace's own drop reasons, as its sample holds them.
+    public func sample(inode: UInt64) -> DropReasonSample {
+        guard let counts else { return DropReasonSample(available: false, note: note, totals: []) }
+        let totals = inode <= UInt32.max ? counts.byInode[UInt32(inode)] ?? [] : []
+        return DropReasonSample(available: true, note: note, totals: totals, namespaceInode: inode)
+    }
 }

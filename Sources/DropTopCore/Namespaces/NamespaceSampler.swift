@@ -89,6 +89,7 @@ public final class NamespaceSampler {
         let now = Sampler.monotonicNow()
         var next: [UInt64: Member] = [:]
         var out: [NamespaceSample] = []
+        let reasons = dropReasons?.read(live: Set(found.map(\.inode)), errors: &errors)
         let budget = socketTableBudget.map { $0 / Double(max(1, min(found.count, maxNamespaces))) }
         for namespace in found.prefix(maxNamespaces) {
             guard let pid = namespace.pid, let member = member(for: namespace, pid: pid, now: now) else { continue }
@@ -101,11 +102,11 @@ public final class NamespaceSampler {
             else { continue }
             s.host = host
             s.sysctl = member.sysctls
+            s.dropReasons = reasons?.sample(inode: namespace.inode)
             var entry = NamespaceSample(inode: namespace.inode, identity: member.identity, sample: s)
             entry.owners = SocketOwners.find(Self.namedSockets(s), among: namespace.pids, procRoot: discovery.procRoot)
             out.append(entry)
         }
-        dropReasons?.attribute(&out, live: Set(found.map(\.inode)), errors: &errors)
         if let linkFactsRefused, next.values.contains(where: { $0.links == nil }) {
             errors.append(SourceError(source: "setns", message: linkFactsRefused))
         }
