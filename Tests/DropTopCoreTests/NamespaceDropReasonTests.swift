@@ -159,3 +159,34 @@ struct NamespaceDropCounterLiveTests {
         try expectProgramGoneAfterKill(holder: "holdANamespaceDropCounterUntilKilled", programName: NamespaceDropCounter.programName)
     }
 }
+
+/// Not assertions: prints ns per drop of the host counter and the namespace counter attached side
+/// by side, with an empty program as the floor. Run with DROPTOP_MEASURE_COST=1 (docs/performance.md).
+@Suite(.serialized, .enabled(if: getuid() == 0 && ProcessInfo.processInfo.environment["DROPTOP_MEASURE_COST"] == "1"))
+struct NamespaceDropCostTests {
+    @Test(arguments: [TCPStateProgram.Access.typedLoads, .probeReads])
+    func costPerDropIsPrinted(access: TCPStateProgram.Access) throws {
+        let statsPath = "/proc/sys/kernel/bpf_stats_enabled"
+        let previous = try String(contentsOfFile: statsPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        try "1".write(toFile: statsPath, atomically: false, encoding: .utf8)
+        defer { try? previous.write(toFile: statsPath, atomically: false, encoding: .utf8) }
+        let host = try openCounter()
+        let namespaces = try openNamespaceDropCounter([access])
+        let empty = [BPFInstruction(code: 0xB7, dst: 0, immediate: 0), BPFInstruction(code: 0x95)]
+        let baseline = try BPFObjects.loadProgram(type: DropCountingProgram.programTypeRawTracepoint, name: "droptop_empty", empty).get()
+        let baselineLink = try BPFObjects.attachRawTracepoint("kfree_skb", program: baseline).get()
+        let namespace = try DropReasonNamespace()
+        namespace.python(sendToClosedPort(count: 200_000), timeout: 300)
+        let clock = ContinuousClock()
+        var entries = 0
+        let readTime = clock.measure { for _ in 0..<100 { entries = namespaces.counts()?.keys.count ?? 0 } }
+        let format: (BPFProgramInfo?) -> String = { info in
+            guard let info else { return "no statistics" }
+            return "\(info.runTimeNanoseconds) ns / \(info.runCount) runs = " + String(format: "%.1f ns", info.nanosecondsPerRun ?? 0)
+        }
+        _ = baselineLink
+        print("drop cost: host counter (\(host.mechanism)) \(format(host.programInfo())); namespace counter (\(namespaces.mechanism)) "
+              + "\(format(namespaces.programInfo())); empty program \(format(BPFObjects.programInfo(baseline.fd))); "
+              + "missed \(namespaces.programInfo()?.recursionMisses ?? 0); one read of \(entries) keys: \(readTime / 100)")
+    }
+}
