@@ -1,3 +1,4 @@
+import DropTopCore
 import Foundation
 import Testing
 
@@ -43,5 +44,26 @@ struct NamespaceDropReasonTests {
         let host = reasons(r.json)
         #expect((host["NO_SOCKET"] ?? 0) > 250 && (host["SOCKET_RCVBUFF"] ?? 0) > 400, "host: \(host)")
         #expect((value(r.json, "drop_reasons", "note") as? String)?.hasPrefix("host-wide") == true)
+    }
+
+    @Test func noProgramOutlivesAKilledDroptopWithAllNamespaces() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: droptopBinary)
+        p.arguments = ["-b", "0.5", "-n", "DROP", "--all-netns"]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let held = DropReasonLifetimeTests()
+        func loaded() -> Set<UInt32> {
+            Set(DropReasonCounter.loadedProgramIDs(named: NamespaceDropCounter.programName)
+                + DropReasonCounter.loadedProgramIDs(named: DropReasonCounter.programName))
+        }
+        var ids: [UInt32] = []
+        for _ in 0..<100 where ids.count < 2 { usleep(50_000); ids = held.programIDs(of: p.processIdentifier) }
+        #expect(ids.count == 2 && loaded().isSuperset(of: ids), "droptop held \(ids)")
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        var left = ids
+        for _ in 0..<40 where !left.isEmpty { usleep(50_000); left = ids.filter(loaded().contains) }
+        #expect(left.isEmpty, "programs still loaded after SIGKILL: \(left)")
     }
 }
