@@ -31,13 +31,16 @@ public final class NamespaceDropCounter: Sendable {
         self.possibleCPUs = possibleCPUs
     }
 
-    public static func open(btfPath: String = "/sys/kernel/btf/vmlinux") -> Result<NamespaceDropCounter, DropReasonUnavailable> {
-        open(btfPath: btfPath, accesses: [.typedLoads, .probeReads])
+    /// `skipping`: droptop's own namespace (its drops are the host counter's), not counted.
+    public static func open(btfPath: String = "/sys/kernel/btf/vmlinux",
+                            skipping ownNamespace: UInt32? = nil) -> Result<NamespaceDropCounter, DropReasonUnavailable> {
+        open(btfPath: btfPath, accesses: [.typedLoads, .probeReads], skipping: ownNamespace)
     }
 
     /// `accesses` in order of preference: the typed program (no helper calls) first; a kernel that
     /// refuses it gets the probe-reading one.
-    static func open(btfPath: String, accesses: [TCPStateProgram.Access]) -> Result<NamespaceDropCounter, DropReasonUnavailable> {
+    static func open(btfPath: String, accesses: [TCPStateProgram.Access],
+                     skipping ownNamespace: UInt32? = nil) -> Result<NamespaceDropCounter, DropReasonUnavailable> {
         guard let possibleCPUs = KernelFile.possibleCPUs() else {
             return .failure(.malformed(source: "/sys/devices/system/cpu/possible", detail: "no CPU list"))
         }
@@ -52,7 +55,7 @@ public final class NamespaceDropCounter: Sendable {
                 var outcome: Result<NamespaceDropCounter, DropReasonUnavailable>
                 outcome = .failure(.systemCallFailed(operation: "bpf(BPF_PROG_LOAD)", error: "no program kind to try"))
                 for access in accesses {
-                    outcome = load(layout, map: map, access: access).flatMap { program in
+                    outcome = load(layout, map: map, access: access, skipping: ownNamespace).flatMap { program in
                         BPFObjects.attachRawTracepoint(access == .typedLoads ? nil : "kfree_skb", program: program).map { attachment in
                             NamespaceDropCounter(mechanism: access == .typedLoads ? TCPStateChangeCounter.typedMechanism
                                                     : TCPStateChangeCounter.probeReadMechanism,
@@ -68,9 +71,9 @@ public final class NamespaceDropCounter: Sendable {
         }
     }
 
-    private static func load(_ layout: SkbNamespaceLayout, map: OwnedDescriptor,
-                             access: TCPStateProgram.Access) -> Result<OwnedDescriptor, DropReasonUnavailable> {
-        guard let code = NamespaceDropProgram.instructions(layout: layout, mapFD: map.fd, access: access) else {
+    private static func load(_ layout: SkbNamespaceLayout, map: OwnedDescriptor, access: TCPStateProgram.Access,
+                             skipping ownNamespace: UInt32?) -> Result<OwnedDescriptor, DropReasonUnavailable> {
+        guard let code = NamespaceDropProgram.instructions(layout: layout, mapFD: map.fd, access: access, skipping: ownNamespace) else {
             return .failure(.programRejected(error: "assembly", log: "a jump to an unplaced label"))
         }
         guard access == .typedLoads else {

@@ -62,7 +62,9 @@ enum NamespaceDropProgram {
     static func key(inode: UInt32, slot: UInt32) -> UInt64 { UInt64(slot) << 32 | UInt64(inode) }
 
     /// `access`: plain loads in a BTF-typed program, else bpf_probe_read_kernel (TCPStateProgram.Access).
-    static func instructions(layout: SkbNamespaceLayout, mapFD: Int32, access: TCPStateProgram.Access) -> [BPFInstruction]? {
+    /// `skipping`: droptop's own namespace, whose drops the host counter has: they cost no hash update.
+    static func instructions(layout: SkbNamespaceLayout, mapFD: Int32, access: TCPStateProgram.Access,
+                             skipping ownNamespace: UInt32? = nil) -> [BPFInstruction]? {
         typealias Op = BPFOpcode
         let overflowSlot = Int32(bitPattern: layout.names.limit)
         var a = BPFAssembler()
@@ -90,6 +92,11 @@ enum NamespaceDropProgram {
             a.emit(BPFSnippet.probeRead(into: -16, size: 4, from: 8, offset: layout.inumOffset))  // key.inode (zeroes the key first)
         }
         a.label("count")
+        if let ownNamespace {
+            a.emit(BPFInstruction(code: Op.loadWord, dst: 1, src: 10, offset: -16),  // key.inode
+                   BPFInstruction(code: Op.loadImmediate64, dst: 2, immediate: Int32(bitPattern: ownNamespace)), BPFInstruction(code: 0))
+            a.jump(BPFInstruction(code: Op.jumpIfEqualRegister, dst: 1, src: 2), to: "out")
+        }
         a.emit(BPFInstruction(code: Op.storeWord, dst: 10, src: 9, offset: -12))  // key.slot
         a.countInHash(mapFD: mapFD, keyAt: -16, valueAt: -24, overflowKey: overflowKey, done: "out")
         a.label("out")

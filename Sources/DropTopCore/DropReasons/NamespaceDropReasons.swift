@@ -6,11 +6,15 @@ public final class NamespaceDropReasons {
     private(set) var counter: NamespaceDropCounter?
     private var unavailable: String?
     private let open: () -> Result<NamespaceDropCounter, DropReasonUnavailable>
-    /// droptop's own namespace: never among the namespaces sampled, its keys are kept all the same.
+    /// droptop's own namespace: never among the namespaces sampled, so not counted (the host
+    /// counter has its drops); its keys, should a counter make any, are kept all the same.
     private let ownInode: UInt32?
 
-    public init(ownInode: UInt32? = TCPStateChangeCounter.namespaceInode(),
-                open: @escaping () -> Result<NamespaceDropCounter, DropReasonUnavailable> = { NamespaceDropCounter.open() }) {
+    public convenience init(ownInode: UInt32? = TCPStateChangeCounter.namespaceInode()) {
+        self.init(ownInode: ownInode) { NamespaceDropCounter.open(skipping: ownInode) }
+    }
+
+    init(ownInode: UInt32?, open: @escaping () -> Result<NamespaceDropCounter, DropReasonUnavailable>) {
         self.ownInode = ownInode
         self.open = open
     }
