@@ -74,11 +74,13 @@ enum NamespaceDropProgram {
         a.emit(BPFInstruction(code: Op.move64Immediate, dst: 9, immediate: overflowSlot))
         a.label("bounded")
         a.emit(BPFInstruction(code: Op.storeImmediateDoubleWord, dst: 10, offset: -16))  // key = 0
-        // r8 = skb->dev, then the device's net; without a device, skb->sk, then the socket's net.
+        // r8 = skb->dev, then the device's net; without one, skb->sk, then the socket's net. A
+        // socket's queue reuses the dev word (UDP keeps its scratch there): read as a device it
+        // faults to 0, so a net of 0 also falls back to the socket.
         a.emit(load(into: 8, from: 7, offset: layout.deviceOffset, access: access))
         a.jump(BPFInstruction(code: Op.jumpIfEqual, dst: 8, immediate: 0), to: "socket")
         a.emit(load(into: 8, from: 8, offset: layout.deviceNetOffset, access: access))
-        a.jump(BPFInstruction(code: Op.jumpAlways), to: "net")
+        a.jump(BPFInstruction(code: Op.jumpIfNotEqual, dst: 8, immediate: 0), to: "net")
         a.label("socket")
         a.emit(load(into: 8, from: 7, offset: layout.socketOffset, access: access))
         a.jump(BPFInstruction(code: Op.jumpIfEqual, dst: 8, immediate: 0), to: "count")
