@@ -21,14 +21,16 @@ enum SkbNamespaceLayoutParser {
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(DescriptionError) -> SkbNamespaceLayout { try parse(BTFBlob(bytes)) }
 
+    /// One pass over the strings and one over the types for all the names (the reasons' too).
     static func parse(_ blob: BTFBlob) throws(DescriptionError) -> SkbNamespaceLayout {
-        let kfree = try BTFParser.kfreeSkb(blob)
+        let types = try BTFMembers(blob, naming: [(BTFKind.typedef, "btf_trace_kfree_skb"), (BTFKind.structure, "sk_buff"),
+                                                  (BTFKind.structure, "net_device"), (BTFKind.structure, "sock"),
+                                                  (BTFKind.structure, "net"), (BTFKind.enumeration, "skb_drop_reason"),
+                                                  (BTFKind.enumeration64, "skb_drop_reason")])
+        let kfree = try BTFParser.kfreeSkb(blob, types.index, enumID: types.found[5] ?? types.found[6], typedefID: types.found[0])
         guard let reasonIndex = kfree.reasonArgumentIndex, let names = kfree.names, names.limit > 0, names.limit <= 0xFFFF else {
             throw .noReasonField("skb:kfree_skb has no usable reason argument or enum skb_drop_reason")
         }
-        let types = try BTFMembers(blob, naming: [(BTFKind.typedef, "btf_trace_kfree_skb"), (BTFKind.structure, "sk_buff"),
-                                                  (BTFKind.structure, "net_device"), (BTFKind.structure, "sock"),
-                                                  (BTFKind.structure, "net")])
         guard let tracepoint = types.found[0], let skb = types.found[1], let device = types.found[2],
               let sock = types.found[3], let net = types.found[4] else {
             throw .missing("the kernel's BTF lacks btf_trace_kfree_skb, sk_buff, net_device, sock or net")
