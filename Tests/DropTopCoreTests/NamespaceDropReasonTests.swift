@@ -94,6 +94,17 @@ func openNamespaceDropCounter(_ accesses: [TCPStateProgram.Access], skipping: UI
     }
 }
 
+/// Run only as a child without privileges (see withoutPrivilegesEveryNamespaceSaysWhatIsNeeded).
+@Suite struct NamespaceDropUnprivilegedChild {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[unavailableReportVariable] != nil))
+    func reportWhyTheNamespaceCounterIsUnavailable() throws {
+        let path = try #require(ProcessInfo.processInfo.environment[unavailableReportVariable])
+        var errors: [SourceError] = []
+        let note = NamespaceDropReasons().read(live: [], errors: &errors).sample(inode: 7).note ?? "no note"
+        try note.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+}
+
 /// Loads a real program; drops are counted machine-wide, so these run one at a time.
 @Suite(.serialized, .enabled(if: getuid() == 0, "needs root to load BPF programs and create network namespaces"))
 struct NamespaceDropCounterLiveTests {
@@ -180,6 +191,11 @@ struct NamespaceDropCounterLiveTests {
         let after = try inodes()
         #expect(!after.contains(goneInode) && after.contains(keptInode), "\(after)")
         #expect(errors.isEmpty, "\(errors)")
+    }
+
+    @Test func withoutPrivilegesEveryNamespaceSaysWhatIsNeeded() throws {
+        let message = try messageFromUnprivilegedChild(test: "reportWhyTheNamespaceCounterIsUnavailable")
+        #expect(message.hasPrefix("by namespace: kernel drop reasons need root (or CAP_BPF and CAP_PERFMON)"), "\(message)")
     }
 
     /// Run only as the child of the next test: holds a counter, writes its program id, waits to be killed.
