@@ -9,6 +9,7 @@ public final class NamespaceDropReasons {
     /// droptop's own namespace: never among the namespaces sampled, so not counted (the host
     /// counter has its drops); its keys, should a counter make any, are kept all the same.
     private let ownInode: UInt32?
+    private var overflowedBefore: UInt64 = 0
 
     public convenience init(ownInode: UInt32? = TCPStateChangeCounter.namespaceInode()) {
         self.init(ownInode: ownInode) { NamespaceDropCounter.open(skipping: ownInode) }
@@ -34,10 +35,12 @@ public final class NamespaceDropReasons {
             return NamespaceDropReading(note: unavailable ?? "by namespace: the counter's map could not be read", counts: nil)
         }
         counter.forget(keys: Self.staleKeys(counts.keys, live: live, own: ownInode))
-        if counts.overflowed > 0 {
-            errors.append(SourceError(source: "--all-netns", message: "\(counts.overflowed) kernel drops were not attributed to a "
-                + "namespace: the counter's map (\(NamespaceDropCounter.capacity) namespace and reason pairs) is full"))
+        // Said while it grows: the count is since start, and a map that filled once may have room again.
+        if counts.overflowed > overflowedBefore {
+            errors.append(SourceError(source: "--all-netns", message: "\(counts.overflowed - overflowedBefore) kernel drops were not "
+                + "attributed to a namespace: the counter's map (\(NamespaceDropCounter.capacity) namespace and reason pairs) was full"))
         }
+        overflowedBefore = counts.overflowed
         let note = "this namespace's (\(counter.mechanism) skb:kfree_skb: the dropping device's namespace, else the socket's)"
         return NamespaceDropReading(note: note, counts: counts)
     }
