@@ -39,6 +39,8 @@ extension DropTopCommand {
         namespaces.fitToDescriptorLimit()
         // The UI and a stream may spend 0.2 % of a core on all namespaces' socket tables; --once reads them every time.
         namespaces.socketTableBudget = once ? nil : 0.002
+        // Each namespace's own drop reasons, as for the host (a second program, loaded only with --all-netns).
+        if !noDropReasons && !(once && effectiveInterval == 0) { namespaces.dropReasons = NamespaceDropReasons() }
         sampler.namespaces = namespaces
     }
 }

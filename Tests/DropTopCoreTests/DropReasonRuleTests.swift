@@ -43,4 +43,16 @@ import Testing
         let found = TriageRules.evaluate(report(reasons: [("NO_SOCKET", 0, 500)], protocols: nil))
         #expect(!found.contains { $0.id == "kernel-drop-reason" })
     }
+
+    @Test func aNamespacesOwnReasonIsItsFindingButAHostWideCauseStaysTheHosts() throws {
+        var r = report(reasons: [("NETFILTER_DROP", 0, 40), ("CPU_BACKLOG", 0, 40)], protocols: [:])
+        r.sample.dropReasons?.namespaceInode = 4026532000
+        let found = TriageRules.evaluate(r)
+        let own = try #require(found.first { $0.item == "NETFILTER_DROP" })
+        #expect(!own.hostWide && own.explanation.hasSuffix("Counted for this namespace: its devices or sockets dropped them."))
+        // The CPU's backlog is the host's, whichever namespace's packet it dropped: NamespaceTriage leaves it out.
+        #expect(try #require(found.first { $0.item == "CPU_BACKLOG" }).hostWide)
+        let host = TriageRules.evaluate(report(reasons: [("NETFILTER_DROP", 0, 40)], protocols: [:]))
+        #expect(try #require(host.first { $0.item == "NETFILTER_DROP" }).explanation.hasSuffix("the tracepoint sees every namespace."))
+    }
 }

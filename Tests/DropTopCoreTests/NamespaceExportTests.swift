@@ -18,6 +18,7 @@ struct NamespaceExportTests {
         udp.counters[CounterID.udpRcvbufErrors.name] = drops * 3
         s.protocols = [CounterID.udpRcvbufErrors.section: udp]
         s.sockstat = ["UDP": ["inuse": 2 + drops]]
+        s.dropReasons = DropReasonSample(available: true, note: nil, totals: [DropReasonTotal(reason: "SOCKET_RCVBUFF", total: drops * 3)])
         return s
     }
 
@@ -58,6 +59,7 @@ struct NamespaceExportTests {
         #expect(lines.contains("droptop_udp_rcvbuferrors_total{\(pod)} 5400"))
         #expect(lines.contains("droptop_udp_rcvbuferrors_total{netns=\"4026532002\",netns_name=\"blue\",kind=\"named\"} 0"))
         #expect(lines.contains("droptop_sockstat_udp_inuse{\(pod)} 1802"))
+        #expect(lines.contains("droptop_kernel_drops_total{reason=\"SOCKET_RCVBUFF\",\(pod)} 5400"))
         #expect(lines.contains { $0.hasPrefix("droptop_finding{id=\"udp-rcvbuf-errors\"") && $0.contains(pod) })
         #expect(!lines.contains { $0.hasPrefix("droptop_finding") && $0.contains("blue") })
         // Only catalogued drop counters per namespace; only packet, byte, drop and error counters per interface.

@@ -79,6 +79,23 @@ struct QuietNamespaceTests {
         #expect(ids(reports[7]).isEmpty && reports[7].quietMemo == nil)
     }
 
+    @Test func anIdleNamespaceWhoseDropReasonsMoveIsTriagedAgain() throws {
+        let idle = protocols(udpErrors: 10)
+        let samples = [0, 0, 0, 100].enumerated().map { t, dropped in
+            var s = sample(at: Double(t), drops: 0, protocols: idle)
+            let totals = [DropReasonTotal(reason: "NETFILTER_DROP", total: UInt64(dropped))]
+            s.namespaces?[0].sample.dropReasons = DropReasonSample(available: true, note: nil, totals: totals, namespaceInode: 7)
+            return s
+        }
+        let pipeline = Pipeline(ReplaySampleSource(samples))
+        var reports: [NamespaceReport] = []
+        while let r = pipeline.next() { reports.append(try #require(r.namespaces.first)) }
+        #expect(reports[2].quietMemo != nil && reports[2].report.dropReasons.first?.perSecond == 0)
+        #expect(reports[3].quietMemo == nil && reports[3].report.dropReasons.first?.perSecond == 100)
+        let finding = try #require(reports[3].report.findings.first { $0.id == FindingKind.kernelDropReason.id })
+        #expect(finding.item == "NETFILTER_DROP" && finding.netns?.inode == 7 && !finding.hostWide)
+    }
+
     @Test func keptJSONIsWhatAFreshRenderingGives() throws {
         let idle = protocols(udpErrors: 10)
         let pipeline = Pipeline(ReplaySampleSource((0..<4).map { sample(at: Double($0), drops: 0, protocols: idle) }))

@@ -29,11 +29,16 @@ extension TriageRules {
 
     static func unexplainedReason(_ r: Report, _ reason: DropReasonRate, rate: Double) -> Finding {
         let info = reason.info
+        // A namespace's own count (--all-netns) makes a finding of that namespace unless the cause is the host's.
+        let ownCount = r.sample.dropReasons?.namespaceInode != nil
+        let scope = ownCount ? "Counted for this namespace: its devices or sockets dropped them."
+            : "Host-wide figure: the tracepoint sees every namespace."
         var finding = FindingKind.kernelDropReason.finding(
-            r, .warning, item: reason.reason, fill: ["REASON": reason.reason, "MEANING": info.meaning],
+            r, .warning, item: reason.reason, fill: ["REASON": reason.reason, "MEANING": info.meaning, "SCOPE": scope],
             evidence: [Evidence(name: "kernel:\(reason.reason)", value: rate, unit: "per_s", item: nil)],
             hint: info.knob)
         finding.layer = info.layer
+        finding.hostWide = !ownCount || info.hostWide
         return finding
     }
 }

@@ -44,7 +44,7 @@ enum BPFOpcode {
     static let storeDoubleWord: UInt8 = 0x7B, storeWord: UInt8 = 0x63, storeByte: UInt8 = 0x73
     static let storeImmediateDoubleWord: UInt8 = 0x7A, storeImmediateWord: UInt8 = 0x62
     static let jumpIfEqual: UInt8 = 0x15, jumpIfNotEqual: UInt8 = 0x55, jumpAlways: UInt8 = 0x05
-    static let jumpIfNotEqualRegister: UInt8 = 0x5D
+    static let jumpIfNotEqualRegister: UInt8 = 0x5D, jumpIfEqualRegister: UInt8 = 0x1D, jumpIfLessThan: UInt8 = 0xA5  // JLT: unsigned
     static let call: UInt8 = 0x85, exit: UInt8 = 0x95, loadImmediate64: UInt8 = 0x18
     static let helperMapLookupElement: Int32 = 1, helperMapUpdateElement: Int32 = 2, helperProbeReadKernel: Int32 = 113
     static let pseudoMapFD: UInt8 = 1

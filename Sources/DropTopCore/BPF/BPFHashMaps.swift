@@ -57,3 +57,33 @@ extension BPFObjects {
         return nil
     }
 }
+
+extension BPFObjects {
+    /// Deletes `keys` from a hash of u64 keys with one BPF_MAP_DELETE_BATCH (Linux 5.6+), else one
+    /// BPF_MAP_DELETE_ELEM each; a key already gone is no failure. Returns how many were deleted.
+    @discardableResult
+    static func deleteKeys(map: OwnedDescriptor, _ keys: [UInt64]) -> Int {
+        guard !keys.isEmpty else { return 0 }
+        var batch = keys
+        var attr = BPFAttr()
+        let result = batch.withUnsafeMutableBytes { keyPointer in
+            attr.setPointer(16, UnsafeRawPointer(keyPointer.baseAddress))  // keys
+            attr.set32(32, UInt32(keys.count))  // count
+            attr.set32(36, UInt32(bitPattern: map.fd))  // map_fd
+            return KernelCall.bpf(.mapDeleteBatch, &attr)
+        }
+        if case .success = result { return keys.count }
+        // The batch stops at a key it cannot delete (ENOENT: freed meanwhile); the rest one by one.
+        let done = min(Int(attr.get32(32)), keys.count)
+        return done + keys[done...].reduce(0) { deleted, key in
+            var value = key
+            let one = withUnsafeBytes(of: &value) { keyPointer in
+                var attr = BPFAttr()
+                attr.set32(0, UInt32(bitPattern: map.fd))  // map_fd
+                attr.setPointer(8, keyPointer.baseAddress)  // key
+                return KernelCall.bpf(.mapDeleteElement, &attr)
+            }
+            if case .success = one { return deleted + 1 } else { return deleted }
+        }
+    }
+}

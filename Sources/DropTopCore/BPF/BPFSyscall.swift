@@ -67,8 +67,9 @@ struct Errno32: Error, Equatable, Sendable {
 
 /// The bpf(2) commands used here (include/uapi/linux/bpf.h, enum bpf_cmd).
 enum BPFCommand: UInt32 {
-    case mapCreate = 0, mapLookupElement = 1, mapUpdateElement = 2, programLoad = 5, programGetNextID = 11
+    case mapCreate = 0, mapLookupElement = 1, mapUpdateElement = 2, mapDeleteElement = 3, programLoad = 5, programGetNextID = 11
     case programGetFDByID = 13, objectGetInfoByFD = 15, rawTracepointOpen = 17, mapLookupBatch = 24
+    case mapDeleteBatch = 27
 }
 
 /// Offsets and constants of struct perf_event_attr (include/uapi/linux/perf_event.h).

@@ -7,9 +7,12 @@ public struct DropReasonInfo: Sendable, Equatable {
     public let knob: String?
     /// Ids of the findings (FindingKind.id) that explain drops of this reason.
     public let explainedBy: [String]
+    /// The cause is the host's whatever namespace dropped (a CPU's backlog, global memory limits):
+    /// with --all-netns such a reason makes a finding of the host only, never of a namespace.
+    public let hostWide: Bool
 
-    public init(_ layer: Layer, _ meaning: String, knob: String? = nil, explainedBy: [String] = []) {
-        self.layer = layer; self.meaning = meaning; self.knob = knob; self.explainedBy = explainedBy
+    public init(_ layer: Layer, _ meaning: String, knob: String? = nil, explainedBy: [String] = [], hostWide: Bool = false) {
+        self.layer = layer; self.meaning = meaning; self.knob = knob; self.explainedBy = explainedBy; self.hostWide = hostWide
     }
 }
 

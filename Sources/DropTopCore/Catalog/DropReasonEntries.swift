@@ -26,11 +26,11 @@ extension DropReasonCatalog {
                            knob: "bpftool prog show; the application's SO_ATTACH_FILTER"),
         "PROTO_MEM": R(.socket, "the protocol's memory limit was reached (TCP or UDP memory accounting)",
                       knob: "net.ipv4.tcp_mem, net.ipv4.udp_mem; cat /proc/net/sockstat",
-                      explainedBy: ["udp-rcvbuf-errors", "tcp-rcv-pressure"]),
+                      explainedBy: ["udp-rcvbuf-errors", "tcp-rcv-pressure"], hostWide: true),
         "SOCKET_BACKLOG": R(.socket, "the socket's backlog (used while the socket is locked by its owner) was full",
                             knob: "net.ipv4.tcp_rmem; nstat -az TcpExtTCPBacklogDrop", explainedBy: ["tcp-rcv-pressure"]),
         "PFMEMALLOC": R(.socket, "a packet built from emergency memory reserves reached a user that may not use them",
-                        knob: "free -m; vm.min_free_kbytes"),
+                        knob: "free -m; vm.min_free_kbytes", hostWide: true),
         "SKB_UCOPY_FAULT": R(.socket, "copying the data from or to user memory faulted", knob: "the application's buffers"),
         "PACKET_SOCK_ERROR": R(.socket, "an AF_PACKET socket matched the packet but failed to queue it",
                                knob: "ss -0 -p (packet sockets); the capture tool's buffer"),
@@ -169,7 +169,7 @@ extension DropReasonCatalog {
 
         // CPU backlog.
         "CPU_BACKLOG": R(.cpu, "the CPU's input backlog was full", knob: "net.core.netdev_max_backlog",
-                         explainedBy: ["softnet-backlog-drops", "interface-drops"]),
+                         explainedBy: ["softnet-backlog-drops", "interface-drops"], hostWide: true),
 
         // Device, driver, qdisc, XDP, TC.
         "QDISC_DROP": R(.nic, "a queue discipline dropped the packet on transmit", knob: "tc -s qdisc",
@@ -205,7 +205,7 @@ extension DropReasonCatalog {
                        explainedBy: ["interface-drops"]),
         "FULL_RING": R(.nic, "a device's packet ring was full (tun/tap, veth XDP)", knob: "ip -s link; the reader of the tap",
                        explainedBy: ["interface-drops"]),
-        "NOMEM": R(.nic, "memory allocation failed while handling the packet", knob: "free -m; cat /proc/net/sockstat"),
+        "NOMEM": R(.nic, "memory allocation failed while handling the packet", knob: "free -m; cat /proc/net/sockstat", hostWide: true),
         "TAP_FILTER": R(.nic, "an eBPF filter attached to a tun/tap device dropped the packet", knob: "TUNSETFILTEREBPF user"),
         "TAP_TXFILTER": R(.nic, "the tun/tap device's address filter dropped the packet", knob: "TUNSETTXFILTER user"),
         "RECURSION_LIMIT": R(.nic, "transmit recursed too deeply through virtual devices (a loop)", knob: "ip -d link; ip route"),

@@ -123,7 +123,7 @@ extension FindingKind {
     public static let kernelDropReason = FindingKind(
         "kernel-drop-reason", .ip, title: "Kernel dropping packets: {MEANING} ({REASON})",
         explanation: "The kernel freed these packets as dropped with reason {REASON}: {MEANING}. No counter-based finding "
-            + "explains them. Host-wide figure: the tracepoint sees every namespace.",
+            + "explains them. {SCOPE}",
         hint: "perf record -e skb:kfree_skb -g (where in the kernel); pane 7 for every reason", hostWide: true)
 
     /// Every kind, for the docs check.

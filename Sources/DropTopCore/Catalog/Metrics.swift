@@ -163,7 +163,7 @@ extension MetricFamily {
     public static let kernelDropReasonsAvailable = MetricFamily("droptop_kernel_drop_reasons_available", .gauge,
         "1 when droptop counts the kernel's drop reasons (skb:kfree_skb through BPF), else 0.")
     public static let kernelDrops = MetricFamily("droptop_kernel_drops_total", .counter,
-        "Packets the kernel freed as dropped, by drop reason, since droptop started (host-wide).")
+        "Packets the kernel freed as dropped, by drop reason, since droptop started (host-wide; with a netns label, that namespace's own).")
 
     // MARK: neighbour tables, connection tracking, qdiscs
     /// A /proc/net/stat column: the catalog's meaning as HELP where it has one.

@@ -43,6 +43,12 @@ enum BTFParser {
             }
             position = record.end
         }
+        return try kfreeSkb(blob, index, enumID: enumID, typedefID: typedefID)
+    }
+
+    /// The description from the ids of `enum skb_drop_reason` and `btf_trace_kfree_skb`, found by
+    /// a pass over the types that may look for more (SkbNamespaceLayoutParser's).
+    static func kfreeSkb(_ blob: BTFBlob, _ index: BTFTypeIndex, enumID: Int?, typedefID: Int?) throws(DescriptionError) -> BTFKfreeSkb {
         let names = try enumID.map { id throws(DescriptionError) in try reasonNames(blob, try index.record(id, in: blob)) }
         guard let typedefID else { return BTFKfreeSkb(names: names) }
         let arguments = try tracepointArguments(blob, index, typedefID)

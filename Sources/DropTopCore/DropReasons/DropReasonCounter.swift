@@ -81,9 +81,7 @@ public final class DropReasonCounter: Sendable {
         let sums = BPFObjects.perCPUSums(map: map, slots: slots, possibleCPUs: possibleCPUs)
         for slot in 0...names.limit {
             let sum = sums.map { $0[Int(slot)] } ?? BPFObjects.perCPUSum(map: map, key: slot, possibleCPUs: possibleCPUs)
-            guard let total = sum, total > 0 else { continue }
-            let name = slot == names.limit ? Self.overflowName : names.byNumber[slot] ?? "UNKNOWN_\(slot)"
-            if DropReasonNames.notDrops.contains(name) { continue }
+            guard let total = sum, total > 0, let name = names.dropName(slot: slot) else { continue }
             totals.append(DropReasonTotal(reason: name, total: total))
         }
         return totals.sorted { ($0.total, $1.reason) > ($1.total, $0.reason) }

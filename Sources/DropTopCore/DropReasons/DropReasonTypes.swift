@@ -81,6 +81,13 @@ public struct DropReasonNames: Equatable, Sendable {
     /// Names that are not drops: packets not yet freed, and packets consumed normally.
     public static let notDrops: Set<String> = ["NOT_DROPPED_YET", "CONSUMED"]
 
+    /// The name a counter slot is reported under (slot `limit` gathers every value past the enum);
+    /// nil for the names that are not drops.
+    func dropName(slot: UInt32) -> String? {
+        let name = slot == limit ? DropReasonCounter.overflowName : byNumber[slot] ?? "UNKNOWN_\(slot)"
+        return Self.notDrops.contains(name) ? nil : name
+    }
+
     /// Strips the enum prefix: SKB_DROP_REASON_ first, else SKB_ (NOT_DROPPED_YET, CONSUMED).
     static func shortName(_ enumName: String) -> String {
         for prefix in ["SKB_DROP_REASON_", "SKB_"] where enumName.hasPrefix(prefix) {

@@ -29,6 +29,8 @@ public final class NamespaceSampler {
         didSet { sharedBudget = socketTableBudget.map { SharedSocketBudget(share: $0) } }
     }
     private var sharedBudget: SharedSocketBudget?
+    /// Each namespace's own kernel drop reasons (root); nil: not counted.
+    public var dropReasons: NamespaceDropReasons?
     private var members: [UInt64: Member] = [:]
     private var linkFactsRefused: String?
     /// The open-file limit, when it is what caps `maxNamespaces`.
@@ -87,6 +89,7 @@ public final class NamespaceSampler {
         let now = Sampler.monotonicNow()
         var next: [UInt64: Member] = [:]
         var out: [NamespaceSample] = []
+        let reasons = dropReasons?.read(live: Set(found.map(\.inode)), errors: &errors)
         let budget = socketTableBudget.map { $0 / Double(max(1, min(found.count, maxNamespaces))) }
         for namespace in found.prefix(maxNamespaces) {
             guard let pid = namespace.pid, let member = member(for: namespace, pid: pid, now: now) else { continue }
@@ -99,6 +102,7 @@ public final class NamespaceSampler {
             else { continue }
             s.host = host
             s.sysctl = member.sysctls
+            s.dropReasons = reasons?.sample(inode: namespace.inode)
             var entry = NamespaceSample(inode: namespace.inode, identity: member.identity, sample: s)
             entry.owners = SocketOwners.find(Self.namedSockets(s), among: namespace.pids, procRoot: discovery.procRoot)
             out.append(entry)

@@ -61,7 +61,7 @@ enum QuietNamespace {
         let x = a.sample, y = b.sample
         return x.interfaces == y.interfaces && x.protocols == y.protocols && x.sockstat == y.sockstat
             && x.tcp == y.tcp && x.udp == y.udp && x.statTables == y.statTables && x.conntrack == y.conntrack
-            && x.qdiscs == y.qdiscs && x.sysctl == y.sysctl && x.errors == y.errors
+            && x.qdiscs == y.qdiscs && x.sysctl == y.sysctl && x.errors == y.errors && x.dropReasons == y.dropReasons
             && a.owners == b.owners && a.identity == b.identity
     }
 }

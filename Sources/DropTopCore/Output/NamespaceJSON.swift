@@ -38,6 +38,7 @@ enum NamespaceJSON {
             ("drops_per_s", drops), ("interfaces", kept(n, "interfaces") { .array(r.interfaces.map(JSONReport.interface)) }),
             ("tcp", tcp), ("udp", udp), ("sockstat", kept(n, "sockstat") { s.sockstat.map(JSONReport.sockstat) ?? .null }),
             ("protocols", kept(n, "protocols") { JSONReport.tellingProtocols(r) }),
+            ("drop_reasons", JSONReport.dropReasons(r)),
             ("findings", .array(r.findings.map(JSONReport.finding))), ("errors", .array(errors)),
         ]
         return .object(identity(n) + rest)

@@ -1,7 +1,8 @@
 /// --all-netns in the exposition: for each other network namespace, its interfaces' packet,
 /// byte, drop and error counters, its catalogued drop-indicating protocol counters (not all
-/// ~400: a node of 100 pods would export 40,000 series), its sockstat levels and its findings,
-/// in the host's families, each series labelled with the namespace; and droptop_netns_info.
+/// ~400: a node of 100 pods would export 40,000 series), its sockstat levels, its own kernel drop
+/// reasons and its findings, in the host's families, each series labelled with the namespace; and
+/// droptop_netns_info.
 extension PrometheusReport {
     /// netns (the inode), netns_name (who it belongs to), kind, and pod or container when known.
     static func namespaceLabels(_ n: NamespaceReport) -> [(String, String)] {
@@ -31,6 +32,9 @@ extension PrometheusReport {
                 }
             }
             sockstatFamilies(s, into: &e, extra: extra)
+            if let reasons = s.dropReasons, reasons.available {
+                e.add(.kernelDrops, reasons.totals.map { ([("reason", $0.reason)], Double($0.total)) }, extra: extra)
+            }
             e.add(.finding, findingSeries(n.report.findings), extra: extra)
         }
     }

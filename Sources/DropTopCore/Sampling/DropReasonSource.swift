@@ -6,9 +6,11 @@ public struct DropReasonSample: Codable, Equatable, Sendable {
     public var note: String?
     /// Drops per reason since droptop started counting; only reasons that dropped something.
     public var totals: [DropReasonTotal]
+    /// The network namespace the counts are about (--all-netns, a namespace's own); nil: host-wide.
+    public var namespaceInode: UInt64?
 
-    public init(available: Bool, note: String?, totals: [DropReasonTotal]) {
-        self.available = available; self.note = note; self.totals = totals
+    public init(available: Bool, note: String?, totals: [DropReasonTotal], namespaceInode: UInt64? = nil) {
+        self.available = available; self.note = note; self.totals = totals; self.namespaceInode = namespaceInode
     }
 }
 

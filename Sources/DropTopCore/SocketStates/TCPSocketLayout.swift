@@ -74,12 +74,15 @@ struct BTFMembers {
         let names = try blob.offsets(ofNames: wanted.map(\.name))
         found = Array(repeating: nil, count: wanted.count)
         var position = blob.typesStart
+        let kinds = wanted.map(\.kind)
         while position < blob.typesEnd {
             let record = try blob.record(at: position)
             index.append(position)
-            for (i, target) in wanted.enumerated() where found[i] == nil && record.kind == target.kind
-                && names[i].contains(record.nameOffset) {
-                found[i] = index.count - 1
+            // Most of the 150,000+ records are of no wanted kind: one comparison each, not a set lookup per name.
+            if kinds.contains(record.kind) {
+                for i in wanted.indices where found[i] == nil && record.kind == kinds[i] && names[i].contains(record.nameOffset) {
+                    found[i] = index.count - 1
+                }
             }
             position = record.end
         }

@@ -35,7 +35,7 @@ enum TCPStateProgram {
         if access == .typedLoads {
             a.emit(BPFInstruction(code: protocolLoad, dst: 1, src: 7, offset: Int16(layout.protocolOffset)))
         } else {
-            a.emit(probeRead(into: -8, size: layout.protocolSize, from: 7, offset: layout.protocolOffset))
+            a.emit(BPFSnippet.probeRead(into: -8, size: layout.protocolSize, from: 7, offset: layout.protocolOffset))
             a.emit(BPFInstruction(code: protocolLoad, dst: 1, src: 10, offset: -8))
         }
         a.jump(BPFInstruction(code: Op.jumpIfNotEqual, dst: 1, immediate: ipProtocolTCP), to: "out")
@@ -46,10 +46,10 @@ enum TCPStateProgram {
                        BPFInstruction(code: Op.loadWord, dst: 1, src: 7, offset: Int16(inumOffset)),  // r1 = net->ns.inum
                        BPFInstruction(code: Op.storeWord, dst: 10, src: 1, offset: -16))
             } else {
-                a.emit(probeRead(into: -24, size: 8, from: 7, offset: netOffset))  // the struct net pointer
+                a.emit(BPFSnippet.probeRead(into: -24, size: 8, from: 7, offset: netOffset))  // the struct net pointer
                 a.emit(BPFInstruction(code: Op.loadDoubleWord, dst: 7, src: 10, offset: -24))
                 a.jump(BPFInstruction(code: Op.jumpIfEqual, dst: 7, immediate: 0), to: "states")
-                a.emit(probeRead(into: -16, size: 4, from: 7, offset: inumOffset))  // key.inode = net->ns.inum
+                a.emit(BPFSnippet.probeRead(into: -16, size: 4, from: 7, offset: inumOffset))  // key.inode = net->ns.inum
             }
         }
         a.label("states")
@@ -62,57 +62,9 @@ enum TCPStateProgram {
                BPFInstruction(code: Op.storeByte, dst: 10, src: 1, offset: -12),
                BPFInstruction(code: Op.loadDoubleWord, dst: 1, src: 6, offset: 16),  // newstate
                BPFInstruction(code: Op.storeByte, dst: 10, src: 1, offset: -11))
-        a.emit(lookup(mapFD: mapFD, keyAt: -16))
-        a.jump(BPFInstruction(code: Op.jumpIfEqual, dst: 0, immediate: 0), to: "insert")
-        a.emit(increment())
-        a.jump(BPFInstruction(code: Op.jumpAlways), to: "out")
-        a.label("insert")
-        a.emit(BPFInstruction(code: Op.storeImmediateDoubleWord, dst: 10, offset: -24, immediate: 1))  // value = 1
-        a.emit(mapFDLoad(mapFD))
-        a.emit(BPFInstruction(code: Op.move64Register, dst: 2, src: 10), BPFInstruction(code: Op.add64Immediate, dst: 2, immediate: -16),
-               BPFInstruction(code: Op.move64Register, dst: 3, src: 10), BPFInstruction(code: Op.add64Immediate, dst: 3, immediate: -24),
-               BPFInstruction(code: Op.move64Immediate, dst: 4, immediate: 0),  // BPF_ANY
-               BPFInstruction(code: Op.call, immediate: Op.helperMapUpdateElement))
-        a.jump(BPFInstruction(code: Op.jumpIfEqual, dst: 0, immediate: 0), to: "out")
-        // The map is full: count the transition under the overflow key.
-        a.emit(BPFInstruction(code: Op.storeImmediateWord, dst: 10, offset: -16, immediate: 0),
-               BPFInstruction(code: Op.storeImmediateWord, dst: 10, offset: -12, immediate: Int32(overflowKey >> 32)))
-        a.emit(lookup(mapFD: mapFD, keyAt: -16))
-        a.jump(BPFInstruction(code: Op.jumpIfEqual, dst: 0, immediate: 0), to: "out")
-        a.emit(increment())
+        a.countInHash(mapFD: mapFD, keyAt: -16, valueAt: -24, overflowKey: overflowKey, done: "out")
         a.label("out")
         a.emit(BPFInstruction(code: Op.move64Immediate, dst: 0, immediate: 0), BPFInstruction(code: Op.exit))
         return a.assembled()
-    }
-
-    /// bpf_probe_read_kernel(r10 + stack, size, r<base> + offset); the slot is zeroed first (the
-    /// verifier wants it initialised, and a failed read leaves zeros).
-    private static func probeRead(into stack: Int16, size: Int, from base: UInt8, offset: Int) -> [BPFInstruction] {
-        typealias Op = BPFOpcode
-        return [BPFInstruction(code: Op.storeImmediateDoubleWord, dst: 10, offset: stack & ~7),
-                BPFInstruction(code: Op.move64Register, dst: 1, src: 10),
-                BPFInstruction(code: Op.add64Immediate, dst: 1, immediate: Int32(stack)),
-                BPFInstruction(code: Op.move64Immediate, dst: 2, immediate: Int32(size)),
-                BPFInstruction(code: Op.move64Register, dst: 3, src: base),
-                BPFInstruction(code: Op.add64Immediate, dst: 3, immediate: Int32(offset)),
-                BPFInstruction(code: Op.call, immediate: Op.helperProbeReadKernel)]
-    }
-
-    private static func mapFDLoad(_ mapFD: Int32) -> [BPFInstruction] {
-        [BPFInstruction(code: BPFOpcode.loadImmediate64, dst: 1, src: BPFOpcode.pseudoMapFD, immediate: mapFD), BPFInstruction(code: 0)]
-    }
-
-    /// r0 = bpf_map_lookup_elem(map, r10 + key)
-    private static func lookup(mapFD: Int32, keyAt key: Int16) -> [BPFInstruction] {
-        mapFDLoad(mapFD) + [BPFInstruction(code: BPFOpcode.move64Register, dst: 2, src: 10),
-                            BPFInstruction(code: BPFOpcode.add64Immediate, dst: 2, immediate: Int32(key)),
-                            BPFInstruction(code: BPFOpcode.call, immediate: BPFOpcode.helperMapLookupElement)]
-    }
-
-    /// *(u64 *)r0 += 1
-    private static func increment() -> [BPFInstruction] {
-        [BPFInstruction(code: BPFOpcode.loadDoubleWord, dst: 1, src: 0),
-         BPFInstruction(code: BPFOpcode.add64Immediate, dst: 1, immediate: 1),
-         BPFInstruction(code: BPFOpcode.storeDoubleWord, dst: 0, src: 1)]
     }
 }
