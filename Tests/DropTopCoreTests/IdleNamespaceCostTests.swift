@@ -186,3 +186,21 @@ import Testing
         #expect(try text("net/snmp") == "replaced\n" && snmp != "replaced\n")
     }
 }
+
+/// /run/netns is listed again only when it changed: a name added or removed shows at the next scan.
+@Suite(.serialized, .enabled(if: getuid() == 0, "needs root to make named network namespaces"))
+struct NamedNamespaceListingTests {
+    func names(_ discovery: NamespaceDiscovery) -> Set<String> { Set(discovery.discover().compactMap(\.netnsName)) }
+
+    @Test func aNameAddedOrRemovedShowsAtTheNextScan() throws {
+        let discovery = NamespaceDiscovery()
+        let name = "dtlist-\(getpid())"
+        #expect(!names(discovery).contains(name))
+        #expect(!names(discovery).contains(name))   // the kept listing
+        runQuietly(["ip", "netns", "add", name])
+        defer { runQuietly(["ip", "netns", "del", name]) }
+        #expect(names(discovery).contains(name))
+        runQuietly(["ip", "netns", "del", name])
+        #expect(!names(discovery).contains(name))
+    }
+}

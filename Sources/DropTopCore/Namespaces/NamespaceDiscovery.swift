@@ -36,6 +36,8 @@ public final class NamespaceDiscovery {
     /// Each process's namespace inode (nil: not readable) and liveness, from the last scans.
     private var pidCache: [Int32: (inode: UInt64?, live: Bool, denied: Bool)] = [:]
     private var scans = 0
+    /// The last /run/netns listing and the directory's inode and mtime then.
+    private var namedCache: (version: [UInt64], names: [(String, UInt64)])?
     static let recheckScans = 10
 
     public init(procRoot: String = "/proc") { self.procRoot = procRoot }
@@ -107,22 +109,34 @@ public final class NamespaceDiscovery {
         }
     }
 
-    /// /run/netns/NAME → the inode of the namespace mounted there.
+    /// /run/netns/NAME → the inode of the namespace mounted there. Listed again only when the
+    /// directory changed (its mtime) or the last listing had an entry that was no namespace yet.
     private func namedNamespaces() -> [(String, UInt64)] {
+        var directory = Glibc.stat()
+        guard stat(netnsDirectory, &directory) == 0 else { return [] }
+        let version = [UInt64(directory.st_ino), UInt64(bitPattern: Int64(directory.st_mtim.tv_sec)),
+                       UInt64(bitPattern: Int64(directory.st_mtim.tv_nsec))]
+        if let named = namedCache, named.version == version { return named.names }
         guard let dir = opendir(netnsDirectory) else { return [] }
         defer { closedir(dir) }
         var named: [(String, UInt64)] = []
-        // A name whose namespace is gone is an empty file on tmpfs, not an nsfs inode.
+        // A name whose namespace is gone (or not mounted yet: `ip netns add` creates the file, then
+        // mounts it) is an empty file on tmpfs, not an nsfs inode; such a listing is not kept.
         var nsfs = Glibc.stat()
         guard stat(procRoot + "/thread-self/ns/net", &nsfs) == 0 else { return [] }
+        var complete = true
         while let entry = readdir(dir), named.count < 4096 {
             let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
             if name == [0x2E] || name == [0x2E, 0x2E] { continue }
             var info = Glibc.stat()
             let path = Array(netnsDirectory.utf8) + [0x2F] + name
-            guard lstat(path.map { CChar(bitPattern: $0) } + [0], &info) == 0, info.st_dev == nsfs.st_dev else { continue }
+            guard lstat(path.map { CChar(bitPattern: $0) } + [0], &info) == 0, info.st_dev == nsfs.st_dev else {
+                complete = false
+                continue
+            }
             named.append((DisplayName.escaped(name), UInt64(info.st_ino)))
         }
+        namedCache = complete ? (version, named) : nil
         return named
     }
 

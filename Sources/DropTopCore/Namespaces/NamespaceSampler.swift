@@ -97,8 +97,10 @@ public final class NamespaceSampler {
             member.sampler.socketTableBudget = budget
             var s = member.sampler.sample()
             // The process may have exited during the read: then its files were gone or empty, and
-            // its ns/net link no longer resolves (a zombie has no namespaces left).
-            guard discovery.inode(ofLink: "\(discovery.procRoot)/\(pid)/ns/net") == namespace.inode, s.hasAnyData
+            // its ns/net link no longer resolves (a zombie has no namespaces left). Not needed for a
+            // quiet sample over sock_diag: it read only net/dev, kept open (bound to the namespace).
+            let readKeptOnly = member.sampler.protocolGate?.reusing == true && member.sockDiag != nil
+            guard s.hasAnyData, readKeptOnly || discovery.inode(ofLink: "\(discovery.procRoot)/\(pid)/ns/net") == namespace.inode
             else { continue }
             s.host = host
             s.sysctl = member.sysctls
