@@ -64,6 +64,8 @@ public enum JSONReport {
     public struct TCPAges: Sendable {
         public var states: Double?, listeners: Double?, walk: Double?
         public var perState: OrderedDictionary<String, Double>
+        /// Every figure read for this sample (none reused from an earlier read).
+        var readNow: Bool { walk == 0 && listeners == 0 && perState.values.allSatisfy { $0 == 0 } }
     }
 
     static func tcpAges(_ s: Sample) -> TCPAges {

@@ -24,21 +24,27 @@ enum NamespaceJSON {
     }
 
     static func namespace(_ n: NamespaceReport) -> JSONValue {
+        let ages = JSONReport.tcpAges(n.report.sample)
+        // Quiet, an entry reads as in the last report (rates 0, findings as they were) but for the
+        // ages of its TCP figures, and for the host veths at its other end (in the part's name).
+        guard ages.readNow, n.quietMemo != nil else { return entry(n, ages: ages) }
+        return kept(n, "entry " + n.hostInterfaces.joined(separator: " ")) { entry(n, ages: ages) }
+    }
+
+    private static func entry(_ n: NamespaceReport, ages: JSONReport.TCPAges) -> JSONValue {
         let r = n.report, s = r.sample
         let drops: JSONValue = .number(r.intervalSeconds == nil ? nil : n.dropsPerSecond)
-        let ages = JSONReport.tcpAges(s)
         let tcpValue: @Sendable () -> JSONValue = { s.tcp.map { JSONReport.tcp($0, changes: r.tcpStateChanges, ages: ages) } ?? .null }
         // Quiet, the tables read as before and the drop rates are 0; the TCP text also holds each
         // figure's age, the same only while every one was read now.
-        let tcp = ages.walk == 0 && ages.listeners == 0 && ages.perState.values.allSatisfy({ $0 == 0 })
-            ? kept(n, "tcp", tcpValue) : tcpValue()
+        let tcp = ages.readNow ? kept(n, "tcp", tcpValue) : tcpValue()
         let udp = kept(n, "udp") { s.udp.map { JSONReport.udp($0, rates: r.udpDropRates) } ?? .null }
         let errors: [JSONValue] = s.errors.map { .object([("source", .string($0.source)), ("message", .string($0.message))]) }
         let rest: [(String, JSONValue)] = [
             ("drops_per_s", drops), ("interfaces", kept(n, "interfaces") { .array(r.interfaces.map(JSONReport.interface)) }),
             ("tcp", tcp), ("udp", udp), ("sockstat", kept(n, "sockstat") { s.sockstat.map(JSONReport.sockstat) ?? .null }),
             ("protocols", kept(n, "protocols") { JSONReport.tellingProtocols(r) }),
-            ("drop_reasons", JSONReport.dropReasons(r)),
+            ("drop_reasons", kept(n, "drop_reasons") { JSONReport.dropReasons(r) }),
             ("findings", .array(r.findings.map(JSONReport.finding))), ("errors", .array(errors)),
         ]
         return .object(identity(n) + rest)
