@@ -58,6 +58,24 @@ import Testing
         #expect(fake.walks == 1 && b.tcp?.listeners.first?.port == 8080 && b.tcp?.states[TCPState.listen.name] == 1)
     }
 
+    /// A pod whose one TCP socket is its idle listener: the LISTEN dump (or the kept listeners)
+    /// is the whole table, so the walk of the host's hash is not needed however old it gets.
+    @Test func aQuietNamespaceOfIdleListenersIsNotWalked() {
+        let fake = CountingTables(), tiers = SocketTiers(source: fake)
+        tiers.budget = 0.002
+        tiers.maxAge = 30
+        tiers.trustsEmptyCounts = true
+        _ = read(tiers, sample(0, inuse: 1))
+        #expect(fake.walks == 1)
+        var last = Sample(monotonicSeconds: 0, wallSeconds: 0, host: HostInfo(hostname: "h", kernel: "k"))
+        for t in stride(from: 1.0, through: 100, by: 1) { last = read(tiers, sample(t, inuse: 1), quiet: true) }
+        #expect(fake.walks == 1 && last.tcp?.states[TCPState.listen.name] == 1 && last.tcp?.listeners.first?.port == 8080)
+        #expect(last.tcp?.sockets == 1 && last.tcp?.states[TCPState.established.name] == 0)
+        // Not quiet: the rule is off, the walk follows its age and counts as before.
+        _ = read(tiers, sample(101, inuse: 2))
+        #expect(fake.walks == 2)
+    }
+
     @Test func noUDPSocketMeansAnEmptyUDPTableWithoutADump() {
         let fake = CountingTables(), tiers = SocketTiers(source: fake)
         tiers.trustsEmptyCounts = true

@@ -86,6 +86,18 @@ final class SocketTiers {
         let now = s.monotonicSeconds
         var walkedNow = false
         let (cheap, listenersAt) = needs.contains(.listeners) ? listeners(quiet: quiet, now: now, includeIPv6: includeIPv6) : (nil, now)
+        // A quiet namespace whose every TCP socket is an idle listener: the walk would find those alone.
+        if trustsEmptyCounts, quiet, let (listeners, listenErrors) = cheap, listenErrors.isEmpty,
+           listeners.allSatisfy({ $0.acceptQueue == 0 }), counts?.onlyListeners(listeners.count) == true, let counts {
+            var tcp = TCPSummary.empty(source: lastWalk?.tcp?.source ?? "netlink")
+            tcp.states[TCPState.listen.name] = UInt64(listeners.count)
+            tcp.sockets = UInt64(listeners.count)
+            tcp.listeners = listeners
+            record(tcp, errors: [], now: listenersAt, cost: 0, counts: counts)
+            s.tcp = tcp
+            s.socketTablesSeconds = listenersAt; s.tcpListenersSeconds = listenersAt
+            return
+        }
         if needs.contains(.tcpTables) || (needs.contains(.listeners) && cheap == nil) {
             if let last = lastWalk, shouldReuse(last, now: now, counts: counts?.signature) {
                 errors += last.errors

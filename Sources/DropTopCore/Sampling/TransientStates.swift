@@ -57,6 +57,14 @@ struct SocketCounts: Equatable {
         signature = levels.map { sockstat[$0.0]?[$0.1] ?? .max } + [currEstab ?? .max]
     }
 
+    /// Whether this namespace's hashed TCP sockets (sockstat's TCP and TCP6 `inuse`) are `listeners`
+    /// listeners and nothing else: no minisocket in TIME_WAIT or FIN_WAIT2 (`tw`), none ESTABLISHED or
+    /// in CLOSE_WAIT (`Tcp.CurrEstab`).
+    func onlyListeners(_ listeners: Int) -> Bool {
+        guard signature.count == 4, !signature.contains(.max) else { return false }
+        return signature[0] + signature[2] == UInt64(listeners) && signature[1] == 0 && signature[3] == 0
+    }
+
     /// UDP sockets in the tables (sockstat's UDP and UDP6 `inuse`: bound or connected ones, those
     /// a dump lists); nil when either line is missing (as the TCP counts, a kernel without IPv6 included).
     static func udpInUse(_ s: Sample) -> UInt64? {
