@@ -76,6 +76,19 @@ import Testing
         #expect(fake.walks == 2)
     }
 
+    /// Under the budget all namespaces share, a namespace's listeners still come from the LISTEN
+    /// dump (it used to say it had none, so each namespace waited for a walk of the host's hash).
+    @Test func theSharedBudgetPassesTheListenDumpOn() {
+        let fake = CountingTables()
+        let tiers = SocketTiers(source: BudgetedSocketTables(fake, budget: SharedSocketBudget(share: 0.002)))
+        tiers.budget = 0.002
+        tiers.trustsEmptyCounts = true
+        _ = read(tiers, sample(0, inuse: 1))
+        var last = Sample(monotonicSeconds: 0, wallSeconds: 0, host: HostInfo(hostname: "h", kernel: "k"))
+        for t in stride(from: 1.0, through: 60, by: 1) { last = read(tiers, sample(t, inuse: 1), quiet: true) }
+        #expect(fake.listenerDumps >= 1 && fake.walks <= 1 && last.tcp?.listeners.first?.port == 8080)
+    }
+
     @Test func noUDPSocketMeansAnEmptyUDPTableWithoutADump() {
         let fake = CountingTables(), tiers = SocketTiers(source: fake)
         tiers.trustsEmptyCounts = true

@@ -53,6 +53,15 @@ final class BudgetedSocketTables: SocketTableSource {
         return inner.tcpSummary(includeIPv6: includeIPv6)
     }
 
+    /// The LISTEN-only dump (it walks the listening hash alone), when the budget has tokens; nil
+    /// otherwise, as from a source without one: the walk, budgeted too, has them then.
+    func listeners(includeIPv6: Bool) -> ([Listener], [SourceError])? {
+        guard budget.mayRead(now: Sampler.monotonicNow()) else { return nil }
+        let start = Sampler.threadCPUNow()
+        defer { budget.spend(Sampler.threadCPUNow() - start) }
+        return inner.listeners(includeIPv6: includeIPv6)
+    }
+
     func udpSummary(includeIPv6: Bool) -> (UDPSummary?, [SourceError]) {
         let allowed = self.allowed ?? budget.mayRead(now: Sampler.monotonicNow())
         self.allowed = nil
