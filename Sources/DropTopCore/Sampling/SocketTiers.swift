@@ -120,9 +120,10 @@ final class SocketTiers {
     }
 
     /// The LISTEN-only dump; in a quiet namespace, the last listeners while every queue was empty:
-    /// no packet since, so no connection can be waiting (a new listener shows at the counters' next read).
+    /// no packet since, so no connection can be waiting and those figures are today's, as the
+    /// namespace's counters are (a listener opened since shows with them, at their next read).
     private func listeners(quiet: Bool, now: Double, includeIPv6: Bool) -> (([Listener], [SourceError])?, Double) {
-        if quiet, let kept = lastListeners, kept.listeners.allSatisfy({ $0.acceptQueue == 0 }) { return ((kept.listeners, []), kept.at) }
+        if quiet, let kept = lastListeners, kept.listeners.allSatisfy({ $0.acceptQueue == 0 }) { return ((kept.listeners, []), now) }
         let read = source.listeners(includeIPv6: includeIPv6)
         lastListeners = read.flatMap { $0.1.isEmpty ? ($0.0, now) : nil }
         return (read, now)
