@@ -137,6 +137,18 @@ func sendToClosedPort(count: Int) -> String {
     """
 }
 
+/// `count` datagrams of 200 bytes to a UDP socket whose receive buffer holds almost none, never read.
+func overflowReceiveBuffer(count: Int) -> String {
+    """
+    import socket
+    r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    r.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+    r.bind(('127.0.0.1', 5555))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for _ in range(\(count)): s.sendto(b'x' * 200, ('127.0.0.1', 5555))
+    """
+}
+
 func total(_ totals: [DropReasonTotal], _ reason: String) -> UInt64 {
     totals.first { $0.reason == reason }?.total ?? 0
 }
@@ -185,14 +197,7 @@ struct DropReasonsLiveTests {
         let counter = try openCounter()
         let namespace = try DropReasonNamespace()
         let before = total(counter.totals(), "SOCKET_RCVBUFF")
-        namespace.python("""
-            import socket
-            r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            r.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
-            r.bind(('127.0.0.1', 5555))
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            for _ in range(2000): s.sendto(b'x' * 200, ('127.0.0.1', 5555))
-            """)
+        namespace.python(overflowReceiveBuffer(count: 2000))
         let gained = total(counter.totals(), "SOCKET_RCVBUFF") - before
         // Drops are machine-wide: other traffic on a shared host may add a few.
         #expect(gained >= 1500 && gained < 2500, "SOCKET_RCVBUFF gained \(gained)")

@@ -122,14 +122,7 @@ struct NamespaceDropCounterLiveTests {
         let a = try DropReasonNamespace(), b = try DropReasonNamespace()
         let (inodeA, inodeB) = (try inode(a), try inode(b))
         a.python(sendToClosedPort(count: 500))
-        b.python("""
-            import socket
-            r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            r.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
-            r.bind(('127.0.0.1', 5555))
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            for _ in range(2000): s.sendto(b'x' * 200, ('127.0.0.1', 5555))
-            """)
+        b.python(overflowReceiveBuffer(count: 2000))
         let counts = counter.counts()
         // The namespaces are new: nothing else drops in them.
         #expect(count(counts, inodeA, "NO_SOCKET") == 500, "via \(counter.mechanism): \(counts?.byInode[inodeA] ?? [])")

@@ -14,21 +14,13 @@ public final class NamespaceDropCounter: Sendable {
     public static let capacity: UInt32 = 8192
 
     /// TCPStateChangeCounter.typedMechanism or .probeReadMechanism, for a note beside the figures.
-    public let mechanism: String
+    public var mechanism: String { attached.mechanism }
     let names: DropReasonNames
-    private let map: OwnedDescriptor
-    private let program: OwnedDescriptor
-    private let attachment: OwnedDescriptor
-    private let possibleCPUs: Int
+    private let attached: AttachedCounter
 
-    private init(mechanism: String, names: DropReasonNames, map: OwnedDescriptor, program: OwnedDescriptor,
-                 attachment: OwnedDescriptor, possibleCPUs: Int) {
-        self.mechanism = mechanism
+    private init(names: DropReasonNames, attached: AttachedCounter) {
         self.names = names
-        self.map = map
-        self.program = program
-        self.attachment = attachment
-        self.possibleCPUs = possibleCPUs
+        self.attached = attached
     }
 
     /// `skipping`: droptop's own namespace (its drops are the host counter's), not counted.
@@ -50,42 +42,16 @@ public final class NamespaceDropCounter: Sendable {
         case .failure(.malformed(let error)): return .failure(error.unavailable(source: btfPath))
         case .success(let parsed): layout = parsed
         }
-        return BPFObjects.createPerCPUHash(name: mapName, entries: capacity).flatMap { map in
-            BPFObjects.insertZero(map: map, key: NamespaceDropProgram.overflowKey, possibleCPUs: possibleCPUs).flatMap { _ in
-                var outcome: Result<NamespaceDropCounter, DropReasonUnavailable>
-                outcome = .failure(.systemCallFailed(operation: "bpf(BPF_PROG_LOAD)", error: "no program kind to try"))
-                for access in accesses {
-                    outcome = load(layout, map: map, access: access, skipping: ownNamespace).flatMap { program in
-                        BPFObjects.attachRawTracepoint(access == .typedLoads ? nil : "kfree_skb", program: program).map { attachment in
-                            NamespaceDropCounter(mechanism: access == .typedLoads ? TCPStateChangeCounter.typedMechanism
-                                                    : TCPStateChangeCounter.probeReadMechanism,
-                                                 names: layout.names, map: map, program: program, attachment: attachment,
-                                                 possibleCPUs: possibleCPUs)
-                        }
-                    }
-                    if case .failure(.notPermitted) = outcome { return outcome }
-                    if case .success = outcome { return outcome }
-                }
-                return outcome
-            }
-        }
-    }
-
-    private static func load(_ layout: SkbNamespaceLayout, map: OwnedDescriptor, access: TCPStateProgram.Access,
-                             skipping ownNamespace: UInt32?) -> Result<OwnedDescriptor, DropReasonUnavailable> {
-        guard let code = NamespaceDropProgram.instructions(layout: layout, mapFD: map.fd, access: access, skipping: ownNamespace) else {
-            return .failure(.programRejected(error: "assembly", log: "a jump to an unplaced label"))
-        }
-        guard access == .typedLoads else {
-            return BPFObjects.loadProgram(type: DropCountingProgram.programTypeRawTracepoint, name: programName, code)
-        }
-        return BPFObjects.loadProgram(type: TCPStateChangeCounter.programTypeTracing, name: programName,
-                                      btfTarget: (TCPStateChangeCounter.attachTypeTracingRawTracepoint, layout.tracepointTypeID), code)
+        return AttachedCounter.start(mapName: mapName, entries: capacity, overflowKey: NamespaceDropProgram.overflowKey,
+                                     possibleCPUs: possibleCPUs, programName: programName, tracepoint: "kfree_skb",
+                                     tracepointTypeID: layout.tracepointTypeID, accesses: accesses) { mapFD, access in
+            NamespaceDropProgram.instructions(layout: layout, mapFD: mapFD, access: access, skipping: ownNamespace)
+        }.map { NamespaceDropCounter(names: layout.names, attached: $0) }
     }
 
     /// Every count since open, in one batched read of the map; nil when the map cannot be read.
     public func counts() -> NamespaceDropCounts? {
-        guard var sums = BPFObjects.perCPUHashSums(map: map, possibleCPUs: possibleCPUs) else { return nil }
+        guard var sums = attached.sums() else { return nil }
         var counts = NamespaceDropCounts(overflowed: sums.removeValue(forKey: NamespaceDropProgram.overflowKey) ?? 0)
         for (key, count) in sums {
             let inode = UInt32(truncatingIfNeeded: key)
@@ -100,10 +66,12 @@ public final class NamespaceDropCounter: Sendable {
     /// Deletes `keys` (those of namespaces gone: their inodes may come back for new namespaces),
     /// in one batch; returns how many were deleted.
     @discardableResult
-    public func forget(keys: [UInt64]) -> Int { BPFObjects.deleteKeys(map: map, keys.filter { $0 != NamespaceDropProgram.overflowKey }) }
+    public func forget(keys: [UInt64]) -> Int {
+        BPFObjects.deleteKeys(map: attached.map, keys.filter { $0 != NamespaceDropProgram.overflowKey })
+    }
 
     /// The program's id, name and run statistics (run time grows only with kernel.bpf_stats_enabled=1).
-    public func programInfo() -> BPFProgramInfo? { BPFObjects.programInfo(program.fd) }
+    public func programInfo() -> BPFProgramInfo? { attached.programInfo() }
 }
 
 /// One read of the namespace-keyed counter.

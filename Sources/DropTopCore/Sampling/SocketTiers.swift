@@ -61,7 +61,7 @@ final class SocketTiers {
             if trustsEmptyCounts, let counts, counts.signature.allSatisfy({ $0 == 0 }) {
                 // No TCP socket at all: the tables are empty now, and no dump has to say so (each
                 // goes through the host's whole hash tables, whichever namespace asks).
-                record(TCPSummary.empty(source: lastWalk?.tcp?.source ?? (source is ProcSocketTables ? "proc" : "netlink")),
+                record(TCPSummary.empty(source: tablesSource),
                        errors: [], now: s.monotonicSeconds, cost: 0, counts: counts)
                 lastListeners = ([], s.monotonicSeconds)
                 s.tcp = lastWalk?.tcp
@@ -89,7 +89,7 @@ final class SocketTiers {
         // A quiet namespace whose every TCP socket is an idle listener: the walk would find those alone.
         if trustsEmptyCounts, quiet, let (listeners, listenErrors) = cheap, listenErrors.isEmpty,
            listeners.allSatisfy({ $0.acceptQueue == 0 }), counts?.onlyListeners(listeners.count) == true, let counts {
-            var tcp = TCPSummary.empty(source: lastWalk?.tcp?.source ?? "netlink")
+            var tcp = TCPSummary.empty(source: tablesSource)
             tcp.states[TCPState.listen.name] = UInt64(listeners.count)
             tcp.sockets = UInt64(listeners.count)
             tcp.listeners = listeners
@@ -118,6 +118,9 @@ final class SocketTiers {
             lastListeners = (walked.listeners, now)
         }
     }
+
+    /// Where a table made without a walk says it came from: the last walk's source, else the source's kind.
+    private var tablesSource: String { lastWalk?.tcp?.source ?? (source is ProcSocketTables ? "proc" : "netlink") }
 
     /// The LISTEN-only dump; in a quiet namespace, the last listeners while every queue was empty:
     /// no packet since, so no connection can be waiting and those figures are today's, as the

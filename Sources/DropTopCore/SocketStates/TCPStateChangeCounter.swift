@@ -20,22 +20,14 @@ public final class TCPStateChangeCounter: Sendable {
     public static let capacity: UInt32 = 8192
 
     /// typedMechanism or probeReadMechanism, for a note beside the figures.
-    public let mechanism: String
+    public var mechanism: String { attached.mechanism }
     /// False on a kernel without network namespaces: every change is then keyed 0.
     public let keysNamespaces: Bool
-    private let map: OwnedDescriptor
-    private let program: OwnedDescriptor
-    private let attachment: OwnedDescriptor
-    private let possibleCPUs: Int
+    private let attached: AttachedCounter
 
-    private init(mechanism: String, keysNamespaces: Bool, map: OwnedDescriptor, program: OwnedDescriptor,
-                 attachment: OwnedDescriptor, possibleCPUs: Int) {
-        self.mechanism = mechanism
+    private init(keysNamespaces: Bool, attached: AttachedCounter) {
         self.keysNamespaces = keysNamespaces
-        self.map = map
-        self.program = program
-        self.attachment = attachment
-        self.possibleCPUs = possibleCPUs
+        self.attached = attached
     }
 
     /// `onlyNamespace`: the inode of the one namespace whose changes are counted (nil: every namespace's).
@@ -59,50 +51,23 @@ public final class TCPStateChangeCounter: Sendable {
             .mapError(TCPStateCountingUnavailable.init)
     }
 
-    static let programTypeTracing: UInt32 = 26, attachTypeTracingRawTracepoint: UInt32 = 23
-
     /// `accesses` in order of preference: the typed program first (no helper calls); a kernel that
     /// refuses it (before 5.5, or a verifier that will not follow a member) gets the probe-reading one.
     static func start(_ layout: TCPSocketLayout, possibleCPUs: Int, accesses: [TCPStateProgram.Access],
                       onlyNamespace: UInt32? = nil) -> Result<TCPStateChangeCounter, DropReasonUnavailable> {
-        BPFObjects.createPerCPUHash(name: mapName, entries: capacity).flatMap { map in
-            BPFObjects.insertZero(map: map, key: TCPStateProgram.overflowKey, possibleCPUs: possibleCPUs).flatMap { _ in
-                var outcome: Result<TCPStateChangeCounter, DropReasonUnavailable>
-                outcome = .failure(.systemCallFailed(operation: "bpf(BPF_PROG_LOAD)", error: "no program kind to try"))
-                for access in accesses {
-                    outcome = load(layout, map: map, access: access, onlyNamespace: onlyNamespace).flatMap { program in
-                        BPFObjects.attachRawTracepoint(access == .typedLoads ? nil : tracepoint, program: program).map { attachment in
-                            TCPStateChangeCounter(mechanism: access == .typedLoads ? typedMechanism : probeReadMechanism,
-                                                  keysNamespaces: layout.keysNamespaces, map: map, program: program,
-                                                  attachment: attachment, possibleCPUs: possibleCPUs)
-                        }
-                    }
-                    if case .failure(.notPermitted) = outcome { return outcome }
-                    if case .success = outcome { return outcome }
-                }
-                return outcome
-            }
-        }
+        AttachedCounter.start(mapName: mapName, entries: capacity, overflowKey: TCPStateProgram.overflowKey,
+                              possibleCPUs: possibleCPUs, programName: programName, tracepoint: tracepoint,
+                              tracepointTypeID: layout.tracepointTypeID, accesses: accesses) { mapFD, access in
+            TCPStateProgram.instructions(layout: layout, mapFD: mapFD, access: access, onlyNamespace: onlyNamespace)
+        }.map { TCPStateChangeCounter(keysNamespaces: layout.keysNamespaces, attached: $0) }
     }
 
     public static let typedMechanism = "BTF-typed tracepoint"
     public static let probeReadMechanism = "raw tracepoint with probe reads"
 
-    private static func load(_ layout: TCPSocketLayout, map: OwnedDescriptor, access: TCPStateProgram.Access,
-                             onlyNamespace: UInt32?) -> Result<OwnedDescriptor, DropReasonUnavailable> {
-        guard let code = TCPStateProgram.instructions(layout: layout, mapFD: map.fd, access: access, onlyNamespace: onlyNamespace) else {
-            return .failure(.programRejected(error: "assembly", log: "a jump to an unplaced label"))
-        }
-        guard access == .typedLoads else {
-            return BPFObjects.loadProgram(type: DropCountingProgram.programTypeRawTracepoint, name: programName, code)
-        }
-        return BPFObjects.loadProgram(type: programTypeTracing, name: programName,
-                                      btfTarget: (attachTypeTracingRawTracepoint, layout.tracepointTypeID), code)
-    }
-
     /// Every count since open, in one batched read of the map; nil when the map cannot be read.
     public func transitions() -> TCPTransitionCounts? {
-        guard var sums = BPFObjects.perCPUHashSums(map: map, possibleCPUs: possibleCPUs) else { return nil }
+        guard var sums = attached.sums() else { return nil }
         let overflowed = sums.removeValue(forKey: TCPStateProgram.overflowKey) ?? 0
         var counts: [TCPTransition: UInt64] = [:]
         for (key, count) in sums where count > 0 { counts[TCPTransition(key: key)] = count }
@@ -117,5 +82,5 @@ public final class TCPStateChangeCounter: Sendable {
     }
 
     /// The program's id, name and run statistics (run time grows only with kernel.bpf_stats_enabled=1).
-    public func programInfo() -> BPFProgramInfo? { BPFObjects.programInfo(program.fd) }
+    public func programInfo() -> BPFProgramInfo? { attached.programInfo() }
 }
